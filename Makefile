@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test venv lock bench clean
+
+run: $(STAMP)
+	$(PY) scripts/run_platform.py
+
+test: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+venv: $(STAMP)
+
+# (Re)build the virtual environment whenever the pins or the project change.
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Re-pin after changing pyproject.toml's ranges and running the tests.
+lock:
+	$(PY) -m pip freeze --all --exclude-editable | grep -v '^remittances-observatory' > requirements.lock
+
+bench: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/import_rpw.py
+
+clean:
+	rm -rf $(VENV) .run build *.egg-info

@@ -1,0 +1,51 @@
+"""Adapters the gateway's workers get injected."""
+from nameko.extensions import DependencyProvider
+
+from gateway.auth import bearer_token, hash_token, identify, require_role
+from gateway.credentials import find_active_credential
+from observatory import deadletters
+
+
+class Authentication:
+    def __init__(self, operator_token_hash):
+        self._operator_token_hash = operator_token_hash
+
+    def principal(self, request):
+        """The caller, or None for an anonymous request (401 for a bad token)."""
+        token = bearer_token(request.headers.get("Authorization"))
+        if token is None:
+            return None
+        return identify(token, self._operator_token_hash, find_active_credential)
+
+    def require(self, request, *roles):
+        return require_role(self.principal(request), *roles)
+
+
+class Authenticator(DependencyProvider):
+    """The operator token comes from ``OBSERVATORY_ADMIN_TOKEN``; only its
+    hash is kept in memory."""
+
+    def setup(self):
+        token = self.container.config.get("OBSERVATORY_ADMIN_TOKEN") or ""
+        self.operator_token_hash = hash_token(str(token)) if token else None
+
+    def get_dependency(self, worker_ctx):
+        return Authentication(self.operator_token_hash)
+
+
+class DeadLetterAdmin(DependencyProvider):
+    """Lists and replays dead letters on the platform's broker."""
+
+    def get_dependency(self, worker_ctx):
+        amqp_uri = self.container.config["AMQP_URI"]
+
+        class _Admin:
+            @staticmethod
+            def list(limit):
+                return deadletters.list_dead_letters(amqp_uri, limit)
+
+            @staticmethod
+            def replay(event_ids=None):
+                return deadletters.replay_dead_letters(amqp_uri, event_ids)
+
+        return _Admin()

@@ -1,0 +1,78 @@
+"""Every error the API can answer, and the one place that maps exceptions to
+``{"error": CODE, "message": ..., "details": {...}}`` with a status."""
+import logging
+
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from observatory.errors import Conflict, InvalidInput, NotFound, ObservatoryError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(ObservatoryError):
+    status = 400
+    code = "BAD_REQUEST"
+
+
+class BadRequest(ApiError):
+    pass
+
+
+class InvalidJson(ApiError):
+    code = "INVALID_JSON"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "FORBIDDEN"
+
+
+class RouteNotFound(ApiError):
+    status = 404
+    code = "NOT_FOUND"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+# Errors raised by services (over RPC) or the shared kernel, by status.
+_STATUS_OF = {
+    ServiceUnavailable: 503,
+    NotFound: 404,
+    InvalidInput: 400,
+    Conflict: 409,
+}
+
+
+def describe_error(exc):
+    """``(status, body)`` for any exception; unexpected ones become a 500
+    that says nothing about internals (they are logged instead)."""
+    if isinstance(exc, ApiError):
+        return exc.status, _body(exc.code, exc.message, exc.details)
+    if isinstance(exc, ValidationError):
+        return 400, _body("VALIDATION_ERROR", "the request did not validate", {"fields": exc.messages})
+    for error_type, status in _STATUS_OF.items():
+        if isinstance(exc, error_type):
+            return status, _body(exc.code, exc.message, exc.details)
+    if isinstance(exc, HTTPException):
+        code = (exc.name or "error").upper().replace(" ", "_")
+        return exc.code or 500, _body(code, exc.description or exc.name, {})
+    log.exception("unexpected error answering a request", exc_info=exc)
+    return 500, _body("INTERNAL_ERROR", "an unexpected error occurred; it has been logged", {})
+
+
+def _body(code, message, details):
+    return {"error": code, "message": message, "details": details or {}}

@@ -1,0 +1,51 @@
+"""Request and response schemas of the gateway's own endpoints."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
+
+IDENTIFIER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+                             error="1-64 letters, digits, '_', '.', ':' or '-'")
+
+
+class CredentialRequestSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    provider_id = fields.String(validate=IDENTIFIER)
+    subscriber_id = fields.String(validate=IDENTIFIER)
+    label = fields.String(validate=validate.Length(max=200))
+
+    @validates_schema
+    def _subject_matches_role(self, data, **kwargs):
+        role = data.get("role")
+        wanted = {PROVIDER: "provider_id", SUBSCRIBER: "subscriber_id", OPERATOR: None}.get(role)
+        for key in ("provider_id", "subscriber_id"):
+            if key in data and key != wanted:
+                raise ValidationError(f"not allowed for role {role!r}", key)
+        if wanted and wanted not in data:
+            raise ValidationError(f"required for role {role!r}", wanted)
+
+
+class CredentialSchema(Schema):
+    id = fields.String()
+    role = fields.String()
+    provider_id = fields.Method("_provider_id")
+    subscriber_id = fields.Method("_subscriber_id")
+    label = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    created_by = fields.String(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+
+    def _provider_id(self, credential):
+        return credential.subject_id if credential.role == PROVIDER else None
+
+    def _subscriber_id(self, credential):
+        return credential.subject_id if credential.role == SUBSCRIBER else None
+
+
+class PrincipalSchema(Schema):
+    role = fields.String()
+    subject_id = fields.String(allow_none=True)
+    credential_id = fields.String(allow_none=True)
+
+
+class ReplayRequestSchema(Schema):
+    event_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=1000))

@@ -1,0 +1,63 @@
+"""The event envelope (DESIGN §6): every event on the bus is one of these.
+
+    {"event_id": UUID, "type": "dataset.published", "occurred_at": ISO-8601 UTC,
+     "source": "ingest", "data": {...}}
+
+``new_event`` builds a JSON-ready envelope; ``parse_event`` validates one that
+arrived and raises ``InvalidMessage`` (never retried) when it is malformed.
+"""
+import datetime as dt
+import uuid
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from observatory.errors import InvalidMessage
+
+EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
+class EventEnvelopeSchema(Schema):
+    event_id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=[EVENT_TYPE, validate.Length(max=100)])
+    occurred_at = fields.AwareDateTime(required=True)
+    source = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    data = fields.Dict(keys=fields.String(), required=True)
+
+
+_envelope = EventEnvelopeSchema()
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_event(type_, source, data, event_id=None, occurred_at=None):
+    """A validated, JSON-serialisable envelope."""
+    envelope = {
+        "event_id": str(event_id or uuid.uuid4()),
+        "type": type_,
+        "occurred_at": (occurred_at or utcnow()).isoformat(),
+        "source": source,
+        "data": data,
+    }
+    errors = _envelope.validate(envelope)
+    if errors:
+        raise ValueError(f"invalid event envelope: {errors}")
+    return envelope
+
+
+def parse_event(payload, data_schema=None):
+    """Validate an incoming envelope (and its ``data`` with ``data_schema``).
+
+    Returns the envelope with ``event_id`` as a string, ``occurred_at`` as an
+    aware datetime and ``data`` loaded by ``data_schema`` when given.
+    """
+    try:
+        envelope = _envelope.load(payload)
+        if data_schema is not None:
+            envelope["data"] = data_schema.load(envelope["data"])
+    except (ValidationError, TypeError) as exc:
+        messages = getattr(exc, "messages", str(exc))
+        raise InvalidMessage("malformed event", details={"errors": messages}) from exc
+    envelope["event_id"] = str(envelope["event_id"])
+    return envelope

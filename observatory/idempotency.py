@@ -1,0 +1,55 @@
+"""Apply an event's effect to one document exactly once (DESIGN §6).
+
+The effect and the record of the event id go into ONE conditional
+single-document update: the filter says "and this event was not applied yet",
+the update applies the effect and pushes the event id. A redelivered message
+matches nothing and changes nothing. No transactions needed, so it behaves the
+same on MongoDB and on mongomock.
+"""
+from mongoengine import Document, ListField, StringField, DictField
+from pymongo.errors import DuplicateKeyError
+
+# How many recent event ids a document remembers. Redeliveries arrive within
+# seconds to hours of the original; 500 covers that without growing forever.
+REMEMBERED_EVENTS = 500
+
+
+class ReliableDocument(Document):
+    """Fields every event-applying, event-emitting document carries."""
+
+    meta = {"abstract": True}
+
+    applied_events = ListField(StringField())  # idempotency record
+    outbox = ListField(DictField())  # events pending publication (see outbox.py)
+
+
+def merge_updates(*updates):
+    """Merge raw Mongo update documents operator by operator."""
+    merged = {}
+    for update in updates:
+        for operator, fields in update.items():
+            target = merged.setdefault(operator, {})
+            overlap = set(target) & set(fields)
+            if overlap:
+                raise ValueError(f"field(s) {sorted(overlap)} updated twice with {operator}")
+            target.update(fields)
+    return merged
+
+
+def apply_once(document_cls, event_id, query, update, upsert=False):
+    """Apply raw ``update`` to the one document matching ``query`` unless it
+    has already applied ``event_id``. Returns True when the effect was applied.
+
+    With ``upsert=True`` the query must name a unique key (``_id``): when the
+    document exists and already applied the event, the filter misses, the
+    upsert collides with the existing key, and that means "already applied".
+    """
+    event_id = str(event_id)
+    record = {"$push": {"applied_events": {"$each": [event_id], "$slice": -REMEMBERED_EVENTS}}}
+    collection = document_cls._get_collection()
+    guarded = dict(query, applied_events={"$ne": event_id})
+    try:
+        result = collection.update_one(guarded, merge_updates(update, record), upsert=upsert)
+    except DuplicateKeyError:
+        return False
+    return result.modified_count == 1 or result.upserted_id is not None

@@ -1,0 +1,48 @@
+"""The MongoDB connection each service opens for its own database.
+
+With ``MONGODB_URI`` set, a real server. Without it, an in-process mongomock
+store: fine for development and tests, but it keeps nothing, so the service
+says so loudly when it starts.
+"""
+import logging
+
+import mongoengine
+import mongomock
+from nameko.extensions import DependencyProvider
+
+log = logging.getLogger(__name__)
+
+IN_PROCESS_WARNING = (
+    "\n" + "!" * 78 + "\n"
+    "!! MONGODB_URI is not set: %s keeps its data in an in-process mongomock store.\n"
+    "!! Nothing is kept when the process stops. Set MONGODB_URI for real use.\n" + "!" * 78
+)
+
+
+def connect_store(alias, db_name, uri=None):
+    """Register the mongoengine connection ``alias`` for database ``db_name``."""
+    if uri:
+        return mongoengine.connect(db=db_name, alias=alias, host=uri, tz_aware=True,
+                                   uuidRepresentation="standard", serverSelectionTimeoutMS=5000)
+    log.warning(IN_PROCESS_WARNING, db_name)
+    return mongoengine.connect(db=db_name, alias=alias, mongo_client_class=mongomock.MongoClient, tz_aware=True)
+
+
+def uses_real_server(alias):
+    return not isinstance(mongoengine.get_connection(alias), mongomock.MongoClient)
+
+
+class MongoStore(DependencyProvider):
+    """Connects the service's documents (``meta = {"db_alias": alias}``) at
+    container setup and injects the pymongo/mongomock database."""
+
+    def __init__(self, alias, db_name):
+        self.alias = alias
+        self.db_name = db_name
+
+    def setup(self):
+        uri = self.container.config.get("MONGODB_URI") or None
+        connect_store(self.alias, self.db_name, uri)
+
+    def get_dependency(self, worker_ctx):
+        return mongoengine.get_db(self.alias)

@@ -1,0 +1,97 @@
+"""State first, then event, without losing either (DESIGN §6).
+
+A service writes the pending event into the same document, in the same
+single-document write, as the state change (``with_outbox`` for raw updates,
+``doc.outbox.append(...)`` before ``save()`` for inserts). After the write it
+calls ``outbox.flush(doc_cls, doc_id)``: each pending event is published with
+publisher confirms and then pulled from the document. If the broker is down the
+publish fails, the event stays pending, and the service's relay timer
+(``OutboxRelay.relay_outbox``) publishes it once the broker is back.
+
+Consumers may see an event twice (publish succeeded, pull did not): they are
+idempotent (``idempotency.apply_once``), so that is harmless.
+"""
+import logging
+import os
+
+from nameko.events import EventDispatcher
+from nameko.timer import timer
+
+log = logging.getLogger(__name__)
+
+RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "2"))
+RELAY_BATCH = 200
+# Fail fast while the broker is down: the relay timer is the retry loop.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
+
+
+def with_outbox(update, *envelopes):
+    """Add ``envelopes`` as pending events to a raw Mongo update."""
+    merged = {op: dict(fields) for op, fields in update.items()}
+    merged.setdefault("$push", {})["outbox"] = {"$each": list(envelopes)}
+    return merged
+
+
+class OutboxPublisher:
+    """What a worker gets: publish a document's pending events, or all of them."""
+
+    def __init__(self, dispatch, documents):
+        self._dispatch = dispatch
+        self._documents = documents
+
+    def flush(self, document_cls, document_id):
+        """Publish the pending events of one document. Returns how many went out."""
+        collection = document_cls._get_collection()
+        doc = collection.find_one({"_id": document_id}, {"outbox": 1})
+        return self._publish_pending(collection, doc) if doc else 0
+
+    def flush_all(self):
+        """Publish whatever is pending in every registered document class."""
+        sent = 0
+        for document_cls in self._documents:
+            collection = document_cls._get_collection()
+            pending = collection.find({"outbox.0": {"$exists": True}}, {"outbox": 1}).limit(RELAY_BATCH)
+            for doc in list(pending):
+                sent += self._publish_pending(collection, doc)
+        return sent
+
+    def _publish_pending(self, collection, doc):
+        sent = 0
+        for envelope in doc.get("outbox", []):
+            try:
+                self._dispatch(envelope["type"], envelope)
+            except Exception as exc:  # broker down or unreachable: keep it pending
+                log.warning("outbox: %s %s stays pending (%s)", envelope["type"], envelope["event_id"], exc)
+                return sent
+            collection.update_one({"_id": doc["_id"]}, {"$pull": {"outbox": {"event_id": envelope["event_id"]}}})
+            sent += 1
+        return sent
+
+
+class OutboxDispatcher(EventDispatcher):
+    """An EventDispatcher (publisher confirms on) that publishes from outboxes.
+
+    ``documents`` are the ReliableDocument classes whose outboxes the relay
+    scans. Events go to the ``<service>.events`` exchange with the event type
+    as routing key, so plain ``@event_handler(service, type)`` consumers work.
+    """
+
+    def __init__(self, documents=(), **options):
+        options.setdefault("retry_policy", PUBLISH_RETRY_POLICY)
+        super().__init__(**options)
+        self.documents = list(documents)
+
+    def get_dependency(self, worker_ctx):
+        return OutboxPublisher(super().get_dependency(worker_ctx), self.documents)
+
+
+class OutboxRelay:
+    """Mixin for a service class that has ``outbox = OutboxDispatcher(...)``:
+    a timer re-publishes pending events (after a broker outage, a crash
+    between write and publish, ...)."""
+
+    @timer(interval=RELAY_INTERVAL_SECONDS)
+    def relay_outbox(self):
+        sent = self.outbox.flush_all()
+        if sent:
+            log.info("outbox relay published %d pending event(s)", sent)

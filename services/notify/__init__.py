@@ -1,0 +1,1 @@
+"""Notify service. Subscribers, subscriptions and deliveries (webhook, email, in-platform feed)."""
