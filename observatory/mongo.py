@@ -25,7 +25,8 @@ def connect_store(alias, db_name, uri=None):
         return mongoengine.connect(db=db_name, alias=alias, host=uri, tz_aware=True,
                                    uuidRepresentation="standard", serverSelectionTimeoutMS=5000)
     log.warning(IN_PROCESS_WARNING, db_name)
-    return mongoengine.connect(db=db_name, alias=alias, mongo_client_class=mongomock.MongoClient, tz_aware=True)
+    return mongoengine.connect(db=db_name, alias=alias, mongo_client_class=mongomock.MongoClient, tz_aware=True,
+                               uuidRepresentation="standard")
 
 
 def uses_real_server(alias):
