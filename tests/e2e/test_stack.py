@@ -1,0 +1,22 @@
+"""End-to-end checks against the compose stack (needs a Docker engine)."""
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_service_is_healthy_on_a_real_mongodb(gateway_url):
+    body = requests.get(f"{gateway_url}/health", timeout=10).json()
+    assert body["status"] == "ok"
+    for name in ("ingest", "catalog", "notify"):
+        assert body["services"][name] == {"status": "ok", "store": "mongodb"}
+
+
+def test_credentials_survive_on_the_real_store(gateway_url, e2e_admin_token):
+    auth = {"Authorization": f"Bearer {e2e_admin_token}"}
+    minted = requests.post(f"{gateway_url}/api/v1/credentials", json={"role": "subscriber", "subscriber_id": "e2e"},
+                           headers=auth, timeout=10)
+    assert minted.status_code == 201
+    me = requests.get(f"{gateway_url}/api/v1/me", headers={"Authorization": f"Bearer {minted.json()['token']}"},
+                      timeout=10)
+    assert me.json()["subject_id"] == "e2e"
