@@ -11,7 +11,10 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from marshmallow import ValidationError
+
 from gateway.exceptions import InvalidJson, UnsupportedMediaType, describe_error
+from observatory.errors import ObservatoryError
 
 JSON = "application/json"
 
@@ -59,8 +62,18 @@ class JsonWebServer(WebServer):
 class JsonHttpEntrypoint(HttpRequestHandler):
     server = JsonWebServer()
 
+    def __init__(self, method, url, **kwargs):
+        # client errors are answers, not faults: logged as warnings by nameko
+        kwargs.setdefault("expected_exceptions", (ObservatoryError, ValidationError, HTTPException))
+        super().__init__(method, url, **kwargs)
+
     def response_from_exception(self, exc):
         return error_response(exc)
 
 
 http = JsonHttpEntrypoint.decorator
+
+
+def read_query(request, schema):
+    """Validate the query string (unknown parameters are rejected)."""
+    return schema.load(request.args.to_dict())

@@ -49,3 +49,38 @@ class PrincipalSchema(Schema):
 
 class ReplayRequestSchema(Schema):
     event_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=1000))
+
+
+DATASET_KINDS = ("rpw-quotes", "rpw-corridor-averages", "bilateral-matrix", "country-flows")
+PERIOD = validate.Regexp(r"^\d{4}Q[1-4]$", error="a period like 2014Q2")
+ISO3 = validate.Regexp(r"^[A-Z]{3}$", error="an ISO 3166 alpha-3 code like NPL")
+
+
+class UploadQuerySchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(DATASET_KINDS))
+    year = fields.Integer(validate=validate.Range(min=1960, max=2100))
+
+
+class PageSchema(Schema):
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class DatasetListQuerySchema(PageSchema):
+    kind = fields.String(validate=validate.OneOf(DATASET_KINDS))
+    status = fields.String(validate=validate.OneOf(("queued", "processing", "completed", "failed")))
+
+
+class DatasetQuerySchema(Schema):
+    errors_offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    errors_limit = fields.Integer(load_default=100, validate=validate.Range(min=0, max=1000))
+
+
+class PeriodQuerySchema(Schema):
+    period = fields.String(validate=PERIOD)
+
+
+class CorridorListQuerySchema(PageSchema):
+    period = fields.String(validate=PERIOD)
+    source = fields.String(validate=ISO3)
+    destination = fields.String(validate=ISO3)

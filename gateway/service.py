@@ -8,13 +8,25 @@ from gateway.credentials import list_credentials, mint_credential, revoke_creden
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import BadRequest, RouteNotFound
 from gateway.health import check_services
-from gateway.http import http, json_response, read_json
+from gateway.http import http, json_response, read_json, read_query
+from gateway.uploads import send_in_chunks, upload_stream
 from gateway.models import STORE_ALIAS
-from gateway.schemas import CredentialRequestSchema, CredentialSchema, PrincipalSchema, ReplayRequestSchema
+from gateway.schemas import (ISO3, CorridorListQuerySchema, CredentialRequestSchema, CredentialSchema,
+                             DatasetListQuerySchema, DatasetQuerySchema, PeriodQuerySchema, PrincipalSchema,
+                             ReplayRequestSchema, UploadQuerySchema)
+from marshmallow import ValidationError
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
 
 API = "/api/v1"
+
+
+def _iso3(value):
+    """A country code from the path, upper-cased; 400 when it is not ISO3-shaped."""
+    try:
+        return ISO3(value.upper())
+    except ValidationError as exc:
+        raise ValidationError({"country": exc.messages}) from None
 
 
 class GatewayService:
@@ -64,6 +76,51 @@ class GatewayService:
     def delete_credential(self, request, credential_id):
         self.auth.require(request, OPERATOR)
         return json_response(CredentialSchema().dump(revoke_credential(credential_id)))
+
+    # -- datasets -------------------------------------------------------------
+    @http("POST", f"{API}/datasets")
+    def upload_dataset(self, request):
+        self.auth.require(request, OPERATOR)
+        options = read_query(request, UploadQuerySchema())
+        stream, filename = upload_stream(request)
+        answer = send_in_chunks(self.ingest, stream, options["kind"], filename, options.get("year"))
+        body = {"id": answer["id"], "status": answer["status"], "duplicate": answer["duplicate"]}
+        return json_response(body, 200 if answer["duplicate"] else 202,
+                             {"Location": f"{API}/datasets/{answer['id']}"})
+
+    @http("GET", f"{API}/datasets")
+    def list_datasets(self, request):
+        self.auth.require(request, OPERATOR)
+        return json_response(self.ingest.list_datasets(**read_query(request, DatasetListQuerySchema())))
+
+    @http("GET", f"{API}/datasets/<dataset_id>")
+    def get_dataset(self, request, dataset_id):
+        self.auth.require(request, OPERATOR)
+        return json_response(self.ingest.get_dataset(dataset_id, **read_query(request, DatasetQuerySchema())))
+
+    # -- published data (no token needed) ----------------------------------
+    @http("GET", f"{API}/corridors")
+    def list_corridors(self, request):
+        return json_response(self.ingest.list_corridors(**read_query(request, CorridorListQuerySchema())))
+
+    @http("GET", f"{API}/corridors/<source>/<destination>")
+    def corridor(self, request, source, destination):
+        query = read_query(request, PeriodQuerySchema())
+        return json_response(self.ingest.corridor(_iso3(source), _iso3(destination), query.get("period")))
+
+    @http("GET", f"{API}/corridors/<source>/<destination>/history")
+    def corridor_history(self, request, source, destination):
+        read_query(request, PeriodQuerySchema(only=()))
+        return json_response(self.ingest.corridor_history(_iso3(source), _iso3(destination)))
+
+    @http("GET", f"{API}/indicators")
+    def indicators(self, request):
+        return json_response(self.ingest.indicators(read_query(request, PeriodQuerySchema()).get("period")))
+
+    @http("GET", f"{API}/countries/<iso3>")
+    def country(self, request, iso3):
+        read_query(request, PeriodQuerySchema(only=()))
+        return json_response(self.ingest.country_profile(_iso3(iso3)))
 
     # -- operations ---------------------------------------------------------
     @http("GET", f"{API}/admin/dead-letters")

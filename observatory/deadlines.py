@@ -58,6 +58,11 @@ class _DeadlineServiceProxy:
     def __getattr__(self, method):
         return _DeadlineMethod(getattr(self._service_proxy, method), self._service, method, self.deadline)
 
+    def with_deadline(self, seconds):
+        """The same proxy with another deadline, for calls known to take longer
+        (uploading a chunk of a large file)."""
+        return _DeadlineServiceProxy(self._service_proxy, self._service, seconds)
+
 
 class DeadlineRpcProxy(RpcProxy):
     def __init__(self, target_service, deadline=None, **options):

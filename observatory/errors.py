@@ -45,6 +45,11 @@ class Conflict(ObservatoryError):
     code = "CONFLICT"
 
 
+# For ``@rpc(expected_exceptions=EXPECTED)``: these are answers, not faults,
+# so nameko logs them as warnings instead of errors with tracebacks.
+EXPECTED = (ObservatoryError,)
+
+
 class InvalidMessage(ObservatoryError):
     """A message that can never be processed; it is dead-lettered at once."""
 

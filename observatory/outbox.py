@@ -50,22 +50,29 @@ class OutboxPublisher:
         sent = 0
         for document_cls in self._documents:
             collection = document_cls._get_collection()
-            pending = collection.find({"outbox.0": {"$exists": True}}, {"outbox": 1}).limit(RELAY_BATCH)
-            for doc in list(pending):
-                sent += self._publish_pending(collection, doc)
+            while True:
+                pending = list(collection.find({"outbox.0": {"$exists": True}}, {"outbox": 1}).limit(RELAY_BATCH))
+                published = self._publish_pending(collection, pending)
+                sent += published
+                if len(pending) < RELAY_BATCH or not published:
+                    break
         return sent
 
-    def _publish_pending(self, collection, doc):
-        sent = 0
-        for envelope in doc.get("outbox", []):
-            try:
-                self._dispatch(envelope["type"], envelope)
-            except Exception as exc:  # broker down or unreachable: keep it pending
-                log.warning("outbox: %s %s stays pending (%s)", envelope["type"], envelope["event_id"], exc)
-                return sent
-            collection.update_one({"_id": doc["_id"]}, {"$pull": {"outbox": {"event_id": envelope["event_id"]}}})
-            sent += 1
-        return sent
+    def _publish_pending(self, collection, docs):
+        """Publish, then mark sent with one bulk update (not one per event)."""
+        sent_ids, docs = [], docs if isinstance(docs, list) else [docs]
+        try:
+            for doc in docs:
+                for envelope in doc.get("outbox", []):
+                    self._dispatch(envelope["type"], envelope)
+                    sent_ids.append(envelope["event_id"])
+        except Exception as exc:  # broker down or unreachable: the rest stays pending
+            log.warning("outbox: %d event(s) stay pending (%s)", sum(len(d.get("outbox", [])) for d in docs)
+                        - len(sent_ids), exc)
+        if sent_ids:
+            collection.update_many({"_id": {"$in": [d["_id"] for d in docs]}},
+                                   {"$pull": {"outbox": {"event_id": {"$in": sent_ids}}}})
+        return len(sent_ids)
 
 
 class OutboxDispatcher(EventDispatcher):

@@ -1,0 +1,125 @@
+"""Writes of the ingest service, grouped so that one import costs a few bulk
+operations per period touched (mongomock scans a collection on every query,
+so per-document lookups would make cost grow with everything stored)."""
+import datetime as dt
+from collections import defaultdict
+
+from observatory.events import new_event
+from observatory.outbox import with_outbox
+from services.ingest.indicators import corridor_figures, period_figures
+from services.ingest.models import BilateralFlows, CorridorPeriod, PeriodIndicators
+
+SOURCE = "ingest"
+CHANGE_TOLERANCE_PP = 1e-9
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def corridor_key(period, source, destination):
+    return f"{period}:{source}:{destination}"
+
+
+def _history(corridors):
+    """{(source, destination): {period: average}} for the given corridors, in one query."""
+    if not corridors:
+        return {}
+    sources = sorted({s for s, _ in corridors})
+    destinations = sorted({d for _, d in corridors})
+    found = defaultdict(dict)
+    cursor = CorridorPeriod._get_collection().find(
+        {"source": {"$in": sources}, "destination": {"$in": destinations}},
+        {"period": 1, "source": 1, "destination": 1, "average_total_cost_pct": 1, "dataset_id": 1})
+    for doc in cursor:
+        corridor = (doc["source"], doc["destination"])
+        if corridor in corridors:
+            found[corridor][doc["period"]] = (doc.get("average_total_cost_pct"), doc.get("dataset_id"))
+    return found
+
+
+def _previous(periods, period):
+    earlier = [p for p in periods if p < period]
+    return max(earlier) if earlier else None
+
+
+def write_corridor_periods(dataset_id, groups):
+    """Replace the quotes and figures of every corridor-period in ``groups``
+    ({(period, source, destination): [Quote]}) with this dataset's, queueing a
+    ``corridor.cost.changed`` event where the average changed. Returns the
+    list of changed keys."""
+    collection = CorridorPeriod._get_collection()
+    history = _history({(s, d) for _, s, d in groups})
+    now, inserts, changed = utcnow(), [], []
+    for period, source, destination in sorted(groups):
+        quotes = groups[(period, source, destination)]
+        key = corridor_key(period, source, destination)
+        figures = corridor_figures(quotes)
+        average = figures["average_total_cost_pct"]
+        seen = history[(source, destination)]
+        before, old_dataset = seen.get(period, (None, None))
+        previous_period = _previous(seen, period)
+        fields = {"period": period, "source": source, "destination": destination, "dataset_id": dataset_id,
+                  "quotes": [q._asdict() for q in quotes], "figures": figures,
+                  "average_total_cost_pct": average, "updated_at": now}
+        is_new = period not in seen
+        moved = is_new or (before is None) != (average is None) or (
+            average is not None and abs(average - before) > CHANGE_TOLERANCE_PP)
+        events = []
+        if moved:
+            changed.append(key)
+            events.append(new_event("corridor.cost.changed", SOURCE, {
+                "source": source, "destination": destination, "period": period, "dataset_id": dataset_id,
+                "average_total_cost_pct": average, "smart_average_pct": figures["smart_average_pct"],
+                "quotes_transparent": figures["quotes_transparent"],
+                "revised_from_pct": None if is_new else before,
+                "previous_period": previous_period,
+                "previous_period_average_pct": seen[previous_period][0] if previous_period else None,
+            }))
+        seen[period] = (average, dataset_id)
+        if is_new:
+            inserts.append({"_id": key, **fields, "superseded_datasets": [], "applied_events": [], "outbox": events})
+            continue
+        update = {"$set": fields}
+        if old_dataset and old_dataset != dataset_id:
+            update["$addToSet"] = {"superseded_datasets": old_dataset}
+        collection.update_one({"_id": key}, with_outbox(update, *events) if events else update)
+    if inserts:
+        collection.insert_many(inserts)
+    return changed
+
+
+def weights_for(year):
+    """Bilateral flows of the latest matrix year not after ``year``: (weights, weight_year)."""
+    collection = BilateralFlows._get_collection()
+    years = [y for y in collection.distinct("year") if y <= year]
+    if not years:
+        return {}, None
+    weight_year = max(years)
+    weights = {}
+    for row in collection.find({"year": weight_year}, {"source": 1, "flows": 1}):
+        for destination, value in row["flows"].items():
+            weights[(row["source"], destination)] = value
+    return weights, weight_year
+
+
+def recompute_periods(periods):
+    """Period indicators from the period's corridor summaries (a few hundred docs)."""
+    projection = {"source": 1, "destination": 1, "figures.sum_total_cost_pct": 1,
+                  "figures.quotes_transparent": 1, "figures.average_total_cost_pct": 1,
+                  "figures.smart_average_pct": 1}
+    weights_by_year = {}
+    for period in sorted(set(periods)):
+        year = int(period[:4])
+        if year not in weights_by_year:
+            weights_by_year[year] = weights_for(year)
+        weights, weight_year = weights_by_year[year]
+        corridors = [{"source": d["source"], "destination": d["destination"], **d["figures"]}
+                     for d in CorridorPeriod._get_collection().find({"period": period}, projection)]
+        figures = period_figures(period, corridors, weights, weight_year)
+        PeriodIndicators._get_collection().replace_one(
+            {"_id": period}, {"_id": period, "figures": figures, "updated_at": utcnow()}, upsert=True)
+
+
+def stored_periods():
+    return sorted(PeriodIndicators._get_collection().distinct("_id"))

@@ -1,0 +1,84 @@
+"""Receiving a file in chunks (no AMQP message above 8 MB) and keeping its
+raw bytes with their SHA-256: the same bytes twice are one dataset."""
+import base64
+import binascii
+import hashlib
+import tempfile
+import uuid
+
+from pymongo.errors import DuplicateKeyError
+
+from observatory.errors import InvalidInput, NotFound
+from observatory.events import new_event
+from services.ingest.models import Dataset, RawChunk
+from services.ingest.store import SOURCE, utcnow
+
+CHUNK_BYTES = 4 * 1024 * 1024  # 4 MiB raw = 5.3 MiB base64: well under the 8 MB message cap
+SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+def put_chunk(upload_id, index, data_b64):
+    try:
+        data = base64.b64decode(data_b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("chunk data is not base64", {"index": index}) from None
+    if len(data) > CHUNK_BYTES:
+        raise InvalidInput(f"a chunk holds at most {CHUNK_BYTES} bytes", {"index": index, "size": len(data)})
+    # idempotent: a retried chunk overwrites itself
+    RawChunk._get_collection().replace_one(
+        {"_id": f"{upload_id}:{index}"},
+        {"_id": f"{upload_id}:{index}", "upload_id": upload_id, "index": index, "data": data,
+         "created_at": utcnow()}, upsert=True)
+    return {"upload_id": upload_id, "index": index, "size": len(data)}
+
+
+def _chunks(field, value):
+    return RawChunk._get_collection().find({field: value}).sort("index", 1)
+
+
+def finish_upload(upload_id, kind, chunks, size, sha256, filename=None, year=None):
+    """Check the chunks against the declared size and checksum, then create the
+    dataset (queued, with its import request in the outbox) — or return the
+    existing dataset when these bytes were uploaded before."""
+    digest, seen_size, indexes = hashlib.sha256(), 0, []
+    for chunk in _chunks("upload_id", upload_id):
+        digest.update(chunk["data"])
+        seen_size += len(chunk["data"])
+        indexes.append(chunk["index"])
+    if indexes != list(range(chunks)) or seen_size != size or digest.hexdigest() != sha256:
+        RawChunk._get_collection().delete_many({"upload_id": upload_id})
+        raise InvalidInput("the upload is incomplete or corrupted", {
+            "chunks_expected": chunks, "chunks_received": len(indexes), "size_expected": size,
+            "size_received": seen_size, "sha256_matches": digest.hexdigest() == sha256})
+    existing = Dataset._get_collection().find_one({"sha256": sha256}, {"status": 1})
+    if existing:
+        RawChunk._get_collection().delete_many({"upload_id": upload_id})
+        return {"id": existing["_id"], "status": existing["status"], "duplicate": True}
+    dataset_id = uuid.uuid4().hex[:16]
+    request = new_event("dataset.import_requested", SOURCE, {"dataset_id": dataset_id})
+    try:
+        Dataset._get_collection().insert_one({
+            "_id": dataset_id, "sha256": sha256, "kind": kind, "filename": filename, "size": size, "year": year,
+            "status": "queued", "rows_total": 0, "rows_accepted": 0, "rows_rejected": 0, "errors": [],
+            "errors_total": 0, "periods": [], "summary": {"phase": "queued"}, "created_at": utcnow(),
+            "applied_events": [], "outbox": [request]})
+    except DuplicateKeyError:  # the same bytes finished concurrently
+        RawChunk._get_collection().delete_many({"upload_id": upload_id})
+        existing = Dataset._get_collection().find_one({"sha256": sha256}, {"status": 1})
+        return {"id": existing["_id"], "status": existing["status"], "duplicate": True}
+    RawChunk._get_collection().update_many({"upload_id": upload_id}, {"$set": {"dataset_id": dataset_id}})
+    return {"id": dataset_id, "status": "queued", "duplicate": False}
+
+
+def open_raw(dataset_id):
+    """The dataset's bytes as a seekable file (spooled to disk past 8 MB)."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)
+    found = False
+    for chunk in _chunks("dataset_id", dataset_id):
+        spool.write(chunk["data"])
+        found = True
+    if not found:
+        spool.close()
+        raise NotFound("no raw bytes stored for this dataset", {"dataset_id": dataset_id})
+    spool.seek(0)
+    return spool
