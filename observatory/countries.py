@@ -29,6 +29,13 @@ LDC_GRADUATIONS = {
 }
 LDC_ADMISSIONS = {"SSD": dt.date(2012, 12, 18)}  # South Sudan joined the list
 
+# Group rows the files use that the classification does not list under these names.
+EXTRA_AGGREGATES = ("Low-and Middle-Income Countries", "World", "Total", "Total Remittances", "Not classified",
+                    "East Asia & Pacific (IDA & IBRD countries)", "Europe & Central Asia (IDA & IBRD countries)",
+                    "Latin America & the Caribbean (IDA & IBRD countries)",
+                    "Middle East & North Africa (IDA & IBRD countries)", "Sub-Saharan Africa (IDA & IBRD countries)",
+                    "South Asia (IDA & IBRD)", "Small states", "Least developed countries: UN classification")
+
 # G20 member countries (the European Union and African Union are not countries).
 # Codes used in some vintages for the same economy.
 CODE_ALIASES = {"KSV": "XKX", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "WBG": "PSE"}
@@ -87,14 +94,20 @@ def name_key(name):
 
 
 class CountryTable:
-    def __init__(self, countries, aliases):
+    def __init__(self, countries, aliases, aggregates=()):
         self.by_iso3 = {c.iso3: c for c in countries}
+        self.aggregates = set(aggregates)
         self._by_key = {}
         for country in countries:
             for name in country.names:
                 self._by_key.setdefault(name_key(name), country.iso3)
         for alias, iso3 in aliases.items():
             self._by_key[name_key(alias)] = iso3
+
+    def is_aggregate(self, name_or_code):
+        """World Bank / KNOMAD group rows (World, Low income, Arab World, ...)."""
+        text = str(name_or_code).strip()
+        return text.upper() in self.aggregates or name_key(text) in self.aggregates
 
     def __len__(self):
         return len(self.by_iso3)
@@ -134,10 +147,12 @@ def countries():
                                 lldc=_flag(row["Land Locked Developing Countries (LLDC)"]),
                                 sids=_flag(row["Small Island Developing States (SIDS)"]),
                                 names=[row["Country or Area"].strip()])
+    aggregates = {name_key(n) for n in EXTRA_AGGREGATES}
     with open(DATA / "wb_class_fy2025_list_of_economies.csv", encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
-            if not row["Region"].strip():
-                continue  # aggregates (World, income groups, ...) are not countries
+            if not row["Region"].strip():  # aggregates (World, income groups, ...) are not countries
+                aggregates.update((row["Code"].strip().upper(), name_key(row["Economy"])))
+                continue
             entry = merged.setdefault(row["Code"].strip(), dict(iso3=row["Code"].strip(), name=row["Economy"].strip(),
                                                                 names=[]))
             entry.update(wb_region=row["Region"].strip(), income_group=row["Income group"].strip())
@@ -150,4 +165,4 @@ def countries():
             merged.setdefault(row["iso3"], dict(iso3=row["iso3"], name=row["name"], names=[]))
             merged[row["iso3"]]["names"].append(row["name"])
     table = [Country(**{**entry, "names": tuple(entry["names"])}) for entry in merged.values()]
-    return CountryTable(table, aliases)
+    return CountryTable(table, aliases, aggregates)

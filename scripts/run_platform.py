@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-import rabbitmq  # noqa: E402  (sibling script, stdlib only)
+import bundled_data  # noqa: E402  (sibling scripts, stdlib only)
+import rabbitmq  # noqa: E402
 
 SERVICES = {
     "ingest": "services.ingest.service:IngestService",
@@ -127,6 +128,8 @@ def main():
                 return 1
             time.sleep(0.5)
         say(f"healthy: http://127.0.0.1:{port}/health")
+        if env.get("OBSERVATORY_LOAD_BUNDLED_DATA", "1") != "0":
+            bundled_data.load_all(f"http://127.0.0.1:{port}", env["OBSERVATORY_ADMIN_TOKEN"], say)
         say(f"serving on http://127.0.0.1:{port}  (API under /api/v1)")
         if made_token:
             say(f"operator token (shown once; set OBSERVATORY_ADMIN_TOKEN to choose your own):\n\n    "

@@ -8,27 +8,36 @@ same dataset (a redelivered request) does nothing once the dataset is done,
 and repeats the same writes if it was interrupted.
 """
 import logging
+import time
 
 from observatory.events import new_event
 from observatory.outbox import with_outbox
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.loaders import CorridorAveragesLoader, QuotesLoader
+from services.ingest.loaders import BilateralMatrixLoader, CorridorAveragesLoader, CountryFlowsLoader, QuotesLoader
 from services.ingest.models import MAX_STORED_ERRORS, Dataset
+from services.ingest.parsers.bilateral_matrix import parse_bilateral_matrix
 from services.ingest.parsers.corridor_averages import parse_corridor_averages
+from services.ingest.parsers.country_flows import parse_country_flows
 from services.ingest.parsers.rpw_quotes import parse_rpw_quotes
 from services.ingest.store import SOURCE, utcnow
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 2000
+YIELD_EVERY_ROWS = 100
+
+
+def let_others_run():
+    """Parsing is CPU-bound and eventlet is cooperative: without this the
+    service's RPC workers (status polls, health pings) starve during an import.
+    time.sleep is eventlet's under nameko's monkey patching; a no-op otherwise."""
+    time.sleep(0)
 
 KINDS = {
     "rpw-quotes": (parse_rpw_quotes, QuotesLoader),
     "rpw-corridor-averages": (parse_corridor_averages, CorridorAveragesLoader),
+    "bilateral-matrix": (parse_bilateral_matrix, BilateralMatrixLoader),
+    "country-flows": (parse_country_flows, CountryFlowsLoader),
 }
-
-
-def register_kind(kind, parser, loader):
-    KINDS[kind] = (parser, loader)
 
 
 def _save_progress(dataset_id, total, accepted, rejected, errors, errors_total, phase):
@@ -52,7 +61,7 @@ def run_import(dataset_id, open_raw):
     errors = []
     try:
         with open_raw() as raw:
-            for parsed in parse(raw, year=dataset.get("year")):
+            for parsed in parse(raw, year=dataset.get("year"), filename=dataset.get("filename")):
                 total += 1
                 if parsed.errors:
                     rejected += 1
@@ -61,6 +70,8 @@ def run_import(dataset_id, open_raw):
                 else:
                     accepted += 1
                     loader.add(parsed.record)
+                if total % YIELD_EVERY_ROWS == 0:
+                    let_others_run()
                 if total % PROGRESS_EVERY_ROWS == 0:
                     _save_progress(dataset_id, total, accepted, rejected, errors, errors_total, "parsing")
         if total == 0:

@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from observatory.events import new_event
 from services.ingest.indicators import Quote
-from services.ingest.models import OfficialAverage
-from services.ingest.store import SOURCE, corridor_key, recompute_periods, write_corridor_periods
+from services.ingest.models import BilateralFlows, CountryFlows, OfficialAverage
+from services.ingest.store import SOURCE, corridor_key, recompute_periods, stored_periods, write_corridor_periods
 
 _INTERNED = ("firm", "firm_type", "product", "payment_instrument", "access_point", "pickup_method", "speed")
 
@@ -54,12 +54,65 @@ class CorridorAveragesLoader:
         self.rows[key] = {"_id": key, **record, "dataset_id": self.dataset_id}
 
     def commit(self):
-        collection = OfficialAverage._get_collection()
-        existing = {d["_id"] for d in collection.find({"_id": {"$in": list(self.rows)}}, {"_id": 1})}
-        fresh = [row for key, row in self.rows.items() if key not in existing]
-        if fresh:
-            collection.insert_many(fresh)
-        for key in existing:
-            collection.replace_one({"_id": key}, self.rows[key])
+        _upsert_all(OfficialAverage._get_collection(), self.rows)
         periods = sorted({r["period"] for r in self.rows.values()})
         return {"periods": periods, "corridor_periods": len(self.rows)}, []
+
+
+class BilateralMatrixLoader:
+    """bilateral-matrix: one document per (year, sending country); a revised
+    matrix replaces the rows it covers. Weighted averages of the periods that
+    use this year's weights are recomputed."""
+
+    def __init__(self, dataset_id, **options):
+        self.dataset_id = dataset_id
+        self.rows, self.residuals, self.years = {}, {}, set()
+
+    def add(self, record):
+        self.years.add(record["year"])
+        if "residual" in record:
+            self.residuals[record["residual"]] = record["published_total"]
+            return
+        key = f"{record['year']}:{record['source']}"
+        self.rows[key] = {"_id": key, "year": record["year"], "source": record["source"], "flows": record["flows"],
+                          "destinations": sorted(record["flows"]), "published_total": record["published_total"],
+                          "vintage": record["vintage"], "dataset_id": self.dataset_id}
+
+    def commit(self):
+        _upsert_all(BilateralFlows._get_collection(), self.rows)
+        first_year = min(self.years) if self.years else None
+        affected = [p for p in stored_periods() if first_year and int(p[:4]) >= first_year]
+        recompute_periods(affected)
+        return {"years": sorted(self.years), "sending_countries": len(self.rows),
+                "residual_rows": self.residuals, "periods_reweighted": affected}, []
+
+
+class CountryFlowsLoader:
+    """country-flows: series per economy, replaced series by series."""
+
+    def __init__(self, dataset_id, **options):
+        self.dataset_id = dataset_id
+        self.updates = {}
+
+    def add(self, record):
+        series = {k: record[k] for k in ("label", "unit", "source", "values", "note") if k in record}
+        self.updates.setdefault(record["iso3"], {})[f"series.{record['series']}"] = {**series,
+                                                                                      "dataset_id": self.dataset_id}
+
+    def commit(self):
+        collection = CountryFlows._get_collection()
+        for iso3, fields in self.updates.items():
+            collection.update_one({"_id": iso3}, {"$set": fields, "$addToSet": {"dataset_ids": self.dataset_id}},
+                                  upsert=True)
+        names = sorted({k.split(".", 1)[1] for fields in self.updates.values() for k in fields})
+        return {"economies": len(self.updates), "series": names}, []
+
+
+def _upsert_all(collection, rows):
+    """Insert the new documents in bulk; replace the ones already stored."""
+    existing = {d["_id"] for d in collection.find({"_id": {"$in": list(rows)}}, {"_id": 1})}
+    fresh = [row for key, row in rows.items() if key not in existing]
+    if fresh:
+        collection.insert_many(fresh)
+    for key in existing:
+        collection.replace_one({"_id": key}, rows[key])

@@ -2,6 +2,7 @@
 operations per period touched (mongomock scans a collection on every query,
 so per-document lookups would make cost grow with everything stored)."""
 import datetime as dt
+import time
 from collections import defaultdict
 
 from observatory.events import new_event
@@ -51,7 +52,9 @@ def write_corridor_periods(dataset_id, groups):
     collection = CorridorPeriod._get_collection()
     history = _history({(s, d) for _, s, d in groups})
     now, inserts, changed = utcnow(), [], []
-    for period, source, destination in sorted(groups):
+    for number, (period, source, destination) in enumerate(sorted(groups)):
+        if number % 50 == 0:
+            time.sleep(0)  # cooperative: let RPC workers answer meanwhile (see importer)
         quotes = groups[(period, source, destination)]
         key = corridor_key(period, source, destination)
         figures = corridor_figures(quotes)
@@ -110,6 +113,7 @@ def recompute_periods(periods):
                   "figures.smart_average_pct": 1}
     weights_by_year = {}
     for period in sorted(set(periods)):
+        time.sleep(0)  # cooperative (see importer)
         year = int(period[:4])
         if year not in weights_by_year:
             weights_by_year[year] = weights_for(year)

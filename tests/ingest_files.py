@@ -1,0 +1,91 @@
+"""Files for the ingest tests, all made from the real files in ../shared/data:
+the RPW quotes under their other published header spellings and as XLSX
+workbooks (mechanical transformations of real rows, never invented ones)."""
+import csv
+import io
+
+import openpyxl
+
+from tests.conftest import SHARED_DATA
+
+RPW_QUOTES = SHARED_DATA / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv"
+DATABANK = SHARED_DATA / "rpw" / "rpw_corridor_avg_total_cost_databank_2011q1_2020q3.csv"
+FLOWS = SHARED_DATA / "flows"
+
+# R's make.names undone: the names as the World Bank wrote them (2011-2016 files).
+ORIGINAL_NAMES = {"sending.location": "sending location", "speed.actual": "speed actual",
+                  "cc1.total.cost..": "cc1 total cost %", "cc2.total.cost..": "cc2 total cost %",
+                  "inter.lcu.bank.fx": "inter lcu bank fx", "pick.up.method": "pick-up method"}
+
+# The 42-column layout published since 2016 (column order as in the World Bank workbook).
+POST_2016_HEADER = (
+    "id,period,source_code,source_name,source_region,source_income,source_lending,source_G8G20,"
+    "destination_code,destination_name,destination_region,destination_income,destination_lending,"
+    "destination_G8G20,firm,firm_type,payment instrument,access point,speed actual,"
+    "cc1 lcu amount,cc1 denomination amount,cc1 lcu code,cc1 lcu fee,cc1 lcu fx rate,cc1 fx margin,"
+    "cc1 total cost %,cc2 lcu amount,cc2 denomination amount,cc2 lcu code,cc2 lcu fee,cc2 lcu fx rate,"
+    "cc2 fx margin,cc2 total cost %,inter lcu bank fx,transparent,Standard Note,note2,"
+    "receiving network coverage,pickup location,pickup method,date,corridor").split(",")
+
+
+def real_rows(limit=None):
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = [row for _, row in zip(range(limit) if limit else iter(int, 1), reader)]
+    return header, rows
+
+
+def as_csv(header, rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def original_names_csv(limit=None):
+    header, rows = real_rows(limit)
+    return as_csv([ORIGINAL_NAMES.get(h, h.replace(".", " ")) for h in header], rows)
+
+
+def post_2016_rows(header, rows):
+    """Real rows laid out in the 42-column layout (names and regions left empty)."""
+    index = {h: i for i, h in enumerate(header)}
+    take = {"id": "id", "period": "period", "source_code": "source", "destination_code": "destination",
+            "firm": "firm", "firm_type": "firm_type", "payment instrument": "product",
+            "access point": "sending.location", "speed actual": "speed.actual",
+            "inter lcu bank fx": "inter.lcu.bank.fx", "transparent": "transparent", "Standard Note": "note1",
+            "note2": "note2", "receiving network coverage": "coverage", "pickup method": "pick.up.method",
+            "date": "date"}
+    for cc in ("cc1", "cc2"):
+        for name in ("lcu amount", "denomination amount", "lcu code", "lcu fee", "lcu fx rate", "fx margin"):
+            take[f"{cc} {name}"] = f"{cc}.{name.replace(' ', '.')}"
+        take[f"{cc} total cost %"] = f"{cc}.total.cost.."
+    out = []
+    for row in rows:
+        values = [row[index[take[h]]] if h in take else "" for h in POST_2016_HEADER]
+        values[-1] = row[index["source"]] + row[index["destination"]]  # corridor
+        out.append(values)
+    return out
+
+
+def workbook_bytes(sheets):
+    """An XLSX with ``sheets`` = [(title, [rows])]; numbers written as numbers."""
+    workbook = openpyxl.Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([_typed(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _typed(value):
+    if isinstance(value, str):
+        try:
+            return float(value) if value.strip() not in ("",) else None
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,144 @@
+"""The importer on the real files, against the in-process store (no broker)."""
+import csv
+import glob
+import hashlib
+import io
+import uuid
+from pathlib import Path
+
+import pytest
+
+from observatory.mongo import connect_store
+from services.ingest import queries
+from services.ingest.importer import run_import
+from services.ingest.models import STORE_ALIAS, BilateralFlows, CorridorPeriod, Dataset, PeriodIndicators
+from services.ingest.parsers.bilateral_matrix import parse_bilateral_matrix
+from services.ingest.store import utcnow
+from tests.ingest_files import FLOWS, RPW_QUOTES, as_csv, real_rows, workbook_bytes
+
+
+@pytest.fixture(autouse=True)
+def store():
+    connect_store(STORE_ALIAS, f"ingest_{uuid.uuid4().hex[:8]}")
+
+
+def import_bytes(kind, data, filename=None, year=None):
+    dataset_id = uuid.uuid4().hex[:16]
+    Dataset(id=dataset_id, sha256=hashlib.sha256(data).hexdigest(), kind=kind, filename=filename, year=year,
+            created_at=utcnow()).save()
+    status = run_import(dataset_id, lambda: io.BytesIO(data))
+    return status, Dataset.objects.get(id=dataset_id)
+
+
+def outbox_types():
+    events = [e for d in CorridorPeriod.objects for e in d.outbox] + [e for d in Dataset.objects for e in d.outbox]
+    return sorted(e["type"] for e in events)
+
+
+def test_bilateral_matrix_2017_rows_sum_to_the_files_totals():
+    path = FLOWS / "bilateral_remittance_matrix_2017.xlsx"
+    status, dataset = import_bytes("bilateral-matrix", path.read_bytes(), path.name)
+    assert status == "completed" and dataset.rows_rejected == 0
+    rows = BilateralFlows.objects(year=2017)
+    with_total = [r for r in rows if r.published_total is not None]
+    assert len(with_total) == 214
+    for row in with_total:
+        assert abs(sum(row.flows.values()) - row.published_total) <= 0.1, row.source
+    assert BilateralFlows.objects.get(id="2017:USA").flows["MEX"] > 25_000  # the largest corridor
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob(str(FLOWS / "bilateral_remittance_matrix_*"))),
+                         ids=lambda p: Path(p).name)
+def test_no_country_name_is_left_unresolved_in_any_matrix_vintage(path):
+    with open(path, "rb") as f:
+        parsed = list(parse_bilateral_matrix(f, filename=Path(path).name))
+    assert [e for p in parsed for e in p.errors] == []
+    sources = [p.record["source"] for p in parsed if p.record and "source" in p.record]
+    assert len(sources) >= 213 and len(set(sources)) == len(sources)
+
+
+def test_a_file_with_one_corrupted_row_reports_it_and_keeps_the_rest():
+    header, rows = real_rows(400)
+    rows[41][header.index("cc1.total.cost..")] = "twelve"
+    status, dataset = import_bytes("rpw-quotes", as_csv(header, rows))
+    assert status == "completed"
+    assert (dataset.rows_total, dataset.rows_accepted, dataset.rows_rejected) == (400, 399, 1)
+    assert dataset.errors == [{"row": 43, "field": "cc1.total.cost..", "message": "not a number: 'twelve'"}]
+    assert sum(len(c.quotes) for c in CorridorPeriod.objects) == 399
+
+
+def test_a_truncated_xlsx_fails_cleanly_and_leaves_stored_data_untouched():
+    header, rows = real_rows(1000)
+    import_bytes("rpw-quotes", as_csv(header, rows[:500]))
+    before = {c.id: (c.average_total_cost_pct, c.dataset_id) for c in CorridorPeriod.objects}
+    workbook = workbook_bytes([("Dataset", [header, *rows])])
+    status, dataset = import_bytes("rpw-quotes", workbook[: len(workbook) * 2 // 3])
+    assert status == "failed" and "truncated or corrupt" in dataset.failure
+    assert {c.id: (c.average_total_cost_pct, c.dataset_id) for c in CorridorPeriod.objects} == before
+
+
+def test_a_revised_file_replaces_the_corridor_periods_it_covers_and_keeps_provenance():
+    header, rows = real_rows(3000)
+    _, first = import_bytes("rpw-quotes", as_csv(header, rows))
+    key = "2011Q1:ARE:EGY"
+    original = CorridorPeriod.objects.get(id=key)
+    column = {name: header.index(name) for name in ("period", "source", "destination")}
+    egypt = [r for r in rows if (r[column["period"]], r[column["source"]], r[column["destination"]]) == (
+        "2011_1Q", "ARE", "EGY")]
+    revised = [list(r) for r in egypt]
+    for row in revised:  # the provider rows re-surveyed at +1 pp
+        row[header.index("cc1.total.cost..")] = str(float(row[header.index("cc1.total.cost..")]) + 1)
+    _, second = import_bytes("rpw-quotes", as_csv(header, revised))
+    updated = CorridorPeriod.objects.get(id=key)
+    assert updated.dataset_id == second.id and updated.superseded_datasets == [first.id]
+    assert len(updated.quotes) == len(egypt)
+    assert updated.average_total_cost_pct == pytest.approx(original.average_total_cost_pct + 1)
+    assert Dataset.objects.get(id=first.id).status == "completed"  # the earlier record stays
+    other = CorridorPeriod.objects(dataset_id=first.id).first()
+    assert other is not None  # corridors the revision does not cover are untouched
+    changed = [e for e in updated.outbox if e["type"] == "corridor.cost.changed"]
+    assert changed[-1]["data"]["revised_from_pct"] == pytest.approx(original.average_total_cost_pct)
+
+
+def test_importing_quotes_queues_one_event_per_changed_corridor_period_with_the_previous_average():
+    status, dataset = import_bytes("rpw-quotes", RPW_QUOTES.read_bytes(), RPW_QUOTES.name)
+    assert status == "completed" and dataset.rows_accepted == 25_516
+    corridor_periods = CorridorPeriod.objects.count()
+    types = outbox_types()
+    assert types.count("corridor.cost.changed") == corridor_periods
+    assert types.count("dataset.published") == 1 and types.count("firms.observed") == 1
+    event = next(e for e in CorridorPeriod.objects.get(id="2011Q3:ARE:EGY").outbox)
+    assert event["data"]["previous_period"] == "2011Q1"
+    assert event["data"]["previous_period_average_pct"] == pytest.approx(
+        CorridorPeriod.objects.get(id="2011Q1:ARE:EGY").average_total_cost_pct)
+    firms = next(e for e in Dataset.objects.get(id=dataset.id).outbox if e["type"] == "firms.observed")
+    assert len(firms["data"]["firms"]) == 504
+
+
+def test_period_indicators_follow_the_methodology_on_the_real_file():
+    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        raw = list(csv.DictReader(f))
+    for period in ("2011_1Q", "2013_2Q", "2014_1Q"):
+        counted = [float(r["cc1.total.cost.."]) for r in raw if r["period"] == period and r["transparent"] == "yes"]
+        figures = queries.indicators(period[:4] + "Q" + period[5])
+        assert figures["global_average_pct"] == pytest.approx(sum(counted) / len(counted), abs=1e-9)
+        assert figures["quotes_transparent"] == len(counted)
+
+
+def test_ldc_figures_use_the_list_in_force_in_the_period():
+    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        raw = [r for r in csv.DictReader(f) if r["transparent"] == "yes"]
+    # Samoa left the list on 1 January 2014: an LDC destination in 2013Q4, not in 2014Q1.
+    ldc_2013 = {"AFG", "BGD", "BTN", "ETH", "HTI", "KHM", "LSO", "MOZ", "NPL", "SEN", "SLE", "TZA", "UGA", "WSM",
+                "ZMB", "LBR", "MLI", "MWI", "RWA", "SDN", "YEM", "MMR", "TGO", "BFA", "BEN", "GMB", "GIN", "NER",
+                "COD", "SLB", "TLS", "VUT", "KIR", "TUV", "LAO", "MDG", "MRT", "TCD", "CAF", "ERI", "DJI", "SOM",
+                "SSD", "AGO", "BDI", "COM", "GNB", "STP", "GNQ"}
+    destinations = {r["destination"] for r in raw}
+    assert "WSM" in destinations
+    for period, graduated in (("2013_4Q", set()), ("2014_1Q", {"WSM"})):
+        members = ldc_2013 - graduated
+        counted = [float(r["cc1.total.cost.."]) for r in raw if r["period"] == period and r["destination"] in members]
+        figures = PeriodIndicators.objects.get(id=period[:4] + "Q" + period[5]).figures
+        assert figures["ldc_average_pct"] == pytest.approx(sum(counted) / len(counted), abs=1e-9)
