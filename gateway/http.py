@@ -43,6 +43,10 @@ def read_json(request, schema):
 
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
+        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+            # eventlet de-chunks wsgi.input but does not say so; without this
+            # flag werkzeug reads a body without Content-Length as empty
+            environ["wsgi.input_terminated"] = True
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:

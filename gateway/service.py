@@ -9,7 +9,8 @@ from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import BadRequest, RouteNotFound
 from gateway.health import check_services
 from gateway.http import http, json_response, read_json, read_query
-from gateway.uploads import send_in_chunks, upload_stream
+from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
+from nameko.dependency_providers import Config
 from gateway.models import STORE_ALIAS
 from gateway.schemas import (ISO3, CorridorListQuerySchema, CredentialRequestSchema, CredentialSchema,
                              DatasetListQuerySchema, DatasetQuerySchema, PeriodQuerySchema, PrincipalSchema,
@@ -33,6 +34,7 @@ class GatewayService:
     name = "gateway"
 
     store = MongoStore(STORE_ALIAS, "observatory_gateway")
+    config = Config()
     auth = Authenticator()
     dead_letters = DeadLetterAdmin()
     ingest = DeadlineRpcProxy("ingest")
@@ -82,8 +84,9 @@ class GatewayService:
     def upload_dataset(self, request):
         self.auth.require(request, OPERATOR)
         options = read_query(request, UploadQuerySchema())
-        stream, filename = upload_stream(request)
-        answer = send_in_chunks(self.ingest, stream, options["kind"], filename, options.get("year"))
+        limit = int(self.config.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES)
+        stream, filename = upload_stream(request, limit)
+        answer = send_in_chunks(self.ingest, stream, limit, options["kind"], filename, options.get("year"))
         body = {"id": answer["id"], "status": answer["status"], "duplicate": answer["duplicate"]}
         return json_response(body, 200 if answer["duplicate"] else 202,
                              {"Location": f"{API}/datasets/{answer['id']}"})

@@ -2,23 +2,26 @@
 and the gateway never holds more than one chunk of it in memory."""
 import base64
 import hashlib
-import os
 import uuid
 
 from gateway.exceptions import BadRequest, PayloadTooLarge
 
 CHUNK_BYTES = 4 * 1024 * 1024
-MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(128 * 1024 * 1024)))
+DEFAULT_MAX_UPLOAD_BYTES = 128 * 1024 * 1024  # config MAX_UPLOAD_BYTES
 CHUNK_DEADLINE_SECONDS = 30
 
 
-def upload_stream(request):
+def _too_large(limit, **details):
+    return PayloadTooLarge(f"uploads are limited to {limit:,} bytes ({limit / 2 ** 20:.0f} MiB)",
+                           {"limit": limit, **details})
+
+
+def upload_stream(request, limit):
     """The file's byte stream and name: the raw body, or multipart field ``file``."""
-    if request.content_length is not None and request.content_length > MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(f"uploads are limited to {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB",
-                              {"content_length": request.content_length, "limit": MAX_UPLOAD_BYTES})
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large(limit, content_length=request.content_length)
     if request.mimetype == "multipart/form-data":
-        request.max_content_length = MAX_UPLOAD_BYTES
+        request.max_content_length = limit
         upload = request.files.get("file")
         if upload is None:
             raise BadRequest("multipart uploads carry the file in the field 'file'",
@@ -27,7 +30,7 @@ def upload_stream(request):
     return request.stream, request.headers.get("X-Filename")
 
 
-def send_in_chunks(ingest, stream, kind, filename=None, year=None):
+def send_in_chunks(ingest, stream, limit, kind, filename=None, year=None):
     """Send ``stream`` to ingest chunk by chunk, then ask it to create the dataset."""
     upload_id = uuid.uuid4().hex
     rpc = ingest.with_deadline(CHUNK_DEADLINE_SECONDS)
@@ -42,9 +45,8 @@ def send_in_chunks(ingest, stream, kind, filename=None, year=None):
                 break
             data += more
         size += len(data)
-        if size > MAX_UPLOAD_BYTES:
-            raise PayloadTooLarge(f"uploads are limited to {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB",
-                                  {"limit": MAX_UPLOAD_BYTES})
+        if size > limit:  # a body without Content-Length (chunked transfer)
+            raise _too_large(limit)
         digest.update(data)
         rpc.put_chunk({"upload_id": upload_id, "index": index, "data": base64.b64encode(data).decode("ascii")})
         index += 1

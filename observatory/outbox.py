@@ -14,6 +14,7 @@ idempotent (``idempotency.apply_once``), so that is harmless.
 import logging
 import os
 
+from eventlet.semaphore import Semaphore
 from nameko.events import EventDispatcher
 from nameko.timer import timer
 
@@ -33,20 +34,30 @@ def with_outbox(update, *envelopes):
 
 
 class OutboxPublisher:
-    """What a worker gets: publish a document's pending events, or all of them."""
+    """What a worker gets: publish a document's pending events, or all of them.
 
-    def __init__(self, dispatch, documents):
+    ``lock`` is shared by the workers of one service instance: two flushes
+    reading the same pending events at once would publish them twice.
+    """
+
+    def __init__(self, dispatch, documents, lock=None):
         self._dispatch = dispatch
         self._documents = documents
+        self._lock = lock or Semaphore()
 
     def flush(self, document_cls, document_id):
         """Publish the pending events of one document. Returns how many went out."""
-        collection = document_cls._get_collection()
-        doc = collection.find_one({"_id": document_id}, {"outbox": 1})
-        return self._publish_pending(collection, doc) if doc else 0
+        with self._lock:
+            collection = document_cls._get_collection()
+            doc = collection.find_one({"_id": document_id}, {"outbox": 1})
+            return self._publish_pending(collection, doc) if doc else 0
 
     def flush_all(self):
         """Publish whatever is pending in every registered document class."""
+        with self._lock:
+            return self._flush_all()
+
+    def _flush_all(self):
         sent = 0
         for document_cls in self._documents:
             collection = document_cls._get_collection()
@@ -87,9 +98,10 @@ class OutboxDispatcher(EventDispatcher):
         options.setdefault("retry_policy", PUBLISH_RETRY_POLICY)
         super().__init__(**options)
         self.documents = list(documents)
+        self.lock = Semaphore()
 
     def get_dependency(self, worker_ctx):
-        return OutboxPublisher(super().get_dependency(worker_ctx), self.documents)
+        return OutboxPublisher(super().get_dependency(worker_ctx), self.documents, self.lock)
 
 
 class OutboxRelay:

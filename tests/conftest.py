@@ -17,10 +17,12 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)
-def fresh_stores():
-    """Every test starts with empty in-process stores."""
+def fresh_stores(request):
+    """Every test starts with empty in-process stores (except in a module that
+    shares one running platform: it disconnects when the module ends)."""
     yield
-    mongoengine.disconnect_all()
+    if not request.node.get_closest_marker("shared_platform"):
+        mongoengine.disconnect_all()
 
 
 @pytest.fixture

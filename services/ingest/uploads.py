@@ -8,7 +8,7 @@ import uuid
 
 from pymongo.errors import DuplicateKeyError
 
-from observatory.errors import InvalidInput, NotFound
+from observatory.errors import Conflict, InvalidInput, NotFound
 from observatory.events import new_event
 from services.ingest.models import Dataset, RawChunk
 from services.ingest.store import SOURCE, utcnow
@@ -50,9 +50,12 @@ def finish_upload(upload_id, kind, chunks, size, sha256, filename=None, year=Non
         raise InvalidInput("the upload is incomplete or corrupted", {
             "chunks_expected": chunks, "chunks_received": len(indexes), "size_expected": size,
             "size_received": seen_size, "sha256_matches": digest.hexdigest() == sha256})
-    existing = Dataset._get_collection().find_one({"sha256": sha256}, {"status": 1})
+    existing = Dataset._get_collection().find_one({"sha256": sha256}, {"status": 1, "kind": 1})
     if existing:
         RawChunk._get_collection().delete_many({"upload_id": upload_id})
+        if existing["kind"] != kind:
+            raise Conflict(f"these bytes are already dataset {existing['_id']} of kind {existing['kind']}",
+                           {"id": existing["_id"], "kind": existing["kind"]})
         return {"id": existing["_id"], "status": existing["status"], "duplicate": True}
     dataset_id = uuid.uuid4().hex[:16]
     request = new_event("dataset.import_requested", SOURCE, {"dataset_id": dataset_id})

@@ -1,0 +1,194 @@
+"""Importing the real RPW files through the HTTP API, end to end on the real
+broker, and checking the published figures against the World Bank's own."""
+import csv
+import socket
+from collections import defaultdict
+
+import eventlet
+import mongoengine
+import pytest
+import requests
+from nameko.events import event_handler
+from nameko.runners import ServiceRunner
+
+from gateway.service import GatewayService
+from services.ingest.service import IngestService
+from tests.conftest import wait_for
+from tests.conftest import SHARED_DATA
+from tests.ingest_files import DATABANK, RPW_QUOTES
+
+WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
+
+pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
+UPLOAD_LIMIT = 10 * 1024 * 1024  # the real files are under it; 100 MB is covered by bench/
+ADMIN = "obs_integration-admin-token-0123456789abcdefghijklmnop"
+
+
+class Recorder:
+    """Counts what ingest publishes."""
+
+    name = "recorder"
+    seen = defaultdict(list)
+
+    @event_handler("ingest", "dataset.published")
+    def dataset_published(self, payload):
+        self.seen["dataset.published"].append(payload)
+
+    @event_handler("ingest", "corridor.cost.changed")
+    def corridor_changed(self, payload):
+        self.seen["corridor.cost.changed"].append(payload)
+
+    @event_handler("ingest", "firms.observed")
+    def firms_observed(self, payload):
+        self.seen["firms.observed"].append(payload)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def upload(base, path, kind, **extra):
+    return requests.post(f"{base}/api/v1/datasets", params={"kind": kind, **extra}, data=path.read_bytes(),
+                         headers={"Authorization": f"Bearer {ADMIN}", "X-Filename": path.name}, timeout=120)
+
+
+def wait_done(base, dataset_id):
+    def done():
+        body = requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers={"Authorization": f"Bearer {ADMIN}"},
+                            timeout=30).json()
+        return body if body.get("status") in ("completed", "failed") else None
+    return wait_for(done, timeout=120, interval=0.5, what=f"dataset {dataset_id}")
+
+
+@pytest.fixture(scope="module")
+def platform(request, vhost_pipeline):
+    Recorder.seen.clear()
+    port = free_port()
+    with vhost_pipeline.get() as vhost:
+        config = {"AMQP_URI": f"pyamqp://guest:guest@localhost:5672/{vhost}", "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                  "OBSERVATORY_ADMIN_TOKEN": ADMIN, "MONGODB_URI": "", "MAX_UPLOAD_BYTES": UPLOAD_LIMIT}
+        runner = ServiceRunner(config)
+        for cls in (GatewayService, IngestService, Recorder):
+            runner.add_service(cls)
+        runner.start()
+        base = f"http://127.0.0.1:{port}"
+        try:
+            quotes = upload(base, RPW_QUOTES, "rpw-quotes")
+            assert quotes.status_code == 202, quotes.text
+            official = upload(base, DATABANK, "rpw-corridor-averages")
+            yield {"base": base, "quotes": wait_done(base, quotes.json()["id"]),
+                   "official": wait_done(base, official.json()["id"])}
+        finally:
+            runner.stop()
+            mongoengine.disconnect_all()
+
+
+def test_both_files_import_completely(platform):
+    quotes, official = platform["quotes"], platform["official"]
+    assert (quotes["status"], quotes["rows_total"], quotes["rows_accepted"], quotes["rows_rejected"]) == (
+        "completed", 25_516, 25_516, 0)
+    assert quotes["periods"] == ["2011Q1", "2011Q3", "2012Q1", "2012Q3", "2013Q1", "2013Q2", "2013Q3", "2013Q4",
+                                 "2014Q1"]
+    assert official["status"] == "completed" and official["rows_rejected"] == 0
+
+
+def test_every_databank_corridor_quarter_of_2011q1_2014q1_is_reproduced_within_a_hundredth(platform):
+    expected = {}
+    with open(DATABANK, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            for column, value in row.items():
+                period = (column or "").split(" [")[0]
+                if period[:4].isdigit() and "2011Q1" <= period <= "2014Q1" and value not in ("..", "", None):
+                    expected[(row["Sending Countries Code"], row["Receiving Countries  Code"], period)] = float(value)
+    assert len(expected) == 1942
+    checked = 0
+    for source, destination in sorted({(s, d) for s, d, _ in expected}):
+        history = requests.get(f"{platform['base']}/api/v1/corridors/{source}/{destination}/history", timeout=30)
+        assert history.status_code == 200, history.text
+        by_period = {item["period"]: item for item in history.json()["items"]}
+        for (s, d, period), value in expected.items():
+            if (s, d) != (source, destination):
+                continue
+            computed = by_period[period]["average_total_cost_pct"]
+            assert computed is not None and abs(computed - value) <= 0.01, (source, destination, period)
+            assert by_period[period]["official_average_pct"] == value
+            checked += 1
+    assert checked == 1942
+
+
+def test_the_global_average_is_the_mean_over_transparent_quotes_of_the_raw_csv(platform):
+    by_period = defaultdict(list)
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["transparent"] == "yes":
+                by_period[row["period"][:4] + "Q" + row["period"][5]].append(float(row["cc1.total.cost.."]))
+    for period, totals in by_period.items():
+        figures = requests.get(f"{platform['base']}/api/v1/indicators", params={"period": period}, timeout=30).json()
+        assert figures["global_average_pct"] == pytest.approx(sum(totals) / len(totals), abs=1e-9), period
+
+
+def test_the_corridor_page_shows_quotes_with_transparency_and_provenance(platform):
+    body = requests.get(f"{platform['base']}/api/v1/corridors/ARE/EGY", params={"period": "2011Q1"}, timeout=30).json()
+    assert body["period"] == "2011Q1" and body["services"] >= 1
+    assert body["quotes"] and all(q["provenance"]["dataset_id"] == platform["quotes"]["id"] for q in body["quotes"])
+    counted = [q["total_cost_pct"] for q in body["quotes"] if q["counted_in_average"]]
+    assert body["average_total_cost_pct"] == pytest.approx(sum(counted) / len(counted))
+    latest = requests.get(f"{platform['base']}/api/v1/corridors/ARE/EGY", timeout=30).json()
+    assert latest["period"] == "2014Q1"  # latest by default
+
+
+def test_events_were_published_once_per_changed_corridor_period(platform):
+    wait_for(lambda: len(Recorder.seen["dataset.published"]) == 2, timeout=30, what="two dataset.published events")
+    summary = next(e["data"] for e in Recorder.seen["dataset.published"] if e["data"]["kind"] == "rpw-quotes")
+    assert summary["corridors_changed"] == summary["corridor_periods"] >= 1942  # all new
+    wait_for(lambda: len(Recorder.seen["corridor.cost.changed"]) >= summary["corridors_changed"], timeout=30,
+             what="corridor events")
+    eventlet.sleep(2.5)  # a relay round: nothing more may come
+    changed = Recorder.seen["corridor.cost.changed"]
+    keys = [(e["data"]["period"], e["data"]["source"], e["data"]["destination"]) for e in changed]
+    assert len(keys) == len(set(keys))  # once each
+    assert len(Recorder.seen["firms.observed"]) == 1
+
+
+def test_re_importing_the_same_file_creates_nothing(platform):
+    before = {k: len(v) for k, v in Recorder.seen.items()}
+    again = upload(platform["base"], RPW_QUOTES, "rpw-quotes")
+    assert again.status_code == 200 and again.json() == {"id": platform["quotes"]["id"], "status": "completed",
+                                                         "duplicate": True}
+    eventlet.sleep(4)  # two outbox relay rounds
+    assert {k: len(v) for k, v in Recorder.seen.items()} == before
+
+
+def test_bad_uploads_get_precise_errors_and_change_nothing(platform):
+    base, auth = platform["base"], {"Authorization": f"Bearer {ADMIN}"}
+    assert requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, data=b"x").status_code == 401
+    unknown = requests.post(f"{base}/api/v1/datasets", params={"kind": "tea-leaves"}, data=b"x", headers=auth)
+    assert unknown.status_code == 400 and "kind" in unknown.json()["details"]["fields"]
+    empty = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, data=b"", headers=auth)
+    assert empty.status_code == 400 and "empty" in empty.json()["message"]
+    too_big = b"x" * (UPLOAD_LIMIT + 1)
+    declared = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, data=too_big, headers=auth)
+    assert declared.status_code == 413 and declared.json()["error"] == "PAYLOAD_TOO_LARGE"
+    streamed = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=auth,
+                             data=(too_big[i:i + 2 ** 20] for i in range(0, len(too_big), 2 ** 20)))
+    assert streamed.status_code == 413 and streamed.json()["details"]["limit"] == UPLOAD_LIMIT
+    same_bytes_other_kind = upload(base, DATABANK, "rpw-quotes")
+    assert same_bytes_other_kind.status_code == 409
+    assert same_bytes_other_kind.json()["details"]["kind"] == "rpw-corridor-averages"
+    wrong_file = upload(base, WDI_INFLOWS, "rpw-quotes")  # a real file of another kind
+    failed = wait_done(base, wrong_file.json()["id"])
+    assert failed["status"] == "failed" and "header" in failed["failure"]
+    figures = requests.get(f"{base}/api/v1/indicators", params={"period": "2014Q1"}, timeout=30).json()
+    assert figures["quotes_transparent"] > 2000  # untouched
+
+
+def test_multipart_uploads_work(platform):
+    data = b"\n".join(RPW_QUOTES.read_bytes().split(b"\n")[:30]) + b"\n"
+    response = requests.post(f"{platform['base']}/api/v1/datasets", params={"kind": "rpw-quotes"},
+                             files={"file": ("sample.csv", data, "text/csv")},
+                             headers={"Authorization": f"Bearer {ADMIN}"})
+    assert response.status_code == 202, response.text
+    dataset = wait_done(platform["base"], response.json()["id"])
+    assert dataset["filename"] == "sample.csv" and dataset["rows_accepted"] == 29
