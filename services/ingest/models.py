@@ -74,6 +74,9 @@ class PeriodIndicators(Document):
 
     id = StringField(primary_key=True)  # "2014Q1"
     figures = DictField()
+    # "SRC:DST" -> sums, counts and averages of that corridor-period: what the
+    # period figures and the next import's change detection need, in one doc
+    corridors = DictField()
     updated_at = DateTimeField()
 
 

@@ -99,7 +99,7 @@ def list_corridors(period=None, source=None, destination=None, offset=0, limit=5
 
 
 def latest_period():
-    periods = PeriodIndicators._get_collection().distinct("_id")
+    periods = PeriodIndicators._get_collection().find({"figures": {"$exists": True}}).distinct("_id")
     return max(periods) if periods else None
 
 
@@ -108,8 +108,8 @@ def indicators(period=None):
     if not periods:
         raise NotFound("no indicators yet: import rpw-quotes first")
     period = period or periods[-1]
-    doc = PeriodIndicators._get_collection().find_one({"_id": period})
-    if doc is None:
+    doc = PeriodIndicators._get_collection().find_one({"_id": period}, {"figures": 1})
+    if doc is None or "figures" not in doc:
         raise NotFound(f"no indicators for {period}", {"period": period, "available": periods})
     return {**doc["figures"], "available_periods": periods}
 
@@ -119,7 +119,7 @@ def country_profile(iso3, top=10):
     if country is None:
         raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
     period = latest_period()
-    figures = (PeriodIndicators._get_collection().find_one({"_id": period}) or {}).get("figures", {})
+    figures = (PeriodIndicators._get_collection().find_one({"_id": period}, {"figures": 1}) or {}).get("figures", {})
     flows_doc = CountryFlows._get_collection().find_one({"_id": iso3}) or {}
     matrix_years = sorted(BilateralFlows._get_collection().distinct("year"))
     senders, matrix_year = [], None

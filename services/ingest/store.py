@@ -23,20 +23,23 @@ def corridor_key(period, source, destination):
 
 
 def _history(corridors):
-    """{(source, destination): {period: average}} for the given corridors, in one query."""
-    if not corridors:
-        return {}
-    sources = sorted({s for s, _ in corridors})
-    destinations = sorted({d for _, d in corridors})
+    """{(source, destination): {period: (average, dataset_id)}} for the given
+    corridors, read from the per-period summaries: one small document per
+    period, so the cost follows the number of periods, not of stored quotes."""
     found = defaultdict(dict)
-    cursor = CorridorPeriod._get_collection().find(
-        {"source": {"$in": sources}, "destination": {"$in": destinations}},
-        {"period": 1, "source": 1, "destination": 1, "average_total_cost_pct": 1, "dataset_id": 1})
-    for doc in cursor:
-        corridor = (doc["source"], doc["destination"])
-        if corridor in corridors:
-            found[corridor][doc["period"]] = (doc.get("average_total_cost_pct"), doc.get("dataset_id"))
+    for doc in PeriodIndicators._get_collection().find({}, {"corridors": 1}):
+        for key, entry in (doc.get("corridors") or {}).items():
+            corridor = tuple(key.split(":"))
+            if corridor in corridors:
+                found[corridor][doc["_id"]] = (entry["average_total_cost_pct"], entry["dataset_id"])
     return found
+
+
+def _summary(figures, dataset_id):
+    """What period figures need of one corridor-period."""
+    return {"sum_total_cost_pct": figures["sum_total_cost_pct"], "quotes_transparent": figures["quotes_transparent"],
+            "average_total_cost_pct": figures["average_total_cost_pct"],
+            "smart_average_pct": figures["smart_average_pct"], "dataset_id": dataset_id}
 
 
 def _previous(periods, period):
@@ -51,7 +54,7 @@ def write_corridor_periods(dataset_id, groups):
     list of changed keys."""
     collection = CorridorPeriod._get_collection()
     history = _history({(s, d) for _, s, d in groups})
-    now, inserts, changed = utcnow(), [], []
+    now, inserts, changed, summaries = utcnow(), [], [], defaultdict(dict)
     for number, (period, source, destination) in enumerate(sorted(groups)):
         if number % 50 == 0:
             time.sleep(0)  # cooperative: let RPC workers answer meanwhile (see importer)
@@ -80,6 +83,7 @@ def write_corridor_periods(dataset_id, groups):
                 "previous_period_average_pct": seen[previous_period][0] if previous_period else None,
             }))
         seen[period] = (average, dataset_id)
+        summaries[period][f"{source}:{destination}"] = _summary(figures, dataset_id)
         if is_new:
             inserts.append({"_id": key, **fields, "superseded_datasets": [], "applied_events": [], "outbox": events})
             continue
@@ -89,6 +93,9 @@ def write_corridor_periods(dataset_id, groups):
         collection.update_one({"_id": key}, with_outbox(update, *events) if events else update)
     if inserts:
         collection.insert_many(inserts)
+    for period, entries in summaries.items():
+        PeriodIndicators._get_collection().update_one(
+            {"_id": period}, {"$set": {f"corridors.{key}": entry for key, entry in entries.items()}}, upsert=True)
     return changed
 
 
@@ -107,10 +114,8 @@ def weights_for(year):
 
 
 def recompute_periods(periods):
-    """Period indicators from the period's corridor summaries (a few hundred docs)."""
-    projection = {"source": 1, "destination": 1, "figures.sum_total_cost_pct": 1,
-                  "figures.quotes_transparent": 1, "figures.average_total_cost_pct": 1,
-                  "figures.smart_average_pct": 1}
+    """Period indicators from the period's corridor summaries (one document)."""
+    collection = PeriodIndicators._get_collection()
     weights_by_year = {}
     for period in sorted(set(periods)):
         time.sleep(0)  # cooperative (see importer)
@@ -118,11 +123,11 @@ def recompute_periods(periods):
         if year not in weights_by_year:
             weights_by_year[year] = weights_for(year)
         weights, weight_year = weights_by_year[year]
-        corridors = [{"source": d["source"], "destination": d["destination"], **d["figures"]}
-                     for d in CorridorPeriod._get_collection().find({"period": period}, projection)]
+        doc = collection.find_one({"_id": period}, {"corridors": 1}) or {}
+        corridors = [{"source": key.split(":")[0], "destination": key.split(":")[1], **entry}
+                     for key, entry in (doc.get("corridors") or {}).items()]
         figures = period_figures(period, corridors, weights, weight_year)
-        PeriodIndicators._get_collection().replace_one(
-            {"_id": period}, {"_id": period, "figures": figures, "updated_at": utcnow()}, upsert=True)
+        collection.update_one({"_id": period}, {"$set": {"figures": figures, "updated_at": utcnow()}}, upsert=True)
 
 
 def stored_periods():
