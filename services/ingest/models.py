@@ -63,7 +63,8 @@ class CorridorPeriod(ReliableDocument):
     destination = StringField(required=True)
     dataset_id = StringField()  # the dataset whose quotes these are
     superseded_datasets = ListField(StringField())
-    quotes = ListField(DictField())
+    quote_fields = ListField(StringField())  # the column names of each row in ``quotes``
+    quotes = ListField(ListField())
     figures = DictField()
     average_total_cost_pct = FloatField()
     updated_at = DateTimeField()

@@ -61,7 +61,8 @@ def corridor(source, destination, period=None):
                        {"source": source, "destination": destination, "period": period})
     doc = max(docs, key=lambda d: d["period"])
     figures = {k: v for k, v in doc["figures"].items() if k != "sum_total_cost_pct"}
-    quotes = sorted((_quote_view(q, doc["dataset_id"]) for q in doc["quotes"]),
+    fields = doc["quote_fields"]
+    quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
     return {"source": source, "destination": destination, "period": doc["period"], **figures,
             "official_average_pct": _official(doc["period"], source, destination),
