@@ -36,7 +36,8 @@ def launcher_env(tmp_path):
     return env
 
 
-def test_run_starts_all_four_services_and_ctrl_c_stops_every_process(launcher_env, tmp_path):
+def test_run_starts_all_four_services_loads_the_bundled_data_and_ctrl_c_stops_every_process(launcher_env, tmp_path):
+    launcher_env["OBSERVATORY_LOAD_BUNDLED_DATA"] = "1"
     port = launcher_env["OBSERVATORY_PORT"]
     out = open(tmp_path / "launcher.out", "w+")
     launcher = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_platform.py")], cwd=ROOT,
@@ -49,7 +50,8 @@ def test_run_starts_all_four_services_and_ctrl_c_stops_every_process(launcher_en
                 return False
 
         wait_for(healthy, timeout=90, interval=0.5, what="make run to serve /health = 200")
-        wait_for(lambda: "press Ctrl-C" in (tmp_path / "launcher.out").read_text(), what="the ready message")
+        wait_for(lambda: "press Ctrl-C" in (tmp_path / "launcher.out").read_text(), timeout=240, interval=0.5,
+                 what="the bundled data to load and the ready message")
         text = (tmp_path / "launcher.out").read_text()
         pids = [int(p) for p in re.findall(r"pid\s+(\d+)", text)]
         assert len(pids) == 4 and all(alive(p) for p in pids)
@@ -59,6 +61,15 @@ def test_run_starts_all_four_services_and_ctrl_c_stops_every_process(launcher_en
         token = re.search(r"(obs_\S{43})", text).group(1)
         me = requests.get(f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert me.json()["role"] == "operator"
+
+        # the bundled data is there: every file loaded, real figures published
+        loaded = re.findall(r"\[\s*\d+/(\d+)\] .*: completed\s+([\d,]+) rows accepted, 0 rejected", text)
+        assert len(loaded) == int(loaded[0][0]) >= 19
+        figures = requests.get(f"http://127.0.0.1:{port}/api/v1/indicators", params={"period": "2014Q1"}).json()
+        assert 5 < figures["global_average_pct"] < 15 and figures["weight_year"] == 2014
+        profile = requests.get(f"http://127.0.0.1:{port}/api/v1/countries/NPL").json()
+        assert profile["series"]["knomad_inflows_usd_m"]["values"]["2022"] > 9000
+        assert profile["top_sending_countries"]["items"]
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=40) == 0
