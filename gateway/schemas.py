@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
+from observatory.vocabulary import DATASET_KINDS, ISO3_PATTERN, PERIOD_PATTERN
 
 IDENTIFIER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
                              error="1-64 letters, digits, '_', '.', ':' or '-'")
@@ -51,9 +52,8 @@ class ReplayRequestSchema(Schema):
     event_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=1000))
 
 
-DATASET_KINDS = ("rpw-quotes", "rpw-corridor-averages", "bilateral-matrix", "country-flows")
-PERIOD = validate.Regexp(r"^\d{4}Q[1-4]$", error="a period like 2014Q2")
-ISO3 = validate.Regexp(r"^[A-Z]{3}$", error="an ISO 3166 alpha-3 code like NPL")
+PERIOD = validate.Regexp(PERIOD_PATTERN, error="a period like 2014Q2")
+ISO3 = validate.Regexp(ISO3_PATTERN, error="an ISO 3166 alpha-3 code like NPL")
 
 
 class UploadQuerySchema(Schema):

@@ -5,9 +5,9 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate
 
 from observatory.countries import countries
+from observatory.vocabulary import DATASET_KINDS
 from services.ingest.parsers.tabular import is_missing, to_number
 
-KINDS = ("rpw-quotes", "rpw-corridor-averages", "bilateral-matrix", "country-flows")
 _PERIOD_FORMS = (re.compile(r"^(\d{4})\s*[_\-\s]?\s*Q([1-4])$", re.I),   # 2014Q2, 2014 Q2, 2014-Q2
                  re.compile(r"^(\d{4})\s*[_\-\s]\s*([1-4])Q$", re.I),     # 2014_2Q (RPW)
                  re.compile(r"^Q([1-4])\s*[_\-\s]?\s*(\d{4})$", re.I))    # Q2 2014
@@ -147,7 +147,7 @@ class UploadChunkSchema(Schema):
 
 class FinishUploadSchema(Schema):
     upload_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{32}$"))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(DATASET_KINDS))
     chunks = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
     size = fields.Integer(required=True, validate=validate.Range(min=1))
     sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
