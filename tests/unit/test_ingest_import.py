@@ -142,3 +142,68 @@ def test_ldc_figures_use_the_list_in_force_in_the_period():
         counted = [float(r["cc1.total.cost.."]) for r in raw if r["period"] == period and r["destination"] in members]
         figures = PeriodIndicators.objects.get(id=period[:4] + "Q" + period[5]).figures
         assert figures["ldc_average_pct"] == pytest.approx(sum(counted) / len(counted), abs=1e-9)
+
+
+def test_progress_is_readable_while_an_import_runs(monkeypatch):
+    from services.ingest import loaders
+
+    seen = []
+    original_add = loaders.QuotesLoader.add
+
+    def add_and_look(self, record):
+        original_add(self, record)
+        if len(seen) < 1 and sum(len(v) for v in self.groups.values()) == 5000:
+            seen.append(Dataset._get_collection().find_one({}, {"status": 1, "rows_total": 1, "rows_accepted": 1}))
+
+    monkeypatch.setattr(loaders.QuotesLoader, "add", add_and_look)
+    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
+    assert seen[0]["status"] == "processing"
+    assert 2000 <= seen[0]["rows_total"] <= 5000 and seen[0]["rows_accepted"] == seen[0]["rows_total"]
+
+
+def test_smart_is_the_mean_of_the_three_cheapest_transparent_quotes_within_five_days():
+    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        raw = list(csv.DictReader(f))
+    by_key = {}
+    for r in raw:
+        by_key.setdefault((r["period"][:4] + "Q" + r["period"][5], r["source"], r["destination"]), []).append(r)
+    checked_with, checked_without = 0, 0
+    for key, quotes in list(by_key.items())[::15]:
+        fast = sorted(float(q["cc1.total.cost.."]) for q in quotes
+                      if q["transparent"] == "yes" and q["speed.actual"] != "6 days or more")
+        smart = CorridorPeriod.objects.get(id=":".join(key)).figures["smart_average_pct"]
+        if len(fast) >= 3:
+            assert smart == pytest.approx(sum(fast[:3]) / 3)
+            checked_with += 1
+        else:
+            assert smart is None
+            checked_without += 1
+    assert checked_with > 50
+
+
+def test_the_weighted_average_uses_the_latest_matrix_year_not_after_the_period():
+    matrix = FLOWS / "bilateral_remittance_matrix_2013.xlsx"
+    import_bytes("bilateral-matrix", matrix.read_bytes(), matrix.name)
+    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
+    weights = {(r.source, d): v for r in BilateralFlows.objects(year=2013) for d, v in r.flows.items()}
+    for period, expected_year in (("2013Q2", 2013), ("2014Q1", 2013), ("2012Q3", None)):
+        figures = PeriodIndicators.objects.get(id=period).figures
+        assert figures["weight_year"] == expected_year
+        if expected_year is None:
+            assert figures["global_weighted_average_pct"] is None
+            continue
+        pairs = [(c.average_total_cost_pct, weights.get((c.source, c.destination), 0))
+                 for c in CorridorPeriod.objects(period=period) if c.average_total_cost_pct is not None]
+        expected = sum(a * w for a, w in pairs) / sum(w for _, w in pairs)
+        assert figures["global_weighted_average_pct"] == pytest.approx(expected)
+
+
+def test_a_matrix_imported_after_the_quotes_reweights_the_periods_it_applies_to():
+    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
+    assert PeriodIndicators.objects.get(id="2014Q1").figures["weight_year"] is None
+    matrix = FLOWS / "bilateral_remittance_matrix_2013.xlsx"
+    _, dataset = import_bytes("bilateral-matrix", matrix.read_bytes(), matrix.name)
+    assert dataset.summary["periods_reweighted"] == ["2013Q1", "2013Q2", "2013Q3", "2013Q4", "2014Q1"]
+    assert PeriodIndicators.objects.get(id="2014Q1").figures["weight_year"] == 2013
+    assert PeriodIndicators.objects.get(id="2012Q3").figures["weight_year"] is None
