@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 import bundled_data  # noqa: E402
-from run_platform import SERVICES, Platform, health  # noqa: E402
+from run_platform import Platform, health  # noqa: E402
 
 RPW = ROOT / "data" / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv"
 SETTLE_SECONDS = 6

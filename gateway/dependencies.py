@@ -33,19 +33,19 @@ class Authenticator(DependencyProvider):
         return Authentication(self.operator_token_hash)
 
 
+class DeadLetters:
+    def __init__(self, amqp_uri):
+        self._amqp_uri = amqp_uri
+
+    def list(self, limit):
+        return deadletters.list_dead_letters(self._amqp_uri, limit)
+
+    def replay(self, event_ids=None):
+        return deadletters.replay_dead_letters(self._amqp_uri, event_ids)
+
+
 class DeadLetterAdmin(DependencyProvider):
     """Lists and replays dead letters on the platform's broker."""
 
     def get_dependency(self, worker_ctx):
-        amqp_uri = self.container.config["AMQP_URI"]
-
-        class _Admin:
-            @staticmethod
-            def list(limit):
-                return deadletters.list_dead_letters(amqp_uri, limit)
-
-            @staticmethod
-            def replay(event_ids=None):
-                return deadletters.replay_dead_letters(amqp_uri, event_ids)
-
-        return _Admin()
+        return DeadLetters(self.container.config["AMQP_URI"])

@@ -76,6 +76,10 @@ class DatasetQuerySchema(Schema):
     errors_limit = fields.Integer(load_default=100, validate=validate.Range(min=0, max=1000))
 
 
+class NoQuerySchema(Schema):
+    """For endpoints without query parameters: any parameter is an error."""
+
+
 class PeriodQuerySchema(Schema):
     period = fields.String(validate=PERIOD)
 

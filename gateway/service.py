@@ -3,19 +3,30 @@
 Handlers stay thin: authenticate, validate with a schema, call a service or a
 plain function, shape the answer. Errors are mapped in gateway.exceptions.
 """
+from marshmallow import ValidationError
+from nameko.dependency_providers import Config
+
 from gateway.auth import OPERATOR, PROVIDER, SUBSCRIBER
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import BadRequest, RouteNotFound
 from gateway.health import check_services
 from gateway.http import http, json_response, read_json, read_query
-from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
-from nameko.dependency_providers import Config
 from gateway.models import STORE_ALIAS
-from gateway.schemas import (ISO3, CorridorListQuerySchema, CredentialRequestSchema, CredentialSchema,
-                             DatasetListQuerySchema, DatasetQuerySchema, PeriodQuerySchema, PrincipalSchema,
-                             ReplayRequestSchema, UploadQuerySchema)
-from marshmallow import ValidationError
+from gateway.schemas import (
+    ISO3,
+    CorridorListQuerySchema,
+    CredentialRequestSchema,
+    CredentialSchema,
+    DatasetListQuerySchema,
+    DatasetQuerySchema,
+    NoQuerySchema,
+    PeriodQuerySchema,
+    PrincipalSchema,
+    ReplayRequestSchema,
+    UploadQuerySchema,
+)
+from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
 
@@ -113,7 +124,7 @@ class GatewayService:
 
     @http("GET", f"{API}/corridors/<source>/<destination>/history")
     def corridor_history(self, request, source, destination):
-        read_query(request, PeriodQuerySchema(only=()))
+        read_query(request, NoQuerySchema())
         return json_response(self.ingest.corridor_history(_iso3(source), _iso3(destination)))
 
     @http("GET", f"{API}/indicators")
@@ -122,7 +133,7 @@ class GatewayService:
 
     @http("GET", f"{API}/countries/<iso3>")
     def country(self, request, iso3):
-        read_query(request, PeriodQuerySchema(only=()))
+        read_query(request, NoQuerySchema())
         return json_response(self.ingest.country_profile(_iso3(iso3)))
 
     # -- operations ---------------------------------------------------------

@@ -16,7 +16,7 @@ import sys
 
 from kombu import Connection
 
-from observatory.reliable_events import DEAD_LETTER_QUEUE, dead_letter_topology
+from observatory.reliable_events import dead_letter_topology
 
 DEFAULT_AMQP_URI = "pyamqp://guest:guest@127.0.0.1:5672//"
 

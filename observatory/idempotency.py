@@ -6,7 +6,7 @@ the update applies the effect and pushes the event id. A redelivered message
 matches nothing and changes nothing. No transactions needed, so it behaves the
 same on MongoDB and on mongomock.
 """
-from mongoengine import Document, ListField, StringField, DictField
+from mongoengine import DictField, Document, ListField, StringField
 from pymongo.errors import DuplicateKeyError
 
 # How many recent event ids a document remembers. Redeliveries arrive within

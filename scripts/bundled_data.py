@@ -64,7 +64,7 @@ def load_all(base_url, token, say=print):
         answer = upload(base_url, token, kind, DATA / relative, year)
         label = f"[{number:2}/{len(BUNDLED)}] {kind:22} {Path(relative).name}"
 
-        def progress(dataset):
+        def progress(dataset, label=label):
             print(f"\r  {label}: {dataset['status']:10} {dataset['rows_total']:>7,} rows", end="", flush=True)
 
         dataset = wait_until_done(base_url, token, answer["id"], progress)

@@ -81,7 +81,7 @@ class Platform:
         return [name for name, p in self.processes.items() if p.poll() is not None]
 
     def stop(self):
-        for name, process in reversed(list(self.processes.items())):
+        for process in reversed(list(self.processes.values())):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)  # nameko stops gracefully on SIGTERM
         deadline = time.monotonic() + STOP_SECONDS

@@ -5,10 +5,9 @@ figures computed from them: replacing a corridor-period's quotes and figures
 (and queueing its event) is then one single-document write, the same on
 MongoDB and on mongomock.
 """
-from mongoengine import (BinaryField, DateTimeField, DictField, FloatField, IntField, ListField, StringField)
+from mongoengine import BinaryField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
 
 from observatory.idempotency import ReliableDocument
-from mongoengine import Document
 
 STORE_ALIAS = "ingest"
 STATUSES = ("queued", "processing", "completed", "failed")

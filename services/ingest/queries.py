@@ -1,8 +1,14 @@
 """The read side of ingest: what the gateway asks for, shaped for the API."""
 from observatory.countries import countries
 from observatory.errors import NotFound
-from services.ingest.models import (BilateralFlows, CorridorPeriod, CountryFlows, Dataset, OfficialAverage,
-                                    PeriodIndicators)
+from services.ingest.models import (
+    BilateralFlows,
+    CorridorPeriod,
+    CountryFlows,
+    Dataset,
+    OfficialAverage,
+    PeriodIndicators,
+)
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",

@@ -12,8 +12,7 @@ import re
 
 from observatory.countries import countries, name_key
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.tabular import (ParsedRow, blank, csv_rows, is_missing, open_workbook, sheet_rows,
-                                             sniff)
+from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, is_missing, open_workbook, sheet_rows, sniff
 
 TOTALS = {"total", "total remittances", "world"}
 RESIDUALS = {"other north", "other south", "unidentified"}

@@ -11,8 +11,16 @@ import re
 
 from observatory.countries import countries
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.tabular import (ParsedRow, blank, csv_rows, is_missing, open_workbook, sheet_rows,
-                                             sniff, to_number)
+from services.ingest.parsers.tabular import (
+    ParsedRow,
+    blank,
+    csv_rows,
+    is_missing,
+    open_workbook,
+    sheet_rows,
+    sniff,
+    to_number,
+)
 
 KNOMAD = "KNOMAD/World Bank (June 2023)"
 WDI_SERIES = {  # indicator code -> (series, label, unit, divide by)
