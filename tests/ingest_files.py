@@ -3,6 +3,7 @@ the RPW quotes under their other published header spellings and as XLSX
 workbooks (mechanical transformations of real rows, never invented ones)."""
 import csv
 import io
+import itertools
 
 import openpyxl
 
@@ -32,7 +33,7 @@ def real_rows(limit=None):
     with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         header = next(reader)
-        rows = [row for _, row in zip(range(limit) if limit else iter(int, 1), reader)]
+        rows = list(itertools.islice(reader, limit))
     return header, rows
 
 
