@@ -2,10 +2,17 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
-from observatory.vocabulary import DATASET_KINDS, ISO3_PATTERN, PERIOD_PATTERN
+from observatory.vocabulary import (
+    DATASET_ID_PATTERN,
+    DATASET_KINDS,
+    DATASET_STATUSES,
+    ISO3_PATTERN,
+    PERIOD_PATTERN,
+    pattern,
+)
 
-IDENTIFIER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
-                             error="1-64 letters, digits, '_', '.', ':' or '-'")
+IDENTIFIER = pattern(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+                     error="1-64 letters, digits, '_', '.', ':' or '-'")
 
 
 class CredentialRequestSchema(Schema):
@@ -52,8 +59,9 @@ class ReplayRequestSchema(Schema):
     event_ids = fields.List(fields.UUID(), validate=validate.Length(min=1, max=1000))
 
 
-PERIOD = validate.Regexp(PERIOD_PATTERN, error="a period like 2014Q2")
-ISO3 = validate.Regexp(ISO3_PATTERN, error="an ISO 3166 alpha-3 code like NPL")
+PERIOD = pattern(PERIOD_PATTERN, error="a period like 2014Q2")
+ISO3 = pattern(ISO3_PATTERN, error="an ISO 3166 alpha-3 code like NPL")
+DatasetId = pattern(DATASET_ID_PATTERN, error="a dataset id: 16 hexadecimal digits")
 
 
 class UploadQuerySchema(Schema):
@@ -68,7 +76,7 @@ class PageSchema(Schema):
 
 class DatasetListQuerySchema(PageSchema):
     kind = fields.String(validate=validate.OneOf(DATASET_KINDS))
-    status = fields.String(validate=validate.OneOf(("queued", "processing", "completed", "failed")))
+    status = fields.String(validate=validate.OneOf(DATASET_STATUSES))
 
 
 class DatasetQuerySchema(Schema):

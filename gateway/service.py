@@ -19,6 +19,7 @@ from gateway.schemas import (
     CredentialRequestSchema,
     CredentialSchema,
     DatasetListQuerySchema,
+    DatasetId,
     DatasetQuerySchema,
     NoQuerySchema,
     PeriodQuerySchema,
@@ -31,6 +32,7 @@ from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
 
 API = "/api/v1"
+PUBLISH_DEADLINE_SECONDS = 60  # publishing a whole dataset writes one state per period
 
 
 def _iso3(value):
@@ -39,6 +41,13 @@ def _iso3(value):
         return ISO3(value.upper())
     except ValidationError as exc:
         raise ValidationError({"country": exc.messages}) from None
+
+
+def _dataset_id(value):
+    try:
+        return DatasetId(value)
+    except ValidationError as exc:
+        raise ValidationError({"id": exc.messages}) from None
 
 
 class GatewayService:
@@ -110,7 +119,22 @@ class GatewayService:
     @http("GET", f"{API}/datasets/<dataset_id>")
     def get_dataset(self, request, dataset_id):
         self.auth.require(request, OPERATOR)
-        return json_response(self.ingest.get_dataset(dataset_id, **read_query(request, DatasetQuerySchema())))
+        return json_response(self.ingest.get_dataset(_dataset_id(dataset_id),
+                                                     **read_query(request, DatasetQuerySchema())))
+
+    @http("POST", f"{API}/datasets/<dataset_id>/publish")
+    def publish_dataset(self, request, dataset_id):
+        operator = self.auth.require(request, OPERATOR)
+        read_query(request, NoQuerySchema())
+        answer = self.ingest.with_deadline(PUBLISH_DEADLINE_SECONDS).publish_dataset(
+            _dataset_id(dataset_id), operator.credential_id or "operator")
+        return json_response(answer)
+
+    @http("POST", f"{API}/datasets/<dataset_id>/reject")
+    def reject_dataset(self, request, dataset_id):
+        operator = self.auth.require(request, OPERATOR)
+        read_query(request, NoQuerySchema())
+        return json_response(self.ingest.reject_dataset(_dataset_id(dataset_id), operator.credential_id or "operator"))
 
     # -- published data (no token needed) ----------------------------------
     @http("GET", f"{API}/corridors")

@@ -2,6 +2,7 @@
 and the gateway never holds more than one chunk of it in memory."""
 import base64
 import hashlib
+import logging
 import uuid
 
 from gateway.exceptions import BadRequest, PayloadTooLarge
@@ -9,6 +10,7 @@ from gateway.exceptions import BadRequest, PayloadTooLarge
 CHUNK_BYTES = 4 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 128 * 1024 * 1024  # config MAX_UPLOAD_BYTES
 CHUNK_DEADLINE_SECONDS = 30
+log = logging.getLogger(__name__)
 
 
 def _too_large(limit, **details):
@@ -31,9 +33,22 @@ def upload_stream(request, limit):
 
 
 def send_in_chunks(ingest, stream, limit, kind, filename=None, year=None):
-    """Send ``stream`` to ingest chunk by chunk, then ask it to create the dataset."""
+    """Send ``stream`` to ingest chunk by chunk, then ask it to create the
+    dataset. An upload refused midway (too large, a broken connection) is
+    aborted so that ingest keeps none of its chunks."""
     upload_id = uuid.uuid4().hex
     rpc = ingest.with_deadline(CHUNK_DEADLINE_SECONDS)
+    try:
+        return _send(rpc, upload_id, stream, limit, kind, filename, year)
+    except Exception:
+        try:
+            rpc.abort_upload(upload_id)
+        except Exception:  # ingest unreachable: its housekeeping purges abandoned chunks
+            log.warning("could not abort upload %s; ingest will purge it", upload_id)
+        raise
+
+
+def _send(rpc, upload_id, stream, limit, kind, filename, year):
     digest, size, index = hashlib.sha256(), 0, 0
     while True:
         data = stream.read(CHUNK_BYTES)

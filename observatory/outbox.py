@@ -15,8 +15,11 @@ import logging
 import os
 
 from eventlet.semaphore import Semaphore
+from kombu import Queue
 from nameko.events import EventDispatcher
 from nameko.timer import timer
+
+from observatory.reliable_events import DEFAULT_ATTEMPTS, commands_exchange, quorum_arguments
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +95,39 @@ class OutboxDispatcher(EventDispatcher):
     ``documents`` are the ReliableDocument classes whose outboxes the relay
     scans. Events go to the ``<service>.events`` exchange with the event type
     as routing key, so plain ``@event_handler(service, type)`` consumers work.
+    Envelopes whose type is one of ``commands`` ({type: attempts}) are work,
+    not news: they go to the service's own work queue for that command
+    (``reliable_command_handler``), declared here too so none is unroutable.
     """
 
-    def __init__(self, documents=(), **options):
+    def __init__(self, documents=(), commands=None, **options):
         options.setdefault("retry_policy", PUBLISH_RETRY_POLICY)
         super().__init__(**options)
         self.documents = list(documents)
+        self.commands = dict(commands or {})
         self.lock = Semaphore()
 
+    def setup(self):
+        self.commands_exchange = commands_exchange(self.container.service_name)
+        self.declare.append(self.commands_exchange)
+        for name, attempts in self.commands.items():
+            self.declare.append(Queue(f"{self.container.service_name}.{name}", exchange=self.commands_exchange,
+                                      routing_key=name, durable=True,
+                                      queue_arguments=quorum_arguments(attempts or DEFAULT_ATTEMPTS)))
+        super().setup()
+
     def get_dependency(self, worker_ctx):
-        return OutboxPublisher(super().get_dependency(worker_ctx), self.documents, self.lock)
+        extra_headers = self.get_message_headers(worker_ctx)
+        dispatch_event = super().get_dependency(worker_ctx)
+
+        def dispatch(message_type, envelope):
+            if message_type in self.commands:
+                self.publisher.publish(envelope, exchange=self.commands_exchange, routing_key=message_type,
+                                       extra_headers=extra_headers)
+            else:
+                dispatch_event(message_type, envelope)
+
+        return OutboxPublisher(dispatch, self.documents, self.lock)
 
 
 class OutboxRelay:

@@ -6,12 +6,19 @@ exchange: a failing message is requeued (after a short backoff) and, once it
 has been delivered ``attempts`` times, RabbitMQ moves it to the dead-letter
 queue, where operators list and replay it (``observatory.deadletters``).
 A message that can never succeed (``InvalidMessage``) is dead-lettered at once.
+
+``reliable_command_handler`` is the same for commands: a work queue of its
+own (``<service>.<command>``, bound to the ``<service>.commands`` direct
+exchange) that any instance of the service consumes, each message once.
+``on_give_up(payload, exc)`` runs before a message is dead-lettered, so the
+service can record the failure (e.g. mark a dataset failed).
 """
 import logging
 
 import eventlet
 from kombu import Connection, Exchange, Queue
 from nameko.events import EventHandler
+from nameko.messaging import Consumer
 
 from observatory.errors import InvalidMessage
 
@@ -29,23 +36,25 @@ def dead_letter_topology():
     return exchange, Queue(DEAD_LETTER_QUEUE, exchange=exchange, durable=True)
 
 
-class ReliableEventHandler(EventHandler):
-    def __init__(self, source_service, event_type, attempts=DEFAULT_ATTEMPTS, **kwargs):
-        if attempts < 1:
-            raise ValueError("attempts must be at least 1")
-        self.attempts = attempts
-        super().__init__(source_service, event_type, requeue_on_error=True, **kwargs)
+def commands_exchange(service):
+    return Exchange(f"{service}.commands", type="direct", durable=True)
 
-    def setup(self):
-        super().setup()
-        # RabbitMQ dead-letters a quorum-queue message once it has been
-        # delivered more than x-delivery-limit times.
-        self.queue.queue_arguments = {
-            "x-queue-type": "quorum",
-            "x-delivery-limit": self.attempts - 1,
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-        }
-        self._declare_dead_letter_topology()
+
+def quorum_arguments(attempts):
+    """RabbitMQ dead-letters a quorum-queue message once it has been
+    delivered more than x-delivery-limit times."""
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    return {"x-queue-type": "quorum", "x-delivery-limit": attempts - 1,
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE}
+
+
+class _BoundedRetries:
+    """Requeue with backoff up to ``attempts`` deliveries, then dead-letter."""
+
+    attempts = DEFAULT_ATTEMPTS
+    on_give_up = None
+    label = "message"
 
     def _declare_dead_letter_topology(self):
         exchange, queue = dead_letter_topology()
@@ -58,15 +67,52 @@ class ReliableEventHandler(EventHandler):
         if exc_info is None:
             return self.queue_consumer.ack_message(message)
         if isinstance(exc_info[1], InvalidMessage):
-            log.error("dead-lettering invalid %s message: %s", self.event_type, exc_info[1].details)
+            log.error("dead-lettering invalid %s: %s", self.label, exc_info[1].details)
+            self._give_up(message, exc_info[1])
             if message.channel.connection:
                 message.reject(requeue=False)
             return
         delivered = int((message.headers or {}).get("x-delivery-count", 0)) + 1
-        log.warning("%s handler failed (delivery %d of %d): %r",
-                    self.event_type, delivered, self.attempts, exc_info[1])
+        log.warning("%s handler failed (delivery %d of %d): %r", self.label, delivered, self.attempts, exc_info[1])
+        if delivered >= self.attempts:
+            self._give_up(message, exc_info[1])
         eventlet.sleep(BACKOFF_SECONDS[min(delivered, len(BACKOFF_SECONDS)) - 1])
         self.queue_consumer.requeue_message(message)
 
+    def _give_up(self, message, exc):
+        if self.on_give_up is None:
+            return
+        try:
+            self.on_give_up(message.payload, exc)
+        except Exception:  # recording the failure must not stop the dead-lettering
+            log.exception("on_give_up for a %s failed", self.label)
+
+
+class ReliableEventHandler(_BoundedRetries, EventHandler):
+    def __init__(self, source_service, event_type, attempts=DEFAULT_ATTEMPTS, on_give_up=None, **kwargs):
+        self.attempts, self.on_give_up, self.label = attempts, on_give_up, f"{event_type} event"
+        quorum_arguments(attempts)
+        super().__init__(source_service, event_type, requeue_on_error=True, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self.queue.queue_arguments = quorum_arguments(self.attempts)
+        self._declare_dead_letter_topology()
+
+
+class ReliableCommandHandler(_BoundedRetries, Consumer):
+    """Consumes command ``name`` sent to ``<service>.commands``."""
+
+    def __init__(self, service, name, attempts=DEFAULT_ATTEMPTS, on_give_up=None, **kwargs):
+        self.attempts, self.on_give_up, self.label = attempts, on_give_up, f"{name} command"
+        queue = Queue(f"{service}.{name}", exchange=commands_exchange(service), routing_key=name, durable=True,
+                      queue_arguments=quorum_arguments(attempts))
+        super().__init__(queue, requeue_on_error=True, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self._declare_dead_letter_topology()
+
 
 reliable_event_handler = ReliableEventHandler.decorator
+reliable_command_handler = ReliableCommandHandler.decorator

@@ -1,5 +1,25 @@
-"""Values the services and the gateway must agree on."""
+"""Values the services and the gateway must agree on, and the validator
+that checks a value against one of the patterns."""
+import re
+
+from marshmallow import validate
 
 DATASET_KINDS = ("rpw-quotes", "rpw-corridor-averages", "bilateral-matrix", "country-flows")
+DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "rejected", "failed")
 PERIOD_PATTERN = r"^\d{4}Q[1-4]$"  # 2014Q2, the API's form
 ISO3_PATTERN = r"^[A-Z]{3}$"
+DATASET_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
+class Pattern(validate.Regexp):
+    """``validate.Regexp`` that matches the whole value: Python's ``$`` also
+    matches before a trailing newline, so ``"NPL\\n"`` would pass ``^[A-Z]{3}$``."""
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise validate.ValidationError(self._format_error(value))
+        return value
+
+
+def pattern(regex, error=None):
+    return Pattern(re.compile(regex.removeprefix("^").removesuffix("$")), error=error)

@@ -51,7 +51,7 @@ def wait_until_done(base_url, token, dataset_id, on_progress=None, timeout=900):
             continue
         if on_progress:
             on_progress(dataset)
-        if dataset["status"] in ("completed", "failed"):
+        if dataset["status"] in ("completed", "failed", "needs_review", "rejected"):
             return dataset
         time.sleep(0.3)
     raise RuntimeError(f"dataset {dataset_id} did not finish within {timeout} s")

@@ -1,97 +1,149 @@
-"""Run one dataset's import: parse → validate row by row → commit → events.
+"""Run one dataset's import: parse (in a child process) → validate row by
+row → stage → publish, or hold for review → events.
 
-Status goes ``queued → processing → completed | failed`` with rows seen /
-accepted / rejected saved as it goes. Nothing is written to the published
-data until the whole file has been read; a file that cannot be read fails
-with the reason and leaves the store as it was. Running it again for the
-same dataset (a redelivered request) does nothing once the dataset is done,
-and repeats the same writes if it was interrupted.
+Status goes ``queued → processing → completed | needs_review | failed`` with
+rows seen / accepted / rejected saved as it goes. Nothing published changes
+until the whole file has been read and the dataset is published in one step
+(see ``publication``); whatever goes wrong ends in ``failed`` with a reason.
+Running it again for the same dataset (a redelivered job) does nothing once
+the dataset is settled, and repeats the same work if it was interrupted.
 """
 import logging
-import time
+import tempfile
 
 from observatory.events import new_event
 from observatory.outbox import with_outbox
+from services.ingest import publication
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.loaders import BilateralMatrixLoader, CorridorAveragesLoader, CountryFlowsLoader, QuotesLoader
+from services.ingest.limits import ParseLimits
+from services.ingest.loaders import LOADERS
 from services.ingest.models import MAX_STORED_ERRORS, Dataset
-from services.ingest.parsers.bilateral_matrix import parse_bilateral_matrix
-from services.ingest.parsers.corridor_averages import parse_corridor_averages
-from services.ingest.parsers.country_flows import parse_country_flows
-from services.ingest.parsers.rpw_quotes import parse_rpw_quotes
+from services.ingest.parsing import run_parser
 from services.ingest.store import SOURCE, utcnow
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 2000
-YIELD_EVERY_ROWS = 100
+SETTLED = ("completed", "needs_review", "rejected", "failed")
 
 
-def let_others_run():
-    """Parsing is CPU-bound and eventlet is cooperative: without this the
-    service's RPC workers (status polls, health pings) starve during an import.
-    time.sleep is eventlet's under nameko's monkey patching; a no-op otherwise."""
-    time.sleep(0)
+class Tally:
+    """Rows seen, accepted and rejected, and the first errors."""
 
-KINDS = {
-    "rpw-quotes": (parse_rpw_quotes, QuotesLoader),
-    "rpw-corridor-averages": (parse_corridor_averages, CorridorAveragesLoader),
-    "bilateral-matrix": (parse_bilateral_matrix, BilateralMatrixLoader),
-    "country-flows": (parse_country_flows, CountryFlowsLoader),
-}
+    def __init__(self):
+        self.total = self.accepted = self.rejected = self.errors_total = 0
+        self.errors = []
+
+    def count(self, parsed):
+        self.total += 1
+        if parsed.errors:
+            self.rejected += 1
+            self.errors_total += len(parsed.errors)
+            self.errors.extend(parsed.errors[:max(0, MAX_STORED_ERRORS - len(self.errors))])
+            return False
+        self.accepted += 1
+        return True
+
+    def fields(self):
+        return {"rows_total": self.total, "rows_accepted": self.accepted, "rows_rejected": self.rejected,
+                "errors": self.errors, "errors_total": self.errors_total}
 
 
-def _save_progress(dataset_id, total, accepted, rejected, errors, errors_total, phase):
-    Dataset._get_collection().update_one({"_id": dataset_id}, {"$set": {
-        "rows_total": total, "rows_accepted": accepted, "rows_rejected": rejected,
-        "errors": errors, "errors_total": errors_total, "summary.phase": phase}})
+def _save(dataset_id, fields, update=None):
+    Dataset._get_collection().update_one({"_id": dataset_id}, update or {"$set": fields})
 
 
-def run_import(dataset_id, open_raw):
-    """Import dataset ``dataset_id``; ``open_raw()`` returns a binary file
-    object with its bytes. Returns the dataset's final status."""
+def dataset_published_event(dataset, tally_fields, summary):
+    return new_event("dataset.published", SOURCE, {
+        "dataset_id": dataset["_id"], "kind": dataset["kind"], "filename": dataset.get("filename"),
+        "sha256": dataset["sha256"], "rows_total": tally_fields["rows_total"],
+        "rows_accepted": tally_fields["rows_accepted"], "rows_rejected": tally_fields["rows_rejected"], **summary})
+
+
+def run_import(dataset_id, copy_raw, limits=None, parse=run_parser):
+    """Import dataset ``dataset_id``; ``copy_raw(file)`` writes its bytes into
+    ``file``. Returns the dataset's final status (None when it is unknown)."""
     collection = Dataset._get_collection()
-    dataset = collection.find_one({"_id": dataset_id})
-    if dataset is None or dataset["status"] in ("completed", "failed"):
-        return dataset and dataset["status"]
-    collection.update_one({"_id": dataset_id}, {"$set": {"status": "processing", "started_at": utcnow(),
-                                                         "summary": {"phase": "parsing"}}})
-    parse, loader_cls = KINDS[dataset["kind"]]
-    loader = loader_cls(dataset_id, year=dataset.get("year"))
-    total = accepted = rejected = errors_total = 0
-    errors = []
+    dataset = collection.find_one({"_id": dataset_id}, {"outbox": 0, "errors": 0})
+    if dataset is None:
+        log.warning("import job for unknown dataset %s (lost with a restarted in-process store?): acknowledged",
+                    dataset_id)
+        return None
+    if dataset["status"] in SETTLED:
+        return dataset["status"]
+    request_id = f"import:{dataset_id}"
+    if request_id in publication.current().get("applied_events", []):  # published, then interrupted
+        _save(dataset_id, {"status": "completed", "finished_at": utcnow()})
+        return "completed"
+    _save(dataset_id, {"status": "processing", "started_at": utcnow(), "heartbeat_at": utcnow(),
+                       "summary": {"phase": "parsing"}})
+    tally = Tally()
     try:
-        with open_raw() as raw:
-            for parsed in parse(raw, year=dataset.get("year"), filename=dataset.get("filename")):
-                total += 1
-                if parsed.errors:
-                    rejected += 1
-                    errors_total += len(parsed.errors)
-                    errors.extend(parsed.errors[:max(0, MAX_STORED_ERRORS - len(errors))])
-                else:
-                    accepted += 1
+        loader = LOADERS[dataset["kind"]](dataset_id, year=dataset.get("year"))
+        with tempfile.NamedTemporaryFile(prefix="observatory-import-") as raw:
+            copy_raw(raw)
+            raw.flush()
+            for parsed in parse(dataset["kind"], raw.name, limits or ParseLimits(), dataset.get("year"),
+                                dataset.get("filename")):
+                if tally.count(parsed):
                     loader.add(parsed.record)
-                if total % YIELD_EVERY_ROWS == 0:
-                    let_others_run()
-                if total % PROGRESS_EVERY_ROWS == 0:
-                    _save_progress(dataset_id, total, accepted, rejected, errors, errors_total, "parsing")
-        if total == 0:
+                if tally.total % PROGRESS_EVERY_ROWS == 0:
+                    _save(dataset_id, {**tally.fields(), "heartbeat_at": utcnow(), "summary.phase": "parsing"})
+        if tally.total == 0:
             raise UnreadableFile("the file holds no data rows")
-        _save_progress(dataset_id, total, accepted, rejected, errors, errors_total, "storing")
-        summary, events = loader.commit()
+        _save(dataset_id, {**tally.fields(), "heartbeat_at": utcnow(), "summary.phase": "storing"})
+        return _finish(dataset, loader, tally, request_id)
     except UnreadableFile as exc:
-        log.warning("dataset %s failed: %s", dataset_id, exc)
-        collection.update_one({"_id": dataset_id}, {"$set": {
-            "status": "failed", "failure": str(exc), "finished_at": utcnow(), "rows_total": total,
-            "rows_accepted": accepted, "rows_rejected": rejected, "errors": errors,
-            "errors_total": errors_total, "summary": {"phase": "failed"}}})
-        return "failed"
-    published = new_event("dataset.published", SOURCE, {
-        "dataset_id": dataset_id, "kind": dataset["kind"], "filename": dataset.get("filename"),
-        "sha256": dataset["sha256"], "rows_total": total, "rows_accepted": accepted, "rows_rejected": rejected,
-        **summary})
-    collection.update_one({"_id": dataset_id}, with_outbox({"$set": {
-        "status": "completed", "finished_at": utcnow(), "rows_total": total, "rows_accepted": accepted,
-        "rows_rejected": rejected, "errors": errors, "errors_total": errors_total,
-        "periods": summary.get("periods", []), "summary": {"phase": "completed", **summary}}},
-        published, *events))
+        return fail(dataset_id, exc.message, exc.details, tally)
+    except Exception as exc:  # a fault of ours: still a status a person can act on, and a log entry
+        log.exception("dataset %s: import failed", dataset_id)
+        return fail(dataset_id, f"the import failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]}); "
+                                "it has been logged: upload the file again or report it", {}, tally)
+
+
+def _finish(dataset, loader, tally, request_id):
+    dataset_id = dataset["_id"]
+    outcome = loader.finish()
+    fields = {**tally.fields(), "periods": outcome.summary.get("periods", []), "finished_at": utcnow(),
+              "heartbeat_at": utcnow()}
+    if outcome.review is not None and outcome.review["needs_review"]:
+        _save(dataset_id, {**fields, "status": "needs_review", "review": outcome.review,
+                           "firms": outcome.firms, "summary": {"phase": "needs_review", **outcome.summary}})
+        log.warning("dataset %s held for review: it would remove %d published quote(s)", dataset_id,
+                    outcome.review["quotes_lost"])
+        return "needs_review"
+    event = dataset_published_event(dataset, fields, outcome.summary)
+    if outcome.staged:  # published in one step, with its events
+        result = publication.publish(dataset_id, request_id, "imported", [event, *outcome.events])
+        summary = {**outcome.summary, "corridors_changed": result["corridors_changed"]}
+        _save(dataset_id, {**fields, "status": "completed", "published_at": utcnow(), "review": outcome.review,
+                           "firms": outcome.firms, "summary": {"phase": "completed", **summary}})
+    else:
+        _save(dataset_id, None, with_outbox({"$set": {**fields, "status": "completed", "published_at": utcnow(),
+                                                      "summary": {"phase": "completed", **outcome.summary}}},
+                                            event, *outcome.events))
     return "completed"
+
+
+def fail(dataset_id, reason, details=None, tally=None):
+    """Mark an unsettled dataset failed with a reason a person can act on."""
+    log.warning("dataset %s failed: %s", dataset_id, reason)
+    Dataset._get_collection().update_one({"_id": dataset_id, "status": {"$in": ["queued", "processing"]}}, {"$set": {
+        **(tally.fields() if tally else {}), "status": "failed", "failure": reason, "failure_details": details or {},
+        "finished_at": utcnow(), "summary.phase": "failed"}})
+    return "failed"
+
+
+def fail_stalled(max_quiet_seconds, now=None):
+    """Mark failed every import that has made no progress for that long (its
+    process died, or its job was lost). Returns their ids."""
+    import datetime as dt
+
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=max_quiet_seconds)
+    collection = Dataset._get_collection()
+    stalled = [d["_id"] for d in collection.find({"status": "processing", "heartbeat_at": {"$lt": cutoff}}, {"_id": 1})]
+    for dataset_id in stalled:
+        collection.update_one({"_id": dataset_id, "status": "processing"}, {"$set": {
+            "status": "failed", "finished_at": utcnow(), "summary.phase": "failed",
+            "failure": f"the import made no progress for {max_quiet_seconds:g} s (its process stopped?); "
+                       "upload the file again to retry"}})
+    return stalled

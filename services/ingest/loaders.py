@@ -1,13 +1,25 @@
 """What each dataset kind does with its accepted records: collect them while
-the file is parsed, then commit them in bulk once the whole file was read
-(so an unreadable file leaves stored data untouched)."""
+the file is parsed, then, once the whole file was read, either stage them for
+publishing (observed quotes: see ``publication``) or commit them in bulk (so
+an unreadable file leaves stored data untouched)."""
 import sys
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from observatory.events import new_event
+from services.ingest import publication
 from services.ingest.indicators import Quote
 from services.ingest.models import BilateralFlows, CountryFlows, OfficialAverage
-from services.ingest.store import SOURCE, corridor_key, recompute_periods, stored_periods, write_corridor_periods
+from services.ingest.store import SOURCE, corridor_key
+
+
+@dataclass
+class Outcome:
+    summary: dict
+    events: list = field(default_factory=list)
+    staged: bool = False  # published by ``publication.publish`` rather than already written
+    review: dict | None = None  # the diff against what is published (staged kinds)
+    firms: list = field(default_factory=list)
 
 _INTERNED = ("firm", "firm_type", "product", "payment_instrument", "access_point", "pickup_method", "speed")
 
@@ -31,15 +43,18 @@ class QuotesLoader:
             firm["firm_types"].add(record["firm_type"])
         firm["corridors"].add(f"{record['source']}-{record['destination']}")
 
-    def commit(self):
-        changed = write_corridor_periods(self.dataset_id, self.groups)
-        periods = sorted({p for p, _, _ in self.groups})
-        recompute_periods(periods)
+    def finish(self):
+        summaries = publication.stage(self.dataset_id, self.groups)
+        diff = publication.review(self.dataset_id, summaries)
         firms = [{"name": f["name"], "firm_types": sorted(f["firm_types"]), "corridors": sorted(f["corridors"])}
                  for f in sorted(self.firms.values(), key=lambda f: f["name"])]
-        events = [new_event("firms.observed", SOURCE, {"dataset_id": self.dataset_id, "firms": firms})] if firms else []
-        return {"periods": periods, "corridor_periods": len(self.groups), "corridors_changed": len(changed),
-                "firms": len(firms)}, events
+        periods = sorted({p for p, _, _ in self.groups})
+        summary = {"periods": periods, "corridor_periods": len(self.groups), "firms": len(firms)}
+        return Outcome(summary, firms_observed(self.dataset_id, firms), staged=True, review=diff, firms=firms)
+
+
+def firms_observed(dataset_id, firms):
+    return [new_event("firms.observed", SOURCE, {"dataset_id": dataset_id, "firms": firms})] if firms else []
 
 
 class CorridorAveragesLoader:
@@ -53,10 +68,10 @@ class CorridorAveragesLoader:
         key = corridor_key(record["period"], record["source"], record["destination"])
         self.rows[key] = {"_id": key, **record, "dataset_id": self.dataset_id}
 
-    def commit(self):
+    def finish(self):
         _upsert_all(OfficialAverage._get_collection(), self.rows)
         periods = sorted({r["period"] for r in self.rows.values()})
-        return {"periods": periods, "corridor_periods": len(self.rows)}, []
+        return Outcome({"periods": periods, "corridor_periods": len(self.rows)})
 
 
 class BilateralMatrixLoader:
@@ -78,13 +93,14 @@ class BilateralMatrixLoader:
                           "destinations": sorted(record["flows"]), "published_total": record["published_total"],
                           "vintage": record["vintage"], "dataset_id": self.dataset_id}
 
-    def commit(self):
+    def finish(self):
         _upsert_all(BilateralFlows._get_collection(), self.rows)
         first_year = min(self.years) if self.years else None
-        affected = [p for p in stored_periods() if first_year and int(p[:4]) >= first_year]
-        recompute_periods(affected)
-        return {"years": sorted(self.years), "sending_countries": len(self.rows),
-                "residual_rows": self.residuals, "periods_reweighted": affected}, []
+        affected = [p for p in publication.published_periods() if first_year and int(p[:4]) >= first_year]
+        if affected:
+            publication.reweight(affected, f"reweight:{self.dataset_id}", f"reweighted by matrix {self.dataset_id}")
+        return Outcome({"years": sorted(self.years), "sending_countries": len(self.rows),
+                        "residual_rows": self.residuals, "periods_reweighted": affected})
 
 
 class CountryFlowsLoader:
@@ -99,13 +115,13 @@ class CountryFlowsLoader:
         self.updates.setdefault(record["iso3"], {})[f"series.{record['series']}"] = {**series,
                                                                                       "dataset_id": self.dataset_id}
 
-    def commit(self):
+    def finish(self):
         collection = CountryFlows._get_collection()
         for iso3, fields in self.updates.items():
             collection.update_one({"_id": iso3}, {"$set": fields, "$addToSet": {"dataset_ids": self.dataset_id}},
                                   upsert=True)
         names = sorted({k.split(".", 1)[1] for fields in self.updates.values() for k in fields})
-        return {"economies": len(self.updates), "series": names}, []
+        return Outcome({"economies": len(self.updates), "series": names})
 
 
 def _upsert_all(collection, rows):
@@ -116,3 +132,11 @@ def _upsert_all(collection, rows):
         collection.insert_many(fresh)
     for key in existing:
         collection.replace_one({"_id": key}, rows[key])
+
+
+LOADERS = {
+    "rpw-quotes": QuotesLoader,
+    "rpw-corridor-averages": CorridorAveragesLoader,
+    "bilateral-matrix": BilateralMatrixLoader,
+    "country-flows": CountryFlowsLoader,
+}

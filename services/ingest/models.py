@@ -8,9 +8,12 @@ MongoDB and on mongomock.
 from mongoengine import BinaryField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
 
 from observatory.idempotency import ReliableDocument
+from observatory.vocabulary import DATASET_STATUSES
 
 STORE_ALIAS = "ingest"
-STATUSES = ("queued", "processing", "completed", "failed")
+# completed = published (or committed, for kinds without review); needs_review
+# = staged, waiting for an operator; rejected = staged, never published.
+STATUSES = DATASET_STATUSES
 MAX_STORED_ERRORS = 1000
 
 
@@ -31,11 +34,16 @@ class Dataset(ReliableDocument):
     errors = ListField(DictField())  # the first MAX_STORED_ERRORS: row, field, message
     errors_total = IntField(default=0)
     failure = StringField()
+    failure_details = DictField()  # e.g. the limit a file broke
+    firms = ListField(DictField())  # rpw-quotes: the firms seen, announced when published
     periods = ListField(StringField())
     summary = DictField()
     created_at = DateTimeField()
     started_at = DateTimeField()
     finished_at = DateTimeField()
+    heartbeat_at = DateTimeField()  # progress is saved: a stalled import is marked failed
+    review = DictField()  # the diff against what is published, for rpw-quotes
+    published_at = DateTimeField()
 
 
 class RawChunk(Document):
@@ -52,31 +60,51 @@ class RawChunk(Document):
     created_at = DateTimeField()
 
 
-class CorridorPeriod(ReliableDocument):
-    meta = {"db_alias": STORE_ALIAS, "collection": "corridor_periods",
-            "indexes": ["period", ("source", "destination")]}
+class StagedCorridorPeriod(Document):
+    """One dataset's quotes and figures for one corridor-period. Written once
+    when the dataset is staged and never changed: what is published points at
+    these, so any earlier dataset can be published again exactly."""
 
-    id = StringField(primary_key=True)  # "2014Q1:ARE:EGY"
+    meta = {"db_alias": STORE_ALIAS, "collection": "staged_corridor_periods",
+            "indexes": ["dataset_id", ("source", "destination")]}
+
+    id = StringField(primary_key=True)  # "<dataset_id>/2014Q1:ARE:EGY"
+    dataset_id = StringField(required=True)
     period = StringField(required=True)
     source = StringField(required=True)
     destination = StringField(required=True)
-    dataset_id = StringField()  # the dataset whose quotes these are
-    superseded_datasets = ListField(StringField())
     quote_fields = ListField(StringField())  # the column names of each row in ``quotes``
     quotes = ListField(ListField())
     figures = DictField()
-    average_total_cost_pct = FloatField()
-    updated_at = DateTimeField()
 
 
-class PeriodIndicators(Document):
-    meta = {"db_alias": STORE_ALIAS, "collection": "period_indicators"}
+class PeriodState(Document):
+    """The published state of one period: which dataset each corridor's
+    figures come from, their summaries, and the period's indicators.
+    Immutable: publishing writes new states, then flips ``Publication``."""
 
-    id = StringField(primary_key=True)  # "2014Q1"
-    figures = DictField()
-    # "SRC:DST" -> sums, counts and averages of that corridor-period: what the
-    # period figures and the next import's change detection need, in one doc
+    meta = {"db_alias": STORE_ALIAS, "collection": "period_states", "indexes": ["period"]}
+
+    id = StringField(primary_key=True)  # "2014Q1@<token>"
+    period = StringField(required=True)
+    # "SRC:DST" -> {dataset_id, sums, counts, averages}: all the period figures need
     corridors = DictField()
+    figures = DictField()
+    created_at = DateTimeField()
+
+
+class Publication(ReliableDocument):
+    """What is published, in one document (``_id`` "observed"): the period
+    states in force. Publishing a dataset is one conditional update of this
+    document (its version), carrying the dataset's events in its outbox; so
+    readers see a dataset entirely or not at all, on MongoDB and mongomock."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "publication"}
+
+    id = StringField(primary_key=True)
+    version = IntField(default=0)
+    periods = DictField()  # period -> PeriodState id
+    log = ListField(DictField())  # the latest publications: dataset, action, when, version
     updated_at = DateTimeField()
 
 

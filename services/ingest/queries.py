@@ -1,18 +1,13 @@
 """The read side of ingest: what the gateway asks for, shaped for the API."""
 from observatory.countries import countries
 from observatory.errors import NotFound
-from services.ingest.models import (
-    BilateralFlows,
-    CorridorPeriod,
-    CountryFlows,
-    Dataset,
-    OfficialAverage,
-    PeriodIndicators,
-)
+from services.ingest import publication
+from services.ingest.models import BilateralFlows, CountryFlows, Dataset, OfficialAverage, StagedCorridorPeriod
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
-                  "errors_total", "failure", "periods", "summary", "created_at", "started_at", "finished_at", "year")
+                  "errors_total", "failure", "failure_details", "periods", "summary", "review", "created_at",
+                  "started_at", "finished_at", "published_at", "year")
 OBSERVED = "observed (World Bank RPW survey)"
 
 
@@ -27,7 +22,7 @@ def _dataset_view(doc, errors_offset=0, errors_limit=100):
 
 
 def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
-    doc = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "applied_events": 0})
+    doc = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "applied_events": 0, "firms": 0})
     if doc is None:
         raise NotFound("no such dataset", {"id": dataset_id})
     return _dataset_view(doc, errors_offset, errors_limit)
@@ -36,7 +31,7 @@ def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
 def list_datasets(offset=0, limit=50, kind=None, status=None):
     query = {k: v for k, v in (("kind", kind), ("status", status)) if v}
     collection = Dataset._get_collection()
-    cursor = collection.find(query, {"outbox": 0, "applied_events": 0, "errors": 0}).sort("created_at", -1)
+    cursor = collection.find(query, {"outbox": 0, "applied_events": 0, "errors": 0, "firms": 0}).sort("created_at", -1)
     items = [_dataset_view(d, 0, 0) for d in cursor.skip(offset).limit(limit)]
     return {"items": items, "total": collection.count_documents(query), "offset": offset, "limit": limit}
 
@@ -57,30 +52,45 @@ def _quote_view(quote, dataset_id):
                                                   "source_row_id": quote["source_id"]}}
 
 
+def published_corridor_period(period, source, destination):
+    """The staged document published for this corridor-period, or None."""
+    state_id = publication.current()["periods"].get(period)
+    entry = publication.load_states([state_id], f"{source}:{destination}").get(period, {}).get(
+        "corridors", {}).get(f"{source}:{destination}") if state_id else None
+    if entry is None:
+        return None
+    return StagedCorridorPeriod._get_collection().find_one(
+        {"_id": publication.staged_id(entry["dataset_id"], corridor_key(period, source, destination))})
+
+
+def _corridor_periods(source, destination):
+    """{period: summary} of the corridor in every published period."""
+    key = f"{source}:{destination}"
+    return {period: state["corridors"][key] for period, state in publication.published_states(key).items()
+            if key in state.get("corridors", {})}
+
+
 def corridor(source, destination, period=None):
-    query = {"source": source, "destination": destination}
-    if period:
-        query["period"] = period
-    docs = list(CorridorPeriod._get_collection().find(query, {"outbox": 0, "applied_events": 0}))
-    if not docs:
+    periods = _corridor_periods(source, destination)
+    if period and period not in periods or not periods:
         raise NotFound(f"no observed prices for {source} → {destination}" + (f" in {period}" if period else ""),
                        {"source": source, "destination": destination, "period": period})
-    doc = max(docs, key=lambda d: d["period"])
+    period = period or max(periods)
+    doc = StagedCorridorPeriod._get_collection().find_one(
+        {"_id": publication.staged_id(periods[period]["dataset_id"], corridor_key(period, source, destination))})
     figures = {k: v for k, v in doc["figures"].items() if k != "sum_total_cost_pct"}
     fields = doc["quote_fields"]
     quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
-    return {"source": source, "destination": destination, "period": doc["period"], **figures,
-            "official_average_pct": _official(doc["period"], source, destination),
-            "dataset_id": doc["dataset_id"], "superseded_datasets": doc.get("superseded_datasets", []),
-            "quotes": quotes}
+    other = sorted({d["dataset_id"] for d in StagedCorridorPeriod._get_collection().find(
+        {"period": period, "source": source, "destination": destination}, {"dataset_id": 1})} - {doc["dataset_id"]})
+    return {"source": source, "destination": destination, "period": period, **figures,
+            "official_average_pct": _official(period, source, destination),
+            "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes}
 
 
 def corridor_history(source, destination):
-    projection = {"period": 1, "figures.average_total_cost_pct": 1, "figures.smart_average_pct": 1,
-                  "figures.average_total_cost_pct_500": 1, "figures.quotes_transparent": 1}
-    observed = {d["period"]: d["figures"] for d in CorridorPeriod._get_collection().find(
-        {"source": source, "destination": destination}, projection)}
+    observed = _corridor_periods(source, destination)
     official = {d["period"]: d["average_total_cost_pct"] for d in OfficialAverage._get_collection().find(
         {"source": source, "destination": destination}, {"period": 1, "average_total_cost_pct": 1})}
     if not observed and not official:
@@ -88,37 +98,48 @@ def corridor_history(source, destination):
     periods = sorted(set(observed) | set(official))
     return {"source": source, "destination": destination, "items": [
         {"period": p, "average_total_cost_pct": observed.get(p, {}).get("average_total_cost_pct"),
-         "average_total_cost_pct_500": observed.get(p, {}).get("average_total_cost_pct_500"),
          "smart_average_pct": observed.get(p, {}).get("smart_average_pct"),
          "quotes_transparent": observed.get(p, {}).get("quotes_transparent"),
+         "dataset_id": observed.get(p, {}).get("dataset_id"),
          "official_average_pct": official.get(p)} for p in periods]}
 
 
 def list_corridors(period=None, source=None, destination=None, offset=0, limit=50):
     period = period or latest_period()
-    query = {k: v for k, v in (("period", period), ("source", source), ("destination", destination)) if v}
-    projection = {"period": 1, "source": 1, "destination": 1, "figures.average_total_cost_pct": 1,
-                  "figures.smart_average_pct": 1, "figures.quotes_transparent": 1, "figures.cheapest_provider": 1}
-    docs = sorted(CorridorPeriod._get_collection().find(query, projection), key=lambda d: d["_id"])
-    return {"period": period, "total": len(docs), "offset": offset, "limit": limit, "items": [
-        {"source": d["source"], "destination": d["destination"], "period": d["period"], **d["figures"]}
-        for d in docs[offset:offset + limit]]}
+    state_id = publication.current()["periods"].get(period)
+    state = publication.load_states([state_id]).get(period, {}) if state_id else {}
+    items = []
+    for key, entry in sorted(state.get("corridors", {}).items()):
+        s, d = key.split(":")
+        if (source and s != source) or (destination and d != destination):
+            continue
+        items.append({"source": s, "destination": d, "period": period,
+                      **{k: entry.get(k) for k in ("average_total_cost_pct", "smart_average_pct",
+                                                   "quotes_transparent", "cheapest_provider")}})
+    return {"period": period, "total": len(items), "offset": offset, "limit": limit,
+            "items": items[offset:offset + limit]}
 
 
 def latest_period():
-    periods = PeriodIndicators._get_collection().find({"figures": {"$exists": True}}).distinct("_id")
-    return max(periods) if periods else None
+    periods = publication.published_periods()
+    return periods[-1] if periods else None
 
 
 def indicators(period=None):
-    periods = sorted(PeriodIndicators._get_collection().distinct("_id"))
+    published = publication.current()["periods"]
+    periods = sorted(published)
     if not periods:
         raise NotFound("no indicators yet: import rpw-quotes first")
     period = period or periods[-1]
-    doc = PeriodIndicators._get_collection().find_one({"_id": period}, {"figures": 1})
-    if doc is None or "figures" not in doc:
+    if period not in published:
         raise NotFound(f"no indicators for {period}", {"period": period, "available": periods})
-    return {**doc["figures"], "available_periods": periods}
+    state = publication.load_states([published[period]])[period]
+    return {**state["figures"], "available_periods": periods}
+
+
+def _period_figures(period):
+    state_id = publication.current()["periods"].get(period)
+    return publication.load_states([state_id]).get(period, {}).get("figures", {}) if state_id else {}
 
 
 def country_profile(iso3, top=10):
@@ -126,7 +147,7 @@ def country_profile(iso3, top=10):
     if country is None:
         raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
     period = latest_period()
-    figures = (PeriodIndicators._get_collection().find_one({"_id": period}, {"figures": 1}) or {}).get("figures", {})
+    figures = _period_figures(period) if period else {}
     flows_doc = CountryFlows._get_collection().find_one({"_id": iso3}) or {}
     matrix_years = sorted(BilateralFlows._get_collection().distinct("year"))
     senders, matrix_year = [], None
@@ -136,8 +157,8 @@ def country_profile(iso3, top=10):
                                                          {"source": 1, "flows": 1}):
             senders.append({"source": row["source"], "usd_millions": row["flows"][iso3]})
         senders.sort(key=lambda s: -s["usd_millions"])
-    corridors = sorted({(d["source"], d["destination"]) for d in CorridorPeriod._get_collection().find(
-        {"$or": [{"source": iso3}, {"destination": iso3}]}, {"source": 1, "destination": 1})})
+    corridors = sorted({tuple(key.split(":")) for state in publication.published_states().values()
+                        for key in state.get("corridors", {}) if iso3 in key.split(":")})
     return {
         "country": country.as_dict(period),
         "period": period,

@@ -5,7 +5,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate
 
 from observatory.countries import countries
-from observatory.vocabulary import DATASET_KINDS
+from observatory.vocabulary import DATASET_ID_PATTERN, DATASET_KINDS, pattern
 from services.ingest.parsers.tabular import is_missing, to_number
 
 _PERIOD_FORMS = (re.compile(r"^(\d{4})\s*[_\-\s]?\s*Q([1-4])$", re.I),   # 2014Q2, 2014 Q2, 2014-Q2
@@ -140,20 +140,20 @@ class CorridorAverageRowSchema(Schema):
 
 
 class UploadChunkSchema(Schema):
-    upload_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{32}$"))
+    upload_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{32}$"))
     index = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
     data = fields.String(required=True)  # base64
 
 
 class FinishUploadSchema(Schema):
-    upload_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{32}$"))
+    upload_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{32}$"))
     kind = fields.String(required=True, validate=validate.OneOf(DATASET_KINDS))
     chunks = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000))
     size = fields.Integer(required=True, validate=validate.Range(min=1))
-    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    sha256 = fields.String(required=True, validate=pattern(r"^[0-9a-f]{64}$"))
     filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1960, max=2100))
 
 
 class ImportRequestSchema(Schema):
-    dataset_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{16}$"))
+    dataset_id = fields.String(required=True, validate=pattern(DATASET_ID_PATTERN))

@@ -3,20 +3,24 @@ import logging
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc as _rpc
+from nameko.timer import timer
 
 from observatory.errors import EXPECTED, InvalidInput
 from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
 from observatory.outbox import OutboxDispatcher, OutboxRelay
-from observatory.reliable_events import reliable_event_handler
-from services.ingest import queries, uploads
-from services.ingest.importer import run_import
-from services.ingest.models import STORE_ALIAS, CorridorPeriod, Dataset
+from observatory.reliable_events import reliable_command_handler
+from services.ingest import queries, review, uploads
+from services.ingest.dependencies import ImportConfig
+from services.ingest.importer import fail, fail_stalled, run_import
+from services.ingest.models import STORE_ALIAS, Dataset, Publication
 from services.ingest.schemas import FinishUploadSchema, ImportRequestSchema, UploadChunkSchema
 
 log = logging.getLogger(__name__)
 rpc = _rpc(expected_exceptions=EXPECTED)
+IMPORT_ATTEMPTS = 3
+HOUSEKEEPING_SECONDS = 30
 
 
 def _load(schema, payload):
@@ -26,12 +30,21 @@ def _load(schema, payload):
         raise InvalidInput("invalid request", {"fields": exc.messages}) from None
 
 
+def import_gave_up(payload, exc):
+    """The import job failed every attempt: the dataset must say so."""
+    dataset_id = ((payload or {}).get("data") or {}).get("dataset_id") if isinstance(payload, dict) else None
+    if isinstance(dataset_id, str):
+        fail(dataset_id, f"the import failed {IMPORT_ATTEMPTS} times ({type(exc).__name__}: {str(exc)[:200]}); "
+                         "the job is in the dead-letter queue for an operator")
+
+
 class IngestService(PingMixin, OutboxRelay):
     name = "ingest"
     store_alias = STORE_ALIAS
 
     store = MongoStore(STORE_ALIAS, "observatory_ingest")
-    outbox = OutboxDispatcher(documents=[Dataset, CorridorPeriod])
+    outbox = OutboxDispatcher(documents=[Dataset, Publication], commands={uploads.IMPORT_COMMAND: IMPORT_ATTEMPTS})
+    settings = ImportConfig()
 
     # -- uploads ------------------------------------------------------------
     @rpc
@@ -44,17 +57,41 @@ class IngestService(PingMixin, OutboxRelay):
         upload = _load(FinishUploadSchema(), payload)
         answer = uploads.finish_upload(**upload)
         if not answer["duplicate"]:
-            self.outbox.flush(Dataset, answer["id"])  # the import request; the relay retries
+            self.outbox.flush(Dataset, answer["id"])  # the import job; the relay retries
         return answer
 
-    # -- background import (a work queue: survives restarts, runs once) -----
-    @reliable_event_handler("ingest", "dataset.import_requested", attempts=3)
+    @rpc
+    def abort_upload(self, upload_id):
+        return uploads.abort_upload(str(upload_id))
+
+    # -- background import: a command on ingest's own work queue ------------
+    @reliable_command_handler("ingest", uploads.IMPORT_COMMAND, attempts=IMPORT_ATTEMPTS, on_give_up=import_gave_up)
     def import_dataset(self, payload):
         request = parse_event(payload, ImportRequestSchema())
         dataset_id = request["data"]["dataset_id"]
-        status = run_import(dataset_id, lambda: uploads.open_raw(dataset_id))
+        status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits)
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
+
+    @timer(interval=HOUSEKEEPING_SECONDS)
+    def housekeeping(self):
+        for dataset_id in fail_stalled(self.settings.stalled_seconds):
+            log.warning("dataset %s made no progress for %g s: marked failed", dataset_id,
+                        self.settings.stalled_seconds)
+        purged = uploads.purge_abandoned_chunks(self.settings.abandoned_upload_seconds)
+        if purged:
+            log.info("deleted %d chunk(s) of abandoned uploads", purged)
+
+    # -- review -------------------------------------------------------------
+    @rpc
+    def publish_dataset(self, dataset_id, requested_by="operator"):
+        answer = review.publish_dataset(str(dataset_id), str(requested_by))
+        self.outbox.flush(Publication, "observed")
+        return answer
+
+    @rpc
+    def reject_dataset(self, dataset_id, requested_by="operator"):
+        return review.reject_dataset(str(dataset_id), str(requested_by))
 
     # -- reads --------------------------------------------------------------
     @rpc

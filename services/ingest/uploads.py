@@ -2,19 +2,20 @@
 raw bytes with their SHA-256: the same bytes twice are one dataset."""
 import base64
 import binascii
+import datetime as dt
 import hashlib
-import tempfile
 import uuid
 
 from pymongo.errors import DuplicateKeyError
 
-from observatory.errors import Conflict, InvalidInput, NotFound
+from observatory.errors import Conflict, InvalidInput
 from observatory.events import new_event
+from services.ingest.exceptions import UnreadableFile
 from services.ingest.models import Dataset, RawChunk
 from services.ingest.store import SOURCE, utcnow
 
+IMPORT_COMMAND = "dataset.import"  # a command on ingest's own work queue, not a public event
 CHUNK_BYTES = 4 * 1024 * 1024  # 4 MiB raw = 5.3 MiB base64: well under the 8 MB message cap
-SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 
 def put_chunk(upload_id, index, data_b64):
@@ -27,7 +28,7 @@ def put_chunk(upload_id, index, data_b64):
     # idempotent: a retried chunk overwrites itself
     RawChunk._get_collection().replace_one(
         {"_id": f"{upload_id}:{index}"},
-        {"_id": f"{upload_id}:{index}", "upload_id": upload_id, "index": index, "data": data,
+        {"_id": f"{upload_id}:{index}", "upload_id": upload_id, "dataset_id": None, "index": index, "data": data,
          "created_at": utcnow()}, upsert=True)
     return {"upload_id": upload_id, "index": index, "size": len(data)}
 
@@ -58,7 +59,7 @@ def finish_upload(upload_id, kind, chunks, size, sha256, filename=None, year=Non
                            {"id": existing["_id"], "kind": existing["kind"]})
         return {"id": existing["_id"], "status": existing["status"], "duplicate": True}
     dataset_id = uuid.uuid4().hex[:16]
-    request = new_event("dataset.import_requested", SOURCE, {"dataset_id": dataset_id})
+    request = new_event(IMPORT_COMMAND, SOURCE, {"dataset_id": dataset_id})
     try:
         Dataset._get_collection().insert_one({
             "_id": dataset_id, "sha256": sha256, "kind": kind, "filename": filename, "size": size, "year": year,
@@ -73,15 +74,25 @@ def finish_upload(upload_id, kind, chunks, size, sha256, filename=None, year=Non
     return {"id": dataset_id, "status": "queued", "duplicate": False}
 
 
-def open_raw(dataset_id):
-    """The dataset's bytes as a seekable file (spooled to disk past 8 MB)."""
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)
+def copy_raw(dataset_id, target):
+    """Write the dataset's bytes into the binary file ``target``, chunk by
+    chunk (the import reads them once, from there)."""
     found = False
     for chunk in _chunks("dataset_id", dataset_id):
-        spool.write(chunk["data"])
+        target.write(chunk["data"])
         found = True
     if not found:
-        spool.close()
-        raise NotFound("no raw bytes stored for this dataset", {"dataset_id": dataset_id})
-    spool.seek(0)
-    return spool
+        raise UnreadableFile("no raw bytes are stored for this dataset (lost with a restarted in-process store?)")
+
+
+def abort_upload(upload_id):
+    """Forget the chunks of an upload the gateway gave up on (413, a broken
+    connection): a refused upload leaves nothing behind."""
+    result = RawChunk._get_collection().delete_many({"upload_id": upload_id, "dataset_id": None})
+    return {"upload_id": upload_id, "chunks_deleted": result.deleted_count}
+
+
+def purge_abandoned_chunks(max_age_seconds, now=None):
+    """Chunks of uploads that never finished (the gateway died mid-upload)."""
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=max_age_seconds)
+    return RawChunk._get_collection().delete_many({"dataset_id": None, "created_at": {"$lt": cutoff}}).deleted_count

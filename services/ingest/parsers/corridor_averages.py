@@ -6,7 +6,8 @@ import re
 from marshmallow import ValidationError
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, is_missing, sniff
+from services.ingest.parsers.rpw_quotes import reject_unterminated_last_row
+from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, ends_with_newline, is_missing, sniff
 from services.ingest.schemas import CorridorAverageRowSchema, normalise_period
 
 FOOTER = re.compile(r"^(data from database|last updated)", re.I)
@@ -17,6 +18,10 @@ def _fold(cell):
 
 
 def parse_corridor_averages(fileobj, **options):
+    yield from reject_unterminated_last_row(_parse(fileobj), ends_with_newline(fileobj))
+
+
+def _parse(fileobj):
     if sniff(fileobj) != "csv":
         raise UnreadableFile("rpw-corridor-averages expects the DataBank CSV export")
     rows = csv_rows(fileobj, delimiter=",")

@@ -12,7 +12,15 @@ import re
 from marshmallow import ValidationError
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, open_workbook, sheet_rows, sniff
+from services.ingest.parsers.tabular import (
+    ParsedRow,
+    blank,
+    csv_rows,
+    ends_with_newline,
+    open_workbook,
+    sheet_rows,
+    sniff,
+)
 from services.ingest.schemas import QuoteRowSchema
 
 REQUIRED = {"period", "source", "destination", "firm", "cc1_total_cost"}
@@ -65,12 +73,18 @@ def _derive(record):
     return record
 
 
-def _parse_table(rows, columns, header_cells, sheet=None):
+def _parse_table(rows, columns, header_cells, sheet=None, whole_lines=False):
+    """``whole_lines`` (CSV): a line with fewer cells than the header is a
+    line cut short, rejected rather than read with its last fields missing."""
     schema = QuoteRowSchema()
     label = {name: str(cell) for name, cell in zip(columns, header_cells) if name}
     width = len(columns)
     for number, cells in rows:
         if blank(cells):
+            continue
+        if whole_lines and len(cells) < width:
+            yield ParsedRow(number, None, [{"row": number, "field": None, "message":
+                                            f"the line has {len(cells)} of the header's {width} cells (cut short?)"}])
             continue
         raw = {}
         for name, cell in zip(columns, cells[:width]):
@@ -94,7 +108,8 @@ def parse_rpw_quotes(fileobj, **options):
         if not found:
             raise UnreadableFile(f"no RPW quote header found: need the columns {sorted(REQUIRED)} "
                                  "(any published spelling) within the first 20 lines")
-        yield from _parse_table(rows, *found)
+        yield from reject_unterminated_last_row(_parse_table(rows, *found, whole_lines=True),
+                                                ends_with_newline(fileobj))
         return
     workbook = open_workbook(fileobj)
     sheets_read = 0
@@ -107,3 +122,20 @@ def parse_rpw_quotes(fileobj, **options):
     workbook.close()
     if not sheets_read:
         raise UnreadableFile(f"no sheet has RPW quote columns {sorted(REQUIRED)}")
+
+
+def reject_unterminated_last_row(parsed_rows, terminated):
+    """A CSV whose last byte is not a line end may have been cut inside its
+    last line, which can still parse (a number cut short is a number): that
+    row is rejected, never published as read."""
+    previous = None
+    for parsed in parsed_rows:
+        if previous is not None:
+            yield previous
+        previous = parsed
+    if previous is not None and not terminated:
+        previous = ParsedRow(previous.row, None, [{"row": previous.row, "field": None, "message":
+                                                   "the file does not end with a line break: its last line "
+                                                   "may be cut short"}], sheet=previous.sheet)
+    if previous is not None:
+        yield previous

@@ -3,11 +3,15 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 
 from services.ingest.exceptions import UnreadableFile
+from services.ingest.limits import LimitExceeded, in_force
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
@@ -46,7 +50,10 @@ def detect_encoding(fileobj):
 
 
 def csv_rows(fileobj, delimiter=None):
-    """Yield ``(row_number, [cells])`` from a CSV byte stream."""
+    """Yield ``(row_number, [cells])`` from a CSV byte stream, within the
+    limits in force (cell size, columns, rows)."""
+    limits = in_force()
+    csv.field_size_limit(limits.max_cell_bytes)
     text = io.TextIOWrapper(fileobj, encoding=detect_encoding(fileobj), newline="")
     try:
         sample = text.read(1 << 14)
@@ -54,30 +61,115 @@ def csv_rows(fileobj, delimiter=None):
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"the file is neither UTF-8 nor Windows-1252 text: {exc}") from None
     if "\x00" in sample:
-        raise UnreadableFile("the file is binary, not CSV or XLSX")
+        raise UnreadableFile("the file is binary (or UTF-16) text, not UTF-8 or Windows-1252 CSV, nor XLSX")
     if delimiter is None:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(text, delimiter=delimiter)
+    rows = 0
     try:
         for cells in reader:
+            rows += 1
+            if len(cells) > limits.max_columns:
+                raise LimitExceeded("max_columns", limits.max_columns, len(cells), f"line {reader.line_num}")
+            if rows > limits.max_rows:
+                raise LimitExceeded("max_rows", limits.max_rows, what=f"line {reader.line_num}")
             yield reader.line_num, cells
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise LimitExceeded("max_cell_bytes", limits.max_cell_bytes, what=f"line {reader.line_num}") from None
+        raise UnreadableFile(f"the CSV cannot be read past line {reader.line_num}: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise UnreadableFile(f"the CSV cannot be read past line {reader.line_num}: {exc}") from None
 
 
+def ends_with_newline(fileobj):
+    """False when the last byte is not a line end: the file may be cut short."""
+    position = fileobj.tell()
+    fileobj.seek(0, io.SEEK_END)
+    size = fileobj.tell()
+    if size == 0:
+        fileobj.seek(position)
+        return True
+    fileobj.seek(size - 1)
+    last = fileobj.read(1)
+    fileobj.seek(position)
+    return last in (b"\n", b"\r")
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_CORRUPT = (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, EOFError, ParseError, TypeError,
+            IndexError, AttributeError)
+
+
+def check_workbook(fileobj):
+    """Refuse a zip bomb or an absurd declared sheet size before openpyxl
+    unpacks anything (openpyxl trusts both)."""
+    limits = in_force()
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > limits.max_decompressed_bytes:
+                raise LimitExceeded("max_decompressed_bytes", limits.max_decompressed_bytes, unpacked,
+                                    "the workbook's parts, unpacked")
+            for part in parts:
+                if part.filename.lower().endswith("sharedstrings.xml") and \
+                        part.file_size > limits.max_shared_strings_bytes:
+                    raise LimitExceeded("max_shared_strings_bytes", limits.max_shared_strings_bytes,
+                                        part.file_size, "the workbook's string table")
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    with archive.open(part) as sheet:
+                        _check_dimension(sheet.read(8192), part.filename, limits)
+    except LimitExceeded:
+        raise
+    except _CORRUPT as exc:
+        raise UnreadableFile(f"the XLSX file cannot be opened (truncated or corrupt?): {exc}") from None
+    finally:
+        fileobj.seek(0)
+
+
+def _check_dimension(head, part, limits):
+    match = _DIMENSION.search(head)
+    if not match:
+        return
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode())
+    except ValueError:
+        raise UnreadableFile(f"{part} declares an unreadable dimension {match.group(1).decode()!r}") from None
+    columns, rows = (max_col or 1) - (min_col or 1) + 1, (max_row or 1) - (min_row or 1) + 1
+    what = f"{part} declares {match.group(1).decode()} ({rows:,} rows x {columns:,} columns)"
+    if columns > limits.max_columns:
+        raise LimitExceeded("max_columns", limits.max_columns, columns, what)
+    if rows > limits.max_rows:
+        raise LimitExceeded("max_rows", limits.max_rows, rows, what)
+    if rows * columns > limits.max_cells:
+        raise LimitExceeded("max_cells", limits.max_cells, rows * columns, what)
+
+
 def open_workbook(fileobj):
+    check_workbook(fileobj)
     try:
         return openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+    except _CORRUPT as exc:
         raise UnreadableFile(f"the XLSX file cannot be opened (truncated or corrupt?): {exc}") from None
 
 
 def sheet_rows(sheet):
-    """Yield ``(row_number, [cells])`` from a read-only worksheet."""
+    """Yield ``(row_number, [cells])`` from a read-only worksheet, counting
+    the rows, columns and cells it really has against the limits."""
+    limits = in_force()
+    cells_seen = 0
     try:
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(cells) > limits.max_columns:
+                raise LimitExceeded("max_columns", limits.max_columns, len(cells), f"sheet {sheet.title!r}")
+            if number > limits.max_rows:
+                raise LimitExceeded("max_rows", limits.max_rows, what=f"sheet {sheet.title!r}")
+            cells_seen += len(cells)
+            if cells_seen > limits.max_cells:
+                raise LimitExceeded("max_cells", limits.max_cells, what=f"sheet {sheet.title!r}")
             yield number, list(cells)
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
+    except _CORRUPT as exc:
         raise UnreadableFile(f"sheet {sheet.title!r} cannot be read (truncated or corrupt?): {exc}") from None
 
 

@@ -1,0 +1,32 @@
+"""Adapters handed to the ingest service's workers, configured at container
+setup from the nameko config (not from the environment at import)."""
+import dataclasses
+
+from nameko.extensions import DependencyProvider
+
+from services.ingest.limits import ParseLimits
+
+DEFAULT_STALLED_SECONDS = 900  # an import with no progress for this long is failed
+DEFAULT_ABANDONED_UPLOAD_SECONDS = 3600  # chunks of an upload that never finished
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSettings:
+    limits: ParseLimits
+    stalled_seconds: float
+    abandoned_upload_seconds: float
+
+
+class ImportConfig(DependencyProvider):
+    """``IMPORT_LIMITS`` (a mapping, see ``ParseLimits``), ``IMPORT_STALLED_SECONDS``
+    and ``ABANDONED_UPLOAD_SECONDS`` from the service config."""
+
+    def setup(self):
+        config = self.container.config
+        self.settings = ImportSettings(
+            limits=ParseLimits.from_config(config.get("IMPORT_LIMITS") or {}),
+            stalled_seconds=float(config.get("IMPORT_STALLED_SECONDS") or DEFAULT_STALLED_SECONDS),
+            abandoned_upload_seconds=float(config.get("ABANDONED_UPLOAD_SECONDS") or DEFAULT_ABANDONED_UPLOAD_SECONDS))
+
+    def get_dependency(self, worker_ctx):
+        return self.settings

@@ -1,0 +1,52 @@
+"""What an operator does with a staged dataset: publish it (a dataset held
+for review, or an earlier one to restore its figures exactly) or reject it."""
+import uuid
+
+from observatory.errors import Conflict, NotFound
+from services.ingest import publication
+from services.ingest.importer import dataset_published_event
+from services.ingest.loaders import firms_observed
+from services.ingest.models import Dataset
+from services.ingest.store import utcnow
+
+PUBLISHABLE = ("needs_review", "completed", "rejected")
+
+
+def _staged_dataset(dataset_id, action):
+    dataset = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "errors": 0})
+    if dataset is None:
+        raise NotFound("no such dataset", {"id": dataset_id})
+    if dataset["kind"] != "rpw-quotes":
+        raise Conflict(f"only rpw-quotes datasets are staged; a {dataset['kind']} dataset is applied when imported",
+                       {"id": dataset_id, "kind": dataset["kind"]})
+    if dataset["status"] not in PUBLISHABLE:
+        raise Conflict(f"a {dataset['status']} dataset cannot be {action}", {"id": dataset_id,
+                                                                            "status": dataset["status"]})
+    return dataset
+
+
+def publish_dataset(dataset_id, requested_by="operator"):
+    """Publish every corridor-period of the dataset, in one step."""
+    dataset = _staged_dataset(dataset_id, "published")
+    republished = dataset["status"] == "completed"
+    event = dataset_published_event(dataset, dataset, {**(dataset.get("summary") or {}), "republished": republished,
+                                                        "phase": "completed"})
+    events = [event] + ([] if republished else firms_observed(dataset_id, dataset.get("firms") or []))
+    result = publication.publish(dataset_id, f"publish:{dataset_id}:{uuid.uuid4().hex}",
+                                 "republished" if republished else "published after review", events)
+    Dataset._get_collection().update_one({"_id": dataset_id}, {
+        "$set": {"status": "completed", "published_at": utcnow(), "summary.phase": "completed",
+                 "review.decision": {"action": "published", "by": requested_by, "at": utcnow().isoformat()}}})
+    return {"id": dataset_id, "status": "completed", "republished": republished, "version": result["version"],
+            "periods": result["periods"], "corridors_changed": result["corridors_changed"]}
+
+
+def reject_dataset(dataset_id, requested_by="operator"):
+    dataset = _staged_dataset(dataset_id, "rejected")
+    if dataset["status"] != "needs_review":
+        raise Conflict("only a dataset held for review can be rejected", {"id": dataset_id,
+                                                                         "status": dataset["status"]})
+    Dataset._get_collection().update_one({"_id": dataset_id, "status": "needs_review"}, {
+        "$set": {"status": "rejected", "summary.phase": "rejected",
+                 "review.decision": {"action": "rejected", "by": requested_by, "at": utcnow().isoformat()}}})
+    return {"id": dataset_id, "status": "rejected"}
