@@ -2,6 +2,7 @@
 ``{"error": CODE, "message": ..., "details": {...}}`` with a status."""
 import logging
 
+from eventlet.wsgi import ChunkReadError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -57,9 +58,15 @@ _STATUS_OF = {
 }
 
 
+class MalformedBody(ApiError):
+    code = "MALFORMED_BODY"
+
+
 def describe_error(exc):
     """``(status, body)`` for any exception; unexpected ones become a 500
     that says nothing about internals (they are logged instead)."""
+    if isinstance(exc, ChunkReadError):
+        exc = MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}")
     if isinstance(exc, ApiError):
         return exc.status, _body(exc.code, exc.message, exc.details)
     if isinstance(exc, ValidationError):

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from marshmallow import ValidationError
 
-from gateway.exceptions import InvalidJson, UnsupportedMediaType, describe_error
+from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
 from observatory.errors import ObservatoryError
 
 JSON = "application/json"
@@ -29,16 +29,61 @@ def error_response(exc):
     return json_response(body, status, headers)
 
 
-def read_json(request, schema):
+MAX_JSON_BYTES = 1024 * 1024  # no JSON request of this API comes near it
+MAX_JSON_DEPTH = 32
+
+
+def read_body(request, limit):
+    """At most ``limit`` bytes of the body; 413 past it, whether or not the
+    client said how long it is (chunked bodies do not)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"JSON bodies are limited to {limit:,} bytes", {"limit": limit,
+                                                                             "content_length": request.content_length})
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"JSON bodies are limited to {limit:,} bytes", {"limit": limit})
+    return data
+
+
+def read_json(request, schema, limit=MAX_JSON_BYTES):
     """Load the request's JSON object body with a marshmallow ``schema``
     (unknown fields are rejected: marshmallow's default is RAISE)."""
     if request.mimetype != JSON:
         raise UnsupportedMediaType(f"send {JSON}", {"content_type": request.mimetype or None})
+    data = read_body(request, limit)
     try:
-        payload = json.loads(request.get_data(cache=False) or b"null")
-    except ValueError as exc:
+        payload = json.loads(data or b"null")
+    except RecursionError:
+        raise InvalidJson(f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as exc:  # includes bytes that are not UTF-8
         raise InvalidJson(f"the body is not valid JSON: {exc}") from None
+    check_json_value(payload)
     return schema.load(payload)
+
+
+def check_json_value(value):
+    """Depth within MAX_JSON_DEPTH and text that is real Unicode (JSON lets
+    ``"\\ud800"``, a lone surrogate, through: it cannot be stored or encoded)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidJson(f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                _check_text(key)
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def _check_text(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidJson("the JSON holds a string that is not valid Unicode (a lone surrogate)") from None
 
 
 class JsonWsgiApp(WsgiApp):
@@ -79,5 +124,9 @@ http = JsonHttpEntrypoint.decorator
 
 
 def read_query(request, schema):
-    """Validate the query string (unknown parameters are rejected)."""
+    """Validate the query string: unknown parameters are rejected, and so is
+    a parameter given twice (which value was meant?)."""
+    repeated = sorted(name for name, values in request.args.lists() if len(values) > 1)
+    if repeated:
+        raise ValidationError({name: ["given more than once"] for name in repeated})
     return schema.load(request.args.to_dict())

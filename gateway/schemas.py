@@ -96,3 +96,11 @@ class CorridorListQuerySchema(PageSchema):
     period = fields.String(validate=PERIOD)
     source = fields.String(validate=ISO3)
     destination = fields.String(validate=ISO3)
+
+
+class CredentialListQuerySchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+
+
+class DeadLetterQuerySchema(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

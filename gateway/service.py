@@ -9,18 +9,20 @@ from nameko.dependency_providers import Config
 from gateway.auth import OPERATOR, PROVIDER, SUBSCRIBER
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
-from gateway.exceptions import BadRequest, RouteNotFound
+from gateway.exceptions import RouteNotFound
 from gateway.health import check_services
 from gateway.http import http, json_response, read_json, read_query
 from gateway.models import STORE_ALIAS
 from gateway.schemas import (
     ISO3,
     CorridorListQuerySchema,
+    CredentialListQuerySchema,
     CredentialRequestSchema,
     CredentialSchema,
     DatasetListQuerySchema,
     DatasetId,
     DatasetQuerySchema,
+    DeadLetterQuerySchema,
     NoQuerySchema,
     PeriodQuerySchema,
     PrincipalSchema,
@@ -64,6 +66,7 @@ class GatewayService:
     # -- platform -----------------------------------------------------------
     @http("GET", "/health")
     def health(self, request):
+        read_query(request, NoQuerySchema())
         all_ok, services = check_services({"ingest": self.ingest, "catalog": self.catalog, "notify": self.notify})
         services = {"gateway": {"status": "ok"}, **services}
         return json_response({"status": "ok" if all_ok else "degraded", "services": services},
@@ -73,11 +76,13 @@ class GatewayService:
     @http("GET", f"{API}/me")
     def whoami(self, request):
         principal = self.auth.require(request, OPERATOR, PROVIDER, SUBSCRIBER)
+        read_query(request, NoQuerySchema())
         return json_response(PrincipalSchema().dump(principal))
 
     @http("POST", f"{API}/credentials")
     def create_credential(self, request):
         operator = self.auth.require(request, OPERATOR)
+        read_query(request, NoQuerySchema())
         wanted = read_json(request, CredentialRequestSchema())
         subject = wanted.get("provider_id") or wanted.get("subscriber_id")
         credential, token = mint_credential(wanted["role"], subject, wanted.get("label"),
@@ -89,14 +94,13 @@ class GatewayService:
     @http("GET", f"{API}/credentials")
     def get_credentials(self, request):
         self.auth.require(request, OPERATOR)
-        role = request.args.get("role")
-        if role not in (None, OPERATOR, PROVIDER, SUBSCRIBER):
-            raise BadRequest("role must be operator, provider or subscriber", {"role": role})
+        role = read_query(request, CredentialListQuerySchema()).get("role")
         return json_response({"items": CredentialSchema(many=True).dump(list_credentials(role))})
 
     @http("DELETE", f"{API}/credentials/<credential_id>")
     def delete_credential(self, request, credential_id):
         self.auth.require(request, OPERATOR)
+        read_query(request, NoQuerySchema())
         return json_response(CredentialSchema().dump(revoke_credential(credential_id)))
 
     # -- datasets -------------------------------------------------------------
@@ -164,15 +168,13 @@ class GatewayService:
     @http("GET", f"{API}/admin/dead-letters")
     def list_dead_letters(self, request):
         self.auth.require(request, OPERATOR)
-        try:
-            limit = min(max(int(request.args.get("limit", 100)), 1), 1000)
-        except ValueError:
-            raise BadRequest("limit must be a whole number", {"limit": request.args.get("limit")}) from None
+        limit = read_query(request, DeadLetterQuerySchema())["limit"]
         return json_response({"items": self.dead_letters.list(limit)})
 
     @http("POST", f"{API}/admin/dead-letters/replay")
     def replay_dead_letters(self, request):
         self.auth.require(request, OPERATOR)
+        read_query(request, NoQuerySchema())
         wanted = read_json(request, ReplayRequestSchema()) if request.content_length else {}
         ids = [str(i) for i in wanted.get("event_ids", [])] or None
         return json_response({"replayed": self.dead_letters.replay(ids)})

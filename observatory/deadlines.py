@@ -7,8 +7,11 @@ also expires after the deadline, so a stopped service that comes back does not
 run work whose caller gave up long ago.
 """
 import os
+import time
 
+import amqp.exceptions
 import eventlet
+import kombu.exceptions
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 
@@ -17,11 +20,23 @@ from observatory.errors import ServiceUnavailable
 DEFAULT_DEADLINE_SECONDS = float(os.environ.get("RPC_DEADLINE_SECONDS", "2"))
 
 
+# What the AMQP client raises while the broker is down or restarting.
+BROKER_ERRORS = (OSError, kombu.exceptions.OperationalError, amqp.exceptions.ConnectionError,
+                 amqp.exceptions.ChannelError)
+
+
+def _broker_unreachable(service, method, exc):
+    return ServiceUnavailable(f"the message broker is unreachable, so {service} cannot be asked ({type(exc).__name__})",
+                              details={"service": service, "method": method, "reason": "broker unreachable"})
+
+
 def wait_for_reply(reply, service, method, deadline):
     """Wait for a nameko ``RpcReply`` at most ``deadline`` seconds."""
     try:
         with eventlet.Timeout(deadline):
             return reply.result()
+    except BROKER_ERRORS as exc:
+        raise _broker_unreachable(service, method, exc) from None
     except eventlet.Timeout:
         raise ServiceUnavailable(
             f"{service} did not answer {method} within {deadline:g} s",
@@ -43,10 +58,18 @@ class _DeadlineMethod:
             raise ServiceUnavailable(
                 f"{self._service} is not running", details={"service": self._service, "method": self._method}
             ) from None
+        except BROKER_ERRORS as exc:
+            raise _broker_unreachable(self._service, self._method, exc) from None
 
     def __call__(self, *args, **kwargs):
-        reply = self.call_async(*args, **kwargs)
-        return wait_for_reply(reply, self._service, self._method, self._deadline)
+        started = time.monotonic()
+        try:
+            with eventlet.Timeout(self._deadline):  # publishing retries while the broker is down: bound it too
+                reply = self.call_async(*args, **kwargs)
+        except eventlet.Timeout:
+            raise _broker_unreachable(self._service, self._method, TimeoutError("publish")) from None
+        left = max(0.001, self._deadline - (time.monotonic() - started))
+        return wait_for_reply(reply, self._service, self._method, left)
 
 
 class _DeadlineServiceProxy:

@@ -113,9 +113,15 @@ def _parse_wdi(rows):
         raise UnreadableFile("no WDI header: expected Country Name, Country Code, Indicator Name, Indicator Code, years")
     code_col, name_col, indicator_col = (folded.index(n) for n in ("country code", "country name", "indicator code"))
     years = {i: _year(c) for i, c in enumerate(header) if _year(c)}
+    needed = max(code_col, name_col, indicator_col) + 1
     for number, cells in rows:
         if blank(cells):
             continue
+        if len(cells) < needed:
+            yield ParsedRow(number, None, [{"row": number, "field": None, "message":
+                                            f"the line has {len(cells)} cells; the header has {len(header)}"}])
+            continue
+        cells = cells + [None] * (len(header) - len(cells))
         indicator = str(cells[indicator_col]).strip()
         if indicator not in WDI_SERIES:
             yield ParsedRow(number, None, [{"row": number, "field": header[indicator_col],

@@ -37,10 +37,13 @@ def sniff(fileobj):
 
 
 def detect_encoding(fileobj):
-    """UTF-8 (with or without BOM), else Windows-1252: the two encodings the
-    World Bank files come in. Decided on the first megabyte."""
+    """UTF-16 with its byte-order mark, UTF-8 (with or without BOM), else
+    Windows-1252: the encodings the World Bank files and spreadsheets saving
+    them come in. Decided on the first megabyte."""
     head = fileobj.read(1 << 20)
     fileobj.seek(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode text" as Excel saves it
+        return "utf-16"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -90,10 +93,10 @@ def ends_with_newline(fileobj):
     if size == 0:
         fileobj.seek(position)
         return True
-    fileobj.seek(size - 1)
-    last = fileobj.read(1)
+    fileobj.seek(max(0, size - 2))
+    last = fileobj.read(2)
     fileobj.seek(position)
-    return last in (b"\n", b"\r")
+    return last.endswith((b"\n", b"\r", b"\n\x00", b"\r\x00"))  # UTF-8/1252, or UTF-16 LE/BE
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')

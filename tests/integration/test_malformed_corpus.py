@@ -1,0 +1,221 @@
+"""The malformed-input corpus (issue: nothing lost). With the real RPW quotes
+and the official series published, each hostile file — every one made from a
+real file — ends in its expected status with its reason, no published figure
+moves, and reads and /health keep answering meanwhile. Then review: a file
+that would drop a quote is held; publishing it and re-publishing the original
+restores every figure exactly."""
+import contextlib
+import socket
+import time
+
+import eventlet
+import mongoengine
+import pytest
+import requests
+from nameko.runners import ServiceRunner
+
+from gateway.service import GatewayService
+from services.ingest.limits import MiB
+from services.ingest.models import RawChunk
+from services.catalog.service import CatalogService
+from services.ingest.service import IngestService
+from services.notify.service import NotifyService
+from tests import hostile_files as hostile
+from tests.conftest import wait_for
+from tests.ingest_files import DATABANK, RPW_QUOTES
+
+pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
+ADMIN = "obs_corpus-admin-token-0123456789abcdefghijklmnopqrstu"
+AUTH = {"Authorization": f"Bearer {ADMIN}"}
+UPLOAD_LIMIT = 16 * MiB
+# Small limits keep the bombs small on disk; the real files are far below them.
+LIMITS = {"max_decompressed_bytes": 64 * MiB, "max_shared_strings_bytes": 16 * MiB, "max_seconds": 60}
+SETTLED = ("completed", "failed", "needs_review", "rejected")
+WATCHED = [("ARE", "NPL", None), ("USA", "SLV", "2013Q1"), ("GBR", "NGA", None), ("USA", "MEX", "2012Q3")]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def upload(base, data, kind, filename="file"):
+    return requests.post(f"{base}/api/v1/datasets", params={"kind": kind}, data=data, timeout=120,
+                         headers={**AUTH, "X-Filename": filename})
+
+
+def settle(base, dataset_id):
+    def done():
+        body = requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=AUTH, timeout=30).json()
+        return body if body.get("status") in SETTLED else None
+    return wait_for(done, timeout=120, interval=0.3, what=f"dataset {dataset_id}")
+
+
+def published_figures(base):
+    """What a user reads: every period's indicators and a few corridors with their quotes."""
+    periods = requests.get(f"{base}/api/v1/indicators", timeout=30).json()["available_periods"]
+    figures = {p: requests.get(f"{base}/api/v1/indicators", params={"period": p}, timeout=30).json() for p in periods}
+    for source, destination, period in WATCHED:
+        body = requests.get(f"{base}/api/v1/corridors/{source}/{destination}", timeout=30,
+                            params={"period": period} if period else None).json()
+        figures[f"{source}-{destination}"] = {
+            "period": body["period"], "average": body["average_total_cost_pct"], "smart": body["smart_average_pct"],
+            "quotes": sorted((q["provider"], q["product"], q["total_cost_pct"]) for q in body["quotes"])}
+        history = requests.get(f"{base}/api/v1/corridors/{source}/{destination}/history", timeout=30).json()
+        figures[f"{source}-{destination}/history"] = [
+            (i["period"], i["average_total_cost_pct"], i["official_average_pct"]) for i in history["items"]]
+    return figures
+
+
+@contextlib.contextmanager
+def reads_watched(base):
+    """Poll a corridor and /health throughout; record every answer."""
+    answers, stop = [], []
+
+    def poll():
+        while not stop:
+            for path in ("/api/v1/corridors/ARE/NPL", "/health"):
+                started = time.monotonic()
+                try:
+                    status = requests.get(base + path, timeout=2).status_code
+                except requests.RequestException as exc:
+                    status = type(exc).__name__
+                answers.append((path, status, time.monotonic() - started))
+            eventlet.sleep(0.2)
+
+    poller = eventlet.spawn(poll)
+    try:
+        yield answers
+    finally:
+        stop.append(True)
+        poller.wait()
+
+
+@pytest.fixture(scope="module")
+def platform(vhost_pipeline):
+    port = free_port()
+    with vhost_pipeline.get() as vhost:
+        config = {"AMQP_URI": f"pyamqp://guest:guest@localhost:5672/{vhost}", "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                  "OBSERVATORY_ADMIN_TOKEN": ADMIN, "MONGODB_URI": "", "MAX_UPLOAD_BYTES": UPLOAD_LIMIT,
+                  "IMPORT_LIMITS": LIMITS}
+        runner = ServiceRunner(config)
+        for service in (GatewayService, IngestService, CatalogService, NotifyService):
+            runner.add_service(service)
+        runner.start()
+        base = f"http://127.0.0.1:{port}"
+        try:
+            quotes = settle(base, upload(base, RPW_QUOTES.read_bytes(), "rpw-quotes", RPW_QUOTES.name).json()["id"])
+            official = settle(base, upload(base, DATABANK.read_bytes(), "rpw-corridor-averages").json()["id"])
+            assert quotes["status"] == official["status"] == "completed"
+            yield {"base": base, "quotes": quotes, "before": published_figures(base)}
+        finally:
+            runner.stop()
+            mongoengine.disconnect_all()
+
+
+CORPUS = [
+    # (name, kind, make the bytes, final status, words of the reason)
+    ("binary garbage", "rpw-quotes", hostile.binary_garbage, "failed", "neither UTF-8 nor Windows-1252"),
+    ("a real file of the wrong kind", "rpw-quotes", hostile.WDI_INFLOWS.read_bytes, "failed", "no RPW quote header"),
+    ("a million-column line", "rpw-quotes", hostile.million_column_line, "failed", "max_columns"),
+    ("XLSX declaring A1:XFD1048576", "rpw-quotes", hostile.declared_dimension_bomb, "failed", "max_columns"),
+    ("XLSX with a 40 MB string table", "rpw-quotes", hostile.shared_strings_bomb, "failed",
+     "max_shared_strings_bytes"),
+    ("XLSX zip bomb", "rpw-quotes", hostile.zip_bomb, "failed", "max_decompressed_bytes"),
+    ("truncated XLSX", "rpw-quotes", hostile.truncated_workbook, "failed", "truncated or corrupt"),
+    ("XLSX with a corrupt deflate stream", "rpw-quotes", hostile.corrupt_deflate_stream, "failed",
+     "truncated or corrupt"),
+    ("XLSX with broken sheet XML", "rpw-quotes", hostile.broken_sheet_xml, "failed", "truncated or corrupt"),
+    ("the real CSV cut in half mid-row", "rpw-quotes", hostile.cut_in_half_mid_row, "needs_review", None),
+    ("the real CSV in UTF-16", "rpw-quotes", hostile.utf16, "completed", None),
+    ("the real CSV in Latin-1", "rpw-quotes", hostile.latin1, "completed", None),
+    ("WDI CSV whose last line has two cells", "country-flows", hostile.wdi_with_a_two_cell_last_line, "completed",
+     None),
+]
+
+
+def test_every_malformed_file_settles_with_its_reason_and_no_published_figure_moves(platform):
+    base, outcomes = platform["base"], {}
+    with reads_watched(base) as answers:
+        for name, kind, make, expected, reason in CORPUS:
+            response = upload(base, make(), kind, name)
+            assert response.status_code == 202, (name, response.text)
+            dataset = settle(base, response.json()["id"])
+            outcomes[name] = dataset
+            assert dataset["status"] == expected, (name, dataset.get("failure"), dataset.get("review"))
+            if reason:
+                assert reason in dataset["failure"], (name, dataset["failure"])
+            assert published_figures(base) == platform["before"], name
+    slow_or_failed = [a for a in answers if a[1] != 200]
+    assert answers and not slow_or_failed, slow_or_failed[:5]  # every read answered within its 2 s timeout
+    cut = outcomes["the real CSV cut in half mid-row"]["review"]
+    assert cut["needs_review"] and cut["quotes_lost"] >= 1 and cut["losses"][0]["quotes_after"] < \
+        cut["losses"][0]["quotes_before"]
+    for name in ("the real CSV in UTF-16", "the real CSV in Latin-1"):
+        dataset = outcomes[name]
+        assert dataset["rows_accepted"] == 25_516 and dataset["summary"]["corridors_changed"] == 0, name
+    wdi = outcomes["WDI CSV whose last line has two cells"]
+    assert wdi["rows_rejected"] == 1 and "2 cells" in wdi["errors"][0]["message"]
+
+
+def test_an_empty_upload_is_refused_and_a_refused_upload_leaves_no_chunks(platform):
+    base = platform["base"]
+    empty = upload(base, b"", "rpw-quotes")
+    assert empty.status_code == 400 and "empty" in empty.json()["message"]
+    too_big = RPW_QUOTES.read_bytes() * 3  # 21 MB, over the 16 MiB limit of this platform
+    streamed = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=AUTH, timeout=60,
+                             data=(too_big[i:i + 2 ** 20] for i in range(0, len(too_big), 2 ** 20)))
+    assert streamed.status_code == 413 and streamed.json()["error"] == "PAYLOAD_TOO_LARGE"
+    # the in-process store is shared with this test process: look at what ingest keeps
+    assert RawChunk._get_collection().count_documents({"dataset_id": None}) == 0
+
+
+def test_one_corrupted_row_is_held_then_publishing_and_republishing_restore_figures_exactly(platform):
+    base, before = platform["base"], platform["before"]
+    data, (firm, product) = hostile.with_one_corrupted_row()
+    held = settle(base, upload(base, data, "rpw-quotes", "one-bad-row.csv").json()["id"])
+    assert held["status"] == "needs_review" and held["rows_rejected"] == 1
+    loss = held["review"]["losses"]
+    assert [(l["period"], l["source"], l["destination"]) for l in loss] == [("2014Q1", "ARE", "NPL")]
+    assert {"firm": firm, "product": product} in [{k: q[k] for k in ("firm", "product")} for q in loss[0]["lost"]]
+    assert published_figures(base) == before  # held: nothing moved
+
+    published = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=60)
+    assert published.status_code == 200, published.text
+    after = published_figures(base)
+    assert after["ARE-NPL"]["average"] != before["ARE-NPL"]["average"]
+    assert (firm, product) not in [q[:2] for q in after["ARE-NPL"]["quotes"]]
+    assert requests.post(f"{base}/api/v1/datasets/{held['id']}/reject", headers=AUTH, timeout=30).status_code == 409
+
+    restored = requests.post(f"{base}/api/v1/datasets/{platform['quotes']['id']}/publish", headers=AUTH, timeout=60)
+    assert restored.status_code == 200 and restored.json()["republished"] is True
+    assert published_figures(base) == before
+
+
+def test_a_held_dataset_can_be_rejected_and_changes_nothing(platform):
+    base = platform["base"]
+    header_and_some = b"\n".join(RPW_QUOTES.read_bytes().split(b"\n")[:200]) + b"\n"
+    held = settle(base, upload(base, header_and_some, "rpw-quotes", "first-rows.csv").json()["id"])
+    assert held["status"] == "needs_review"
+    rejected = requests.post(f"{base}/api/v1/datasets/{held['id']}/reject", headers=AUTH, timeout=30)
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert settle(base, held["id"])["status"] == "rejected"
+    assert published_figures(base) == platform["before"]
+    assert requests.post(f"{base}/api/v1/datasets/0123456789abcdef/publish", headers=AUTH,
+                         timeout=30).status_code == 404
+    assert requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", timeout=30).status_code == 401
+
+
+def test_the_databank_file_with_one_bad_cell_keeps_every_other_official_figure(platform):
+    base = platform["base"]
+    text = DATABANK.read_text(encoding="utf-8-sig")
+    lines = text.split("\n")
+    target = next(i for i, line in enumerate(lines) if line.split(",")[1:2] == ["ARE"] and line.split(",")[5:6] == ["NPL"])
+    cells = lines[target].split(",")
+    number = next(i for i in range(len(cells) - 1, 3, -1) if cells[i].replace(".", "", 1).isdigit())
+    cells[number] = "four"
+    lines[target] = ",".join(cells)
+    dataset = settle(base, upload(base, "\n".join(lines).encode("utf-8"), "rpw-corridor-averages").json()["id"])
+    assert dataset["status"] == "completed" and dataset["rows_rejected"] == 1
+    assert published_figures(base) == platform["before"]
