@@ -12,7 +12,8 @@ def check_services(proxies):
         name, proxy = item
         try:
             answer = proxy.ping()
-            return name, {"status": "ok", "store": answer.get("store")}
+            return name, {"status": "ok", **{k: answer[k] for k in ("store", "started_at", "restarts", "data_lost")
+                                             if k in answer}}
         except ObservatoryError as exc:
             return name, {"status": "unavailable", "reason": exc.message}
         except Exception as exc:  # a broken service is not a healthy one

@@ -8,10 +8,12 @@ batches, then ``("done", None)`` or ``("failed", reason, details)``. The
 parent (``run_parser``) kills it past the wall-time limit. Pickle is safe
 here: both ends are this code.
 """
+import ctypes
 import json
 import logging
 import pickle
 import resource
+import signal
 import struct
 import sys
 
@@ -60,7 +62,16 @@ def parse_file(kind, path, year=None, filename=None):
         yield from parsers()[kind](raw, year=year, filename=filename)
 
 
+def _die_with_parent():
+    """If ingest dies, this parse dies with it (Linux PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv):
+    _die_with_parent()
     job = json.loads(argv[1])
     limits = ParseLimits.from_config(job.get("limits"))
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, limits.max_memory_bytes))

@@ -2,7 +2,9 @@
 from observatory.countries import countries
 from observatory.errors import NotFound
 from services.ingest import publication
-from services.ingest.models import BilateralFlows, CountryFlows, Dataset, OfficialAverage, StagedCorridorPeriod
+from observatory.health import PROCESS_STARTED_AT
+from observatory.mongo import uses_real_server
+from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, OfficialAverage, StagedCorridorPeriod
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
@@ -24,6 +26,10 @@ def _dataset_view(doc, errors_offset=0, errors_limit=100):
 def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
     doc = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "applied_events": 0, "firms": 0})
     if doc is None:
+        if not uses_real_server(STORE_ALIAS):
+            raise NotFound(f"no such dataset: this ingest keeps data in process and started at {PROCESS_STARTED_AT}; "
+                           "datasets imported before that were lost with the previous process",
+                           {"id": dataset_id, "store": "in-process (not kept)", "started_at": PROCESS_STARTED_AT})
         raise NotFound("no such dataset", {"id": dataset_id})
     return _dataset_view(doc, errors_offset, errors_limit)
 

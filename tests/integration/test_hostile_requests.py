@@ -5,13 +5,12 @@ import socket
 import subprocess
 
 import pytest
-import requests
 
 from gateway.service import GatewayService
 from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from services.notify.service import NotifyService
-from tests.conftest import wait_for
+from tests.conftest import answers_200, wait_for
 
 pytestmark = pytest.mark.broker
 
@@ -115,10 +114,5 @@ def test_reads_answer_503_while_the_broker_is_down_and_recover(platform, web_ses
     finally:
         _rabbitmqctl("start_app")
         _rabbitmqctl("await_startup")
-
-    def answering():
-        try:
-            return requests.get(f"{web_session.base}/health", timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
-    wait_for(answering, timeout=60, interval=1, what="the platform to answer again after the broker returned")
+    wait_for(lambda: answers_200(f"{web_session.base}/health"), timeout=60, interval=1,
+             what="the platform to answer again after the broker returned")

@@ -9,7 +9,7 @@ import sys
 import pytest
 import requests
 
-from tests.conftest import ROOT, wait_for
+from tests.conftest import ROOT, answers_200, wait_for
 
 pytestmark = pytest.mark.broker
 
@@ -42,13 +42,7 @@ def test_run_starts_all_four_services_loads_the_bundled_data_and_ctrl_c_stops_ev
     launcher = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_platform.py")], cwd=ROOT,
                                 env=launcher_env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        def healthy():
-            try:
-                return requests.get(f"http://127.0.0.1:{port}/health", timeout=3).status_code == 200
-            except requests.RequestException:
-                return False
-
-        wait_for(healthy, timeout=90, interval=0.5, what="make run to serve /health = 200")
+        wait_for(lambda: answers_200(f"http://127.0.0.1:{port}/health"), timeout=90, interval=0.5, what="make run to serve /health = 200")
         wait_for(lambda: "press Ctrl-C" in (tmp_path / "launcher.out").read_text(), timeout=240, interval=0.5,
                  what="the bundled data to load and the ready message")
         text = (tmp_path / "launcher.out").read_text()
@@ -87,3 +81,112 @@ def test_run_refuses_a_port_that_is_already_taken(launcher_env):
     assert result.returncode != 0
     assert "already in use" in result.stderr
     assert "started" not in result.stdout
+
+
+def _launch(env, tmp_path):
+    out = open(tmp_path / "launcher.out", "w+")
+    launcher = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "run_platform.py")], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+    return launcher, lambda: (tmp_path / "launcher.out").read_text()
+
+
+def _status(url, **kwargs):
+    """The status, or the error; /health itself waits up to the 2 s RPC deadline for a dead service."""
+    try:
+        return requests.get(url, timeout=5, **kwargs).status_code
+    except requests.RequestException as exc:
+        return type(exc).__name__
+
+
+def _service_pids(text):
+    return {name: int(pid) for name, pid in re.findall(r"started (\w+)\s+pid\s+(\d+)", text)}
+
+
+def test_kill_9_of_ingest_mid_import_restarts_it_and_reloads_the_bundled_data(launcher_env, tmp_path):
+    launcher_env["OBSERVATORY_LOAD_BUNDLED_DATA"] = "1"
+    base = f"http://127.0.0.1:{launcher_env['OBSERVATORY_PORT']}"
+    launcher, output = _launch(launcher_env, tmp_path)
+    try:
+        wait_for(lambda: "press Ctrl-C" in output(), timeout=300, interval=0.5, what="the bundled data to load")
+        token = re.search(r"(obs_\S{43})", output()).group(1)
+        auth = {"Authorization": f"Bearer {token}"}
+        before = requests.get(f"{base}/api/v1/indicators", params={"period": "2014Q1"}, timeout=5).json()
+        first = _service_pids(output())
+
+        # an import in flight: the real quotes as UTF-16 (new bytes, same content)
+        data = (ROOT / "data" / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv").read_bytes()
+        dataset_id = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=auth,
+                                   data=data.decode("utf-8").encode("utf-16"), timeout=60).json()["id"]
+        wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=5).json()
+                 .get("status") == "processing", timeout=30, interval=0.05, what="the import to start")
+        os.kill(first["ingest"], signal.SIGKILL)
+
+        answers = []
+        def restarted():
+            answers.append(_status(f"{base}/health"))
+            return len(re.findall(r"started ingest", output())) == 2
+        wait_for(restarted, timeout=60, interval=0.3, what="the launcher to restart ingest")
+        assert all(a in (200, 503) for a in answers), answers  # the gateway kept answering, with JSON
+        assert all(alive(first[name]) for name in ("gateway", "catalog", "notify"))
+        assert "ingest (pid %d) stopped unexpectedly (signal 9)" % first["ingest"] in output()
+
+        wait_for(lambda: "bundled data loaded again" in output(), timeout=300, interval=1,
+                 what="the bundled data to be loaded again")
+        after = requests.get(f"{base}/api/v1/indicators", params={"period": "2014Q1"}, timeout=5).json()
+        assert after == before  # the same figures, from the same real files
+        lost = requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=5)
+        assert lost.status_code == 404 and "lost with the previous process" in lost.json()["message"]
+        health = requests.get(f"{base}/health", timeout=5).json()["services"]["ingest"]
+        assert health["restarts"] == 1 and "is gone" in health["data_lost"]
+        ingest_log = (ROOT / ".run" / "logs" / "ingest.log").read_text()
+        assert f"import job for unknown dataset {dataset_id}" in ingest_log  # redelivered, acknowledged, logged
+
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=40) == 0
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+
+
+def test_killing_the_launcher_leaves_no_service_behind(launcher_env, tmp_path):
+    launcher, output = _launch(launcher_env, tmp_path)
+    try:
+        wait_for(lambda: "press Ctrl-C" in output(), timeout=120, interval=0.5, what="the platform to start")
+        pids = list(_service_pids(output()).values())
+        assert len(pids) == 4 and all(alive(p) for p in pids)
+        launcher.kill()  # SIGKILL: the launcher cannot clean up after itself
+        launcher.wait()
+        wait_for(lambda: not [p for p in pids if alive(p)], timeout=40, interval=0.5,
+                 what="every service to stop after the launcher died")
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+
+
+@pytest.mark.needs_mongodb_server
+def test_kill_9_of_ingest_mid_import_with_mongodb_loses_no_dataset(launcher_env, tmp_path):
+    launcher_env["MONGODB_URI"] = os.environ["MONGODB_URI"]
+    base = f"http://127.0.0.1:{launcher_env['OBSERVATORY_PORT']}"
+    launcher, output = _launch(launcher_env, tmp_path)
+    try:
+        wait_for(lambda: "press Ctrl-C" in output(), timeout=120, interval=0.5, what="the platform to start")
+        token = re.search(r"(obs_\S{43})", output()).group(1)
+        auth = {"Authorization": f"Bearer {token}"}
+        data = (ROOT / "data" / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv").read_bytes()
+        earlier = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=auth,
+                                data=data, timeout=60).json()["id"]
+        wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{earlier}", headers=auth, timeout=5).json()
+                 .get("status") in ("completed", "needs_review"), timeout=120, what="the first import")
+        interrupted = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=auth,
+                                    data=data.decode("utf-8").encode("utf-16"), timeout=60).json()["id"]
+        wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{interrupted}", headers=auth, timeout=5).json()
+                 .get("status") == "processing", timeout=30, interval=0.05, what="the import to start")
+        os.kill(_service_pids(output())["ingest"], signal.SIGKILL)
+        wait_for(lambda: len(re.findall(r"started ingest", output())) == 2, timeout=60, what="ingest to restart")
+        assert requests.get(f"{base}/api/v1/datasets/{earlier}", headers=auth, timeout=5).status_code == 200
+        settled = wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{interrupted}", headers=auth, timeout=5)
+                           .json().get("status") in ("completed", "failed"), timeout=300, what="the interrupted one")
+        assert settled
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(timeout=40)
