@@ -12,7 +12,7 @@ def check_services(proxies):
         name, proxy = item
         try:
             answer = proxy.ping()
-            return name, {"status": "ok", **{k: answer[k] for k in ("store", "started_at", "restarts", "data_lost")
+            return name, {"status": "ok", **{k: answer[k] for k in ("store", "started_at")
                                              if k in answer}}
         except ObservatoryError as exc:
             return name, {"status": "unavailable", "reason": exc.message}

@@ -1,20 +1,19 @@
 """``make run``: start the whole Observatory locally and serve it on :8000.
 
 Starts ingest, catalog, notify and the gateway as separate ``nameko run``
-processes, waits for ``GET /health`` = 200, prints the URL (and the operator
-token when it made one), and supervises them: a service that dies is
-restarted with backoff (and, with the in-process store, the bundled data is
-loaded again); the others keep serving. Ctrl-C stops every process; one that
-ignores the stop signal is killed after its grace period; and the services
-are told to stop if this launcher itself is killed (no orphans).
+processes under supervisord (``supervision.py``), waits for ``GET /health`` =
+200, prints the URL (and the operator token when it made one), then watches:
+a service that dies is restarted by supervisord while the others keep
+serving, and when ingest restarts on the in-process store (its data gone) the
+bundled data is loaded again. Ctrl-C stops every process; one that ignores the
+stop signal is killed after its grace period; and if this launcher is killed,
+supervisord is told to stop everything (no orphans).
 """
-import ctypes
 import os
 import secrets
-import signal
 import socket
-import subprocess
 import sys
+import signal
 import threading
 import time
 import urllib.error
@@ -23,20 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-import bundled_data  # noqa: E402  (sibling scripts, stdlib only)
+import bundled_data  # noqa: E402  (sibling scripts)
 import rabbitmq  # noqa: E402
+from supervision import SERVICES, Platform  # noqa: E402,F401  (SERVICES: for callers)
 
-SERVICES = {
-    "ingest": "services.ingest.service:IngestService",
-    "catalog": "services.catalog.service:CatalogService",
-    "notify": "services.notify.service:NotifyService",
-    "gateway": "gateway.service:GatewayService",
-}
 START_SECONDS = 90
-STOP_SECONDS = 20
-RESTART_BACKOFF_SECONDS = (1, 2, 4, 8, 16, 30)
-STABLE_SECONDS = 60  # a service up this long has its backoff reset
-PR_SET_PDEATHSIG = 1
 
 
 def say(*args):
@@ -70,79 +60,33 @@ def health(port):
         return None
 
 
-def _stop_when_the_launcher_dies():
-    """Runs in the child before exec: the kernel sends it SIGTERM when the
-    launcher dies, even by SIGKILL (Linux prctl PR_SET_PDEATHSIG)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
+class Watcher:
+    """Says what supervisord does: each service's pid, and every restart."""
 
+    def __init__(self, platform):
+        self.platform = platform
+        self.pids = {}  # the last pid seen running
+        self.down = set()  # said to be down, not yet back
 
-class Platform:
-    def __init__(self, env, log_dir):
-        self.env = env
-        self.log_dir = log_dir
-        self.processes = {}
-        self.restarts = {name: 0 for name in SERVICES}
-        self.started_at = {}
-        self.pending = {}  # name -> monotonic time of its next restart
-
-    def start(self):
-        for name in SERVICES:
-            self.start_one(name)
-
-    def start_one(self, name):
-        nameko = str(Path(sys.executable).with_name("nameko"))
-        log = open(self.log_dir / f"{name}.log", "a")
-        env = dict(self.env, OBSERVATORY_RESTARTS=str(self.restarts[name]))
-        # own session: Ctrl-C in the terminal reaches only us, and we stop them in order
-        self.processes[name] = subprocess.Popen(
-            [nameko, "run", "--config", str(ROOT / "config.yaml"), SERVICES[name]],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            preexec_fn=_stop_when_the_launcher_dies)
-        self.started_at[name] = time.monotonic()
-        say(f"started {name:8} pid {self.processes[name].pid:>7}  log {log.name}")
-
-    def dead(self):
-        return [name for name, p in self.processes.items() if p.poll() is not None]
-
-    def supervise(self):
-        """Schedule a restart for each service that died; start the ones due.
-        Returns the names restarted now."""
-        now, restarted = time.monotonic(), []
-        for name in self.dead():
-            if name in self.pending:
-                continue
-            process = self.processes[name]
-            if now - self.started_at[name] > STABLE_SECONDS:
-                self.restarts[name] = 0
-            delay = RESTART_BACKOFF_SECONDS[min(self.restarts[name], len(RESTART_BACKOFF_SECONDS) - 1)]
-            how = f"signal {-process.returncode}" if process.returncode < 0 else f"exit code {process.returncode}"
-            say(f"{name} (pid {process.pid}) stopped unexpectedly ({how}); restarting in {delay} s "
-                f"(see {self.log_dir / (name + '.log')})")
-            self.pending[name] = now + delay
-        for name, due in list(self.pending.items()):
-            if due <= now:
-                del self.pending[name]
-                self.restarts[name] += 1
-                self.start_one(name)
-                restarted.append(name)
+    def look(self):
+        """Returns the names of the services that came back with a new pid."""
+        restarted = []
+        for name, state in self.platform.states().items():
+            pid = state["pid"] if state["state"] in ("STARTING", "RUNNING") else 0
+            known = self.pids.get(name)
+            if not pid and known and name not in self.down:
+                say(f"{name} (pid {known}) stopped unexpectedly ({state['state'].lower()}: {state['description']}); "
+                    f"supervisord restarts it (see {self.platform.log_dir / 'supervisord.log'})")
+                self.down.add(name)
+            if pid and pid != known:
+                if known:
+                    if name not in self.down:
+                        say(f"{name} (pid {known}) stopped unexpectedly; supervisord restarted it")
+                    restarted.append(name)
+                self.down.discard(name)
+                self.pids[name] = pid
+                say(f"started {name:8} pid {pid:>7}  log {self.platform.log_dir / (name + '.log')}")
         return restarted
-
-    def stop(self):
-        for process in reversed(list(self.processes.values())):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # nameko stops gracefully on SIGTERM
-        deadline = time.monotonic() + STOP_SECONDS
-        for name, process in self.processes.items():
-            try:
-                process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                say(f"{name} did not stop in {STOP_SECONDS} s; killing it")
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        say("all services stopped")
 
 
 def reload_bundled_data(port, token, in_process):
@@ -182,6 +126,7 @@ def main():
     log_dir.mkdir(parents=True, exist_ok=True)
 
     platform = Platform(env, log_dir)
+    watcher = Watcher(platform)
     stopping = []
     # Ctrl-C (SIGINT) and SIGTERM both mean "stop everything"; set explicitly
     # because a shell starts background jobs with SIGINT ignored.
@@ -191,13 +136,14 @@ def main():
         platform.start()
         deadline = time.monotonic() + START_SECONDS
         while health(port) != 200:
+            watcher.look()
             if stopping:
                 return 0
-            if platform.dead() or time.monotonic() > deadline:
-                say(f"the platform did not become healthy (stopped: {platform.dead() or 'none'}); "
-                    f"see the logs in {log_dir}")
+            if time.monotonic() > deadline:
+                say(f"the platform did not become healthy within {START_SECONDS} s; see the logs in {log_dir}")
                 return 1
             time.sleep(0.5)
+        watcher.look()
         say(f"healthy: http://127.0.0.1:{port}/health")
         if env.get("OBSERVATORY_LOAD_BUNDLED_DATA", "1") != "0":
             bundled_data.load_all(f"http://127.0.0.1:{port}", env["OBSERVATORY_ADMIN_TOKEN"], say)
@@ -208,13 +154,14 @@ def main():
         say("press Ctrl-C to stop")
         load_bundled = env.get("OBSERVATORY_LOAD_BUNDLED_DATA", "1") != "0"
         while not stopping:
-            if "ingest" in platform.supervise() and load_bundled:
+            if "ingest" in watcher.look() and load_bundled:
                 reload_bundled_data(port, env["OBSERVATORY_ADMIN_TOKEN"], not env.get("MONGODB_URI"))
             time.sleep(0.5)
         return 0
     finally:
         say("stopping...")
         platform.stop()
+        say("all services stopped")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from observatory.events import new_event
 from services.ingest import publication
 from services.ingest.indicators import Quote
-from services.ingest.models import BilateralFlows, CountryFlows, OfficialAverage
-from services.ingest.store import SOURCE, corridor_key
+from services.ingest.models import BilateralFlows, CountryFlows, OfficialPeriod
+from services.ingest.store import SOURCE
 
 
 @dataclass
@@ -58,20 +58,24 @@ def firms_observed(dataset_id, firms):
 
 
 class CorridorAveragesLoader:
-    """rpw-corridor-averages: the official series, upserted by corridor-period."""
+    """rpw-corridor-averages: the official series, replaced corridor by
+    corridor within one document per period."""
 
     def __init__(self, dataset_id, **options):
         self.dataset_id = dataset_id
-        self.rows = {}
+        self.periods = defaultdict(dict)
 
     def add(self, record):
-        key = corridor_key(record["period"], record["source"], record["destination"])
-        self.rows[key] = {"_id": key, **record, "dataset_id": self.dataset_id}
+        self.periods[record["period"]][f"{record['source']}:{record['destination']}"] = {
+            "average_total_cost_pct": record["average_total_cost_pct"], "dataset_id": self.dataset_id}
 
     def finish(self):
-        _upsert_all(OfficialAverage._get_collection(), self.rows)
-        periods = sorted({r["period"] for r in self.rows.values()})
-        return Outcome({"periods": periods, "corridor_periods": len(self.rows)})
+        collection = OfficialPeriod._get_collection()
+        for period, corridors in sorted(self.periods.items()):
+            collection.update_one({"_id": period}, {"$set": {f"corridors.{key}": value
+                                                             for key, value in corridors.items()}}, upsert=True)
+        return Outcome({"periods": sorted(self.periods),
+                        "corridor_periods": sum(len(c) for c in self.periods.values())})
 
 
 class BilateralMatrixLoader:

@@ -108,17 +108,14 @@ class Publication(ReliableDocument):
     updated_at = DateTimeField()
 
 
-class OfficialAverage(Document):
-    """The World Bank's own corridor averages (reference series)."""
+class OfficialPeriod(Document):
+    """The World Bank's own corridor averages (reference series) of one
+    period: a revised file replaces its corridors with one write per period."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "official_averages", "indexes": [("source", "destination")]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "official_periods"}
 
-    id = StringField(primary_key=True)  # "2014Q1:ARE:EGY"
-    period = StringField(required=True)
-    source = StringField(required=True)
-    destination = StringField(required=True)
-    average_total_cost_pct = FloatField(required=True)
-    dataset_id = StringField()
+    id = StringField(primary_key=True)  # "2014Q1"
+    corridors = DictField()  # "SRC:DST" -> {"average_total_cost_pct", "dataset_id"}
 
 
 class BilateralFlows(Document):

@@ -4,7 +4,7 @@ from observatory.errors import NotFound
 from services.ingest import publication
 from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
-from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, OfficialAverage, StagedCorridorPeriod
+from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, OfficialPeriod, StagedCorridorPeriod
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
@@ -43,8 +43,9 @@ def list_datasets(offset=0, limit=50, kind=None, status=None):
 
 
 def _official(period, source, destination):
-    doc = OfficialAverage._get_collection().find_one({"_id": corridor_key(period, source, destination)})
-    return doc["average_total_cost_pct"] if doc else None
+    key = f"{source}:{destination}"
+    doc = OfficialPeriod._get_collection().find_one({"_id": period}, {f"corridors.{key}": 1}) or {}
+    return (doc.get("corridors") or {}).get(key, {}).get("average_total_cost_pct")
 
 
 def _quote_view(quote, dataset_id):
@@ -97,8 +98,9 @@ def corridor(source, destination, period=None):
 
 def corridor_history(source, destination):
     observed = _corridor_periods(source, destination)
-    official = {d["period"]: d["average_total_cost_pct"] for d in OfficialAverage._get_collection().find(
-        {"source": source, "destination": destination}, {"period": 1, "average_total_cost_pct": 1})}
+    key = f"{source}:{destination}"
+    official = {d["_id"]: d["corridors"][key]["average_total_cost_pct"] for d in OfficialPeriod._get_collection().find(
+        {f"corridors.{key}": {"$exists": True}}, {f"corridors.{key}": 1})}
     if not observed and not official:
         raise NotFound(f"no data for {source} → {destination}", {"source": source, "destination": destination})
     periods = sorted(set(observed) | set(official))

@@ -128,7 +128,7 @@ def test_kill_9_of_ingest_mid_import_restarts_it_and_reloads_the_bundled_data(la
         wait_for(restarted, timeout=60, interval=0.3, what="the launcher to restart ingest")
         assert all(a in (200, 503) for a in answers), answers  # the gateway kept answering, with JSON
         assert all(alive(first[name]) for name in ("gateway", "catalog", "notify"))
-        assert "ingest (pid %d) stopped unexpectedly (signal 9)" % first["ingest"] in output()
+        assert "ingest (pid %d) stopped unexpectedly" % first["ingest"] in output()
 
         wait_for(lambda: "bundled data loaded again" in output(), timeout=300, interval=1,
                  what="the bundled data to be loaded again")
@@ -136,8 +136,9 @@ def test_kill_9_of_ingest_mid_import_restarts_it_and_reloads_the_bundled_data(la
         assert after == before  # the same figures, from the same real files
         lost = requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=5)
         assert lost.status_code == 404 and "lost with the previous process" in lost.json()["message"]
-        health = requests.get(f"{base}/health", timeout=5).json()["services"]["ingest"]
-        assert health["restarts"] == 1 and "is gone" in health["data_lost"]
+        health = requests.get(f"{base}/health", timeout=5).json()["services"]
+        assert health["ingest"]["started_at"] > health["catalog"]["started_at"]  # only ingest restarted
+        assert "since " + health["ingest"]["started_at"] in health["ingest"]["store"]
         ingest_log = (ROOT / ".run" / "logs" / "ingest.log").read_text()
         assert f"import job for unknown dataset {dataset_id}" in ingest_log  # redelivered, acknowledged, logged
 

@@ -222,3 +222,46 @@ def test_a_matrix_imported_after_the_quotes_reweights_the_periods_it_applies_to(
     assert dataset.summary["periods_reweighted"] == ["2013Q1", "2013Q2", "2013Q3", "2013Q4", "2014Q1"]
     assert period_figures("2014Q1")["weight_year"] == 2013
     assert period_figures("2012Q3")["weight_year"] is None
+
+
+def test_an_import_with_no_progress_for_too_long_is_marked_failed_by_the_timer():
+    import datetime as dt
+
+    from services.ingest.importer import fail_stalled
+
+    _, done = import_bytes("rpw-quotes", as_csv(*real_rows(50)))
+    stuck = Dataset(id=uuid.uuid4().hex[:16], sha256="0" * 64, kind="rpw-quotes", status="processing",
+                    created_at=utcnow(), heartbeat_at=utcnow() - dt.timedelta(seconds=1000))
+    stuck.save()
+    busy = Dataset(id=uuid.uuid4().hex[:16], sha256="1" * 64, kind="rpw-quotes", status="processing",
+                   created_at=utcnow(), heartbeat_at=utcnow())
+    busy.save()
+    assert fail_stalled(900) == [stuck.id]
+    stuck.reload(), busy.reload(), done.reload()
+    assert stuck.status == "failed" and "no progress for 900 s" in stuck.failure
+    assert (busy.status, done.status) == ("processing", "completed")
+
+
+def test_an_import_job_dead_lettered_after_its_attempts_marks_the_dataset_failed():
+    from services.ingest.service import import_gave_up
+
+    queued = Dataset(id=uuid.uuid4().hex[:16], sha256="2" * 64, kind="rpw-quotes", status="queued",
+                     created_at=utcnow())
+    queued.save()
+    import_gave_up({"event_id": str(uuid.uuid4()), "type": "dataset.import", "data": {"dataset_id": queued.id}},
+                   ConnectionError("store unreachable"))
+    queued.reload()
+    assert queued.status == "failed" and "dead-letter" in queued.failure and "store unreachable" in queued.failure
+    import_gave_up("not even a dict", ValueError("x"))  # a malformed job names no dataset: nothing to mark
+
+
+def test_a_file_the_parser_cannot_survive_still_ends_failed_with_a_reason():
+    def exploding_parser(*args, **kwargs):
+        yield from ()
+        raise RuntimeError("a parser bug")
+
+    dataset_id = uuid.uuid4().hex[:16]
+    Dataset(id=dataset_id, sha256="3" * 64, kind="rpw-quotes", created_at=utcnow()).save()
+    assert run_import(dataset_id, lambda target: target.write(b"x"), parse=exploding_parser) == "failed"
+    dataset = Dataset.objects.get(id=dataset_id)
+    assert "RuntimeError: a parser bug" in dataset.failure and "upload the file again" in dataset.failure
