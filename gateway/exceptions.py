@@ -6,7 +6,7 @@ from eventlet.wsgi import ChunkReadError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from observatory.errors import Conflict, InvalidInput, NotFound, ObservatoryError, ServiceUnavailable
+from observatory.errors import ObservatoryError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,6 @@ class UnsupportedMediaType(ApiError):
     code = "UNSUPPORTED_MEDIA_TYPE"
 
 
-# Errors raised by services (over RPC) or the shared kernel, by status.
-_STATUS_OF = {
-    ServiceUnavailable: 503,
-    NotFound: 404,
-    InvalidInput: 400,
-    Conflict: 409,
-}
-
-
 class MalformedBody(ApiError):
     code = "MALFORMED_BODY"
 
@@ -67,13 +58,10 @@ def describe_error(exc):
     that says nothing about internals (they are logged instead)."""
     if isinstance(exc, ChunkReadError):
         exc = MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}")
-    if isinstance(exc, ApiError):
-        return exc.status, _body(exc.code, exc.message, exc.details)
     if isinstance(exc, ValidationError):
         return 400, _body("VALIDATION_ERROR", "the request did not validate", {"fields": exc.messages})
-    for error_type, status in _STATUS_OF.items():
-        if isinstance(exc, error_type):
-            return status, _body(exc.code, exc.message, exc.details)
+    if isinstance(exc, ObservatoryError) and exc.status < 500 or isinstance(exc, ServiceUnavailable):
+        return exc.status, _body(exc.code, exc.message, exc.details)  # raised here or in a service, over RPC
     if isinstance(exc, HTTPException):
         code = (exc.name or "error").upper().replace(" ", "_")
         return exc.code or 500, _body(code, exc.description or exc.name, {})

@@ -4,6 +4,7 @@ import dataclasses
 
 from nameko.extensions import DependencyProvider
 
+from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.limits import ParseLimits
 
 DEFAULT_STALLED_SECONDS = 900  # an import with no progress for this long is failed
@@ -15,18 +16,20 @@ class ImportSettings:
     limits: ParseLimits
     stalled_seconds: float
     abandoned_upload_seconds: float
+    weight_lag_years: int = DEFAULT_WEIGHT_LAG_YEARS
 
 
 class ImportConfig(DependencyProvider):
-    """``IMPORT_LIMITS`` (a mapping, see ``ParseLimits``), ``IMPORT_STALLED_SECONDS``
-    and ``ABANDONED_UPLOAD_SECONDS`` from the service config."""
+    """``IMPORT_LIMITS`` (a mapping, see ``ParseLimits``), ``IMPORT_STALLED_SECONDS``,
+    ``ABANDONED_UPLOAD_SECONDS`` and ``WEIGHT_MATRIX_LAG_YEARS`` from the service config."""
 
     def setup(self):
         config = self.container.config
         self.settings = ImportSettings(
             limits=ParseLimits.from_config(config.get("IMPORT_LIMITS") or {}),
             stalled_seconds=float(config.get("IMPORT_STALLED_SECONDS") or DEFAULT_STALLED_SECONDS),
-            abandoned_upload_seconds=float(config.get("ABANDONED_UPLOAD_SECONDS") or DEFAULT_ABANDONED_UPLOAD_SECONDS))
+            abandoned_upload_seconds=float(config.get("ABANDONED_UPLOAD_SECONDS") or DEFAULT_ABANDONED_UPLOAD_SECONDS),
+            weight_lag_years=int(config.get("WEIGHT_MATRIX_LAG_YEARS", DEFAULT_WEIGHT_LAG_YEARS)))
 
     def get_dependency(self, worker_ctx):
         return self.settings

@@ -15,6 +15,7 @@ from observatory.events import new_event
 from observatory.outbox import with_outbox
 from services.ingest import publication
 from services.ingest.exceptions import UnreadableFile
+from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.limits import ParseLimits
 from services.ingest.loaders import LOADERS
 from services.ingest.models import MAX_STORED_ERRORS, Dataset
@@ -59,7 +60,7 @@ def dataset_published_event(dataset, tally_fields, summary):
         "rows_accepted": tally_fields["rows_accepted"], "rows_rejected": tally_fields["rows_rejected"], **summary})
 
 
-def run_import(dataset_id, copy_raw, limits=None, parse=run_parser):
+def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
     """Import dataset ``dataset_id``; ``copy_raw(file)`` writes its bytes into
     ``file``. Returns the dataset's final status (None when it is unknown)."""
     collection = Dataset._get_collection()
@@ -78,7 +79,7 @@ def run_import(dataset_id, copy_raw, limits=None, parse=run_parser):
                        "summary": {"phase": "parsing"}})
     tally = Tally()
     try:
-        loader = LOADERS[dataset["kind"]](dataset_id, year=dataset.get("year"))
+        loader = LOADERS[dataset["kind"]](dataset_id, year=dataset.get("year"), weight_lag_years=weight_lag_years)
         with tempfile.NamedTemporaryFile(prefix="observatory-import-") as raw:
             copy_raw(raw)
             raw.flush()
@@ -91,7 +92,7 @@ def run_import(dataset_id, copy_raw, limits=None, parse=run_parser):
         if tally.total == 0:
             raise UnreadableFile("the file holds no data rows")
         _save(dataset_id, {**tally.fields(), "heartbeat_at": utcnow(), "summary.phase": "storing"})
-        return _finish(dataset, loader, tally, request_id)
+        return _finish(dataset, loader, tally, request_id, weight_lag_years)
     except UnreadableFile as exc:
         return fail(dataset_id, exc.message, exc.details, tally)
     except Exception as exc:  # a fault of ours: still a status a person can act on, and a log entry
@@ -100,7 +101,7 @@ def run_import(dataset_id, copy_raw, limits=None, parse=run_parser):
                                 "it has been logged: upload the file again or report it", {}, tally)
 
 
-def _finish(dataset, loader, tally, request_id):
+def _finish(dataset, loader, tally, request_id, weight_lag_years):
     dataset_id = dataset["_id"]
     outcome = loader.finish()
     fields = {**tally.fields(), "periods": outcome.summary.get("periods", []), "finished_at": utcnow(),
@@ -113,7 +114,8 @@ def _finish(dataset, loader, tally, request_id):
         return "needs_review"
     event = dataset_published_event(dataset, fields, outcome.summary)
     if outcome.staged:  # published in one step, with its events
-        result = publication.publish(dataset_id, request_id, "imported", [event, *outcome.events])
+        result = publication.publish(dataset_id, request_id, "imported", [event, *outcome.events],
+                                     weight_lag_years=weight_lag_years)
         summary = {**outcome.summary, "corridors_changed": result["corridors_changed"]}
         _save(dataset_id, {**fields, "status": "completed", "published_at": utcnow(), "review": outcome.review,
                            "firms": outcome.firms, "summary": {"phase": "completed", **summary}})

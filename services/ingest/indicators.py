@@ -12,6 +12,10 @@ from typing import NamedTuple
 from observatory.countries import G20, countries
 
 SMART_QUOTES = 3
+# A bilateral matrix appears about two years after its reference year: a
+# quarter is weighted with the latest matrix published before it (2014
+# quarters with the 2012 matrix reproduce RPW's published 5.91 % for 2014Q1).
+DEFAULT_WEIGHT_LAG_YEARS = 2
 BELOW = 5.0
 AT_OR_BELOW = 3.0
 

@@ -32,15 +32,15 @@ class ParseLimits:
 
 
 class LimitExceeded(UnreadableFile):
-    """The file is over one of the configured limits."""
+    """The file is over one of the configured limits (make one with ``limit_exceeded``)."""
 
     code = "LIMIT_EXCEEDED"
 
-    def __init__(self, limit, allowed, found=None, what=""):
-        found_text = f" (found {found:,})" if isinstance(found, int) else (f" (found {found})" if found else "")
-        super().__init__(f"the file exceeds the import limit {limit} = {allowed:,}{found_text}"
-                         + (f": {what}" if what else ""),
-                         {"limit": limit, "allowed": allowed, "found": found})
+
+def limit_exceeded(limit, allowed, found=None, what=""):
+    found_text = f" (found {found:,})" if isinstance(found, int) else (f" (found {found})" if found else "")
+    return LimitExceeded(f"the file exceeds the import limit {limit} = {allowed:,}{found_text}"
+                         + (f": {what}" if what else ""), {"limit": limit, "allowed": allowed, "found": found})
 
 
 # The limits in force in this process (the parse worker sets them).

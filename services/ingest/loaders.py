@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from observatory.events import new_event
 from services.ingest import publication
-from services.ingest.indicators import Quote
+from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote
 from services.ingest.models import BilateralFlows, CountryFlows, OfficialPeriod
 from services.ingest.store import SOURCE
 
@@ -83,8 +83,9 @@ class BilateralMatrixLoader:
     matrix replaces the rows it covers. Weighted averages of the periods that
     use this year's weights are recomputed."""
 
-    def __init__(self, dataset_id, **options):
+    def __init__(self, dataset_id, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS, **options):
         self.dataset_id = dataset_id
+        self.weight_lag_years = weight_lag_years
         self.rows, self.residuals, self.years = {}, {}, set()
 
     def add(self, record):
@@ -100,9 +101,11 @@ class BilateralMatrixLoader:
     def finish(self):
         _upsert_all(BilateralFlows._get_collection(), self.rows)
         first_year = min(self.years) if self.years else None
-        affected = [p for p in publication.published_periods() if first_year and int(p[:4]) >= first_year]
+        affected = [p for p in publication.published_periods()
+                    if first_year and int(p[:4]) >= first_year + self.weight_lag_years]
         if affected:
-            publication.reweight(affected, f"reweight:{self.dataset_id}", f"reweighted by matrix {self.dataset_id}")
+            publication.reweight(affected, f"reweight:{self.dataset_id}", f"reweighted by matrix {self.dataset_id}",
+                                 self.weight_lag_years)
         return Outcome({"years": sorted(self.years), "sending_countries": len(self.rows),
                         "residual_rows": self.residuals, "periods_reweighted": affected})
 

@@ -18,7 +18,7 @@ import struct
 import sys
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.limits import LimitExceeded, ParseLimits, set_in_force
+from services.ingest.limits import ParseLimits, limit_exceeded, set_in_force
 
 log = logging.getLogger(__name__)
 BATCH_ROWS = 500
@@ -91,7 +91,7 @@ def main(argv):
         write_message(out, "failed", exc.message, exc.details)
     except MemoryError:
         batch = None
-        failure = LimitExceeded("max_memory_bytes", limits.max_memory_bytes, what="parsing needs more memory")
+        failure = limit_exceeded("max_memory_bytes", limits.max_memory_bytes, what="parsing needs more memory")
         write_message(out, "failed", failure.message, failure.details)
     except RecursionError:
         write_message(out, "failed", "the file is nested too deeply to read", {})

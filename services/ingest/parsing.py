@@ -9,7 +9,7 @@ import eventlet
 from eventlet.green import subprocess
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.limits import LimitExceeded
+from services.ingest.limits import limit_exceeded
 from services.ingest.parse_worker import read_message
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def run_parser(kind, path, limits, year=None, filename=None):
                 message = read_message(child.stdout)
             except EOFError:
                 if timed_out:
-                    raise LimitExceeded("max_seconds", limits.max_seconds,
+                    raise limit_exceeded("max_seconds", limits.max_seconds,
                                         what="parsing took longer than allowed") from None
                 code = child.wait()
                 raise UnreadableFile(f"the parser stopped without an answer (exit code {code})") from None

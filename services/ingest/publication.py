@@ -18,9 +18,10 @@ import time
 import uuid
 from collections import Counter, defaultdict
 
+from observatory.errors import ServiceUnavailable
 from observatory.events import new_event
 from observatory.idempotency import REMEMBERED_EVENTS
-from services.ingest.indicators import Quote, corridor_figures, period_figures
+from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote, corridor_figures, period_figures
 from services.ingest.models import Publication, PeriodState, StagedCorridorPeriod
 from services.ingest.store import SOURCE, corridor_key, utcnow, weights_for
 
@@ -34,8 +35,10 @@ MAX_LISTED_LOSSES = 500
 FLIP_ATTEMPTS = 10
 
 
-class PublicationConflict(RuntimeError):
-    """Another publication kept winning the race for the same version."""
+class PublicationConflict(ServiceUnavailable):
+    """Another publication kept winning the race for the same version: try again."""
+
+    code = "PUBLICATION_BUSY"
 
 
 def staged_id(dataset_id, key):
@@ -166,7 +169,7 @@ def _moved(before, after):
 
 # -- publishing -------------------------------------------------------------------
 
-def publish(dataset_id, request_id, action, dataset_events=(), summaries=None):
+def publish(dataset_id, request_id, action, dataset_events=(), summaries=None, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
     """Point every corridor-period of ``dataset_id`` at its staged quotes, in
     one step. ``dataset_events`` (e.g. dataset.published) travel in the same
     update. Returns {"version", "periods", "corridors_changed", "applied"}."""
@@ -179,15 +182,17 @@ def publish(dataset_id, request_id, action, dataset_events=(), summaries=None):
         corridors.update(by_period[period])
 
     return flip(sorted(by_period), change, request_id, {"dataset_id": dataset_id, "action": action},
-                dataset_events, changed_event_dataset=dataset_id)
+                dataset_events, changed_event_dataset=dataset_id, weight_lag_years=weight_lag_years)
 
 
-def reweight(periods, request_id, reason):
+def reweight(periods, request_id, reason, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
     """Recompute the period figures of ``periods`` (new matrix weights)."""
-    return flip(sorted(periods), lambda period, corridors: None, request_id, {"action": reason}, ())
+    return flip(sorted(periods), lambda period, corridors: None, request_id, {"action": reason}, (),
+                weight_lag_years=weight_lag_years)
 
 
-def flip(periods, change, request_id, log_entry, extra_events, changed_event_dataset=None):
+def flip(periods, change, request_id, log_entry, extra_events, changed_event_dataset=None,
+         weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
     """Write new states for ``periods`` (``change(period, corridors)`` edits a
     copy of each one's corridors), then switch the publication to them with a
     conditional update on its version; retry when another publication won."""
@@ -199,7 +204,7 @@ def flip(periods, change, request_id, log_entry, extra_events, changed_event_dat
         if request_id in publication.get("applied_events", []):
             return {"version": publication["version"], "periods": periods, "corridors_changed": 0, "applied": False}
         all_states = load_states(publication["periods"].values())
-        new_states = _new_states(periods, change, all_states)
+        new_states = _new_states(periods, change, all_states, weight_lag_years)
         changed = _changed_events(all_states, new_states, changed_event_dataset) if changed_event_dataset else []
         events = [_with_changed_count(e, len(changed)) for e in extra_events] + changed
         PeriodState._get_collection().insert_many(list(new_states.values())) if new_states else None
@@ -226,7 +231,7 @@ def _with_changed_count(envelope, changed):
     return {**envelope, "data": {**envelope["data"], "corridors_changed": changed}}
 
 
-def _new_states(periods, change, all_states):
+def _new_states(periods, change, all_states, weight_lag_years):
     token, weights_by_year, states = uuid.uuid4().hex[:12], {}, {}
     for period in periods:
         time.sleep(0)  # cooperative
@@ -234,7 +239,7 @@ def _new_states(periods, change, all_states):
         change(period, corridors)
         year = int(period[:4])
         if year not in weights_by_year:
-            weights_by_year[year] = weights_for(year)
+            weights_by_year[year] = weights_for(year, weight_lag_years)
         weights, weight_year = weights_by_year[year]
         listed = [{"source": k.split(":")[0], "destination": k.split(":")[1], **v} for k, v in corridors.items()]
         states[period] = {"_id": f"{period}@{token}", "period": period, "corridors": corridors,

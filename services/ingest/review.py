@@ -5,6 +5,7 @@ import uuid
 from observatory.errors import Conflict, NotFound
 from services.ingest import publication
 from services.ingest.importer import dataset_published_event
+from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.loaders import firms_observed
 from services.ingest.models import Dataset
 from services.ingest.store import utcnow
@@ -25,7 +26,7 @@ def _staged_dataset(dataset_id, action):
     return dataset
 
 
-def publish_dataset(dataset_id, requested_by="operator"):
+def publish_dataset(dataset_id, requested_by="operator", weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
     """Publish every corridor-period of the dataset, in one step."""
     dataset = _staged_dataset(dataset_id, "published")
     republished = dataset["status"] == "completed"
@@ -33,7 +34,8 @@ def publish_dataset(dataset_id, requested_by="operator"):
                                                         "phase": "completed"})
     events = [event] + ([] if republished else firms_observed(dataset_id, dataset.get("firms") or []))
     result = publication.publish(dataset_id, f"publish:{dataset_id}:{uuid.uuid4().hex}",
-                                 "republished" if republished else "published after review", events)
+                                 "republished" if republished else "published after review", events,
+                                 weight_lag_years=weight_lag_years)
     Dataset._get_collection().update_one({"_id": dataset_id}, {
         "$set": {"status": "completed", "published_at": utcnow(), "summary.phase": "completed",
                  "review.decision": {"action": "published", "by": requested_by, "at": utcnow().isoformat()}}})

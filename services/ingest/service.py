@@ -69,7 +69,8 @@ class IngestService(PingMixin, OutboxRelay):
     def import_dataset(self, payload):
         request = parse_event(payload, ImportRequestSchema())
         dataset_id = request["data"]["dataset_id"]
-        status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits)
+        status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits,
+                            weight_lag_years=self.settings.weight_lag_years)
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
 
@@ -85,7 +86,7 @@ class IngestService(PingMixin, OutboxRelay):
     # -- review -------------------------------------------------------------
     @rpc
     def publish_dataset(self, dataset_id, requested_by="operator"):
-        answer = review.publish_dataset(str(dataset_id), str(requested_by))
+        answer = review.publish_dataset(str(dataset_id), str(requested_by), self.settings.weight_lag_years)
         self.outbox.flush(Publication, "observed")
         return answer
 

@@ -14,10 +14,11 @@ def corridor_key(period, source, destination):
     return f"{period}:{source}:{destination}"
 
 
-def weights_for(year):
-    """Bilateral flows of the latest matrix year not after ``year``: (weights, weight_year)."""
+def weights_for(year, lag_years):
+    """Bilateral flows of the latest matrix published before ``year``: its
+    reference year is at most ``year - lag_years``. (weights, weight_year)."""
     collection = BilateralFlows._get_collection()
-    years = [y for y in collection.distinct("year") if y <= year]
+    years = [y for y in collection.distinct("year") if y <= year - lag_years]
     if not years:
         return {}, None
     weight_year = max(years)

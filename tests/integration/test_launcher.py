@@ -59,7 +59,8 @@ def test_run_starts_all_four_services_loads_the_bundled_data_and_ctrl_c_stops_ev
         loaded = re.findall(r"\[\s*\d+/(\d+)\] .*: completed\s+([\d,]+) rows accepted, 0 rejected", text)
         assert len(loaded) == int(loaded[0][0]) >= 19
         figures = requests.get(f"http://127.0.0.1:{port}/api/v1/indicators", params={"period": "2014Q1"}).json()
-        assert 5 < figures["global_average_pct"] < 15 and figures["weight_year"] == 2014
+        assert 5 < figures["global_average_pct"] < 15 and figures["weight_year"] == 2012
+        assert round(figures["global_weighted_average_pct"], 2) == 5.91  # as RPW published for Q1 2014
         profile = requests.get(f"http://127.0.0.1:{port}/api/v1/countries/NPL").json()
         assert profile["series"]["knomad_inflows_usd_m"]["values"]["2022"] > 9000
         assert profile["top_sending_countries"]["items"]

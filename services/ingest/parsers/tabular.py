@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.limits import LimitExceeded, in_force
+from services.ingest.limits import LimitExceeded, in_force, limit_exceeded
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
@@ -73,13 +73,13 @@ def csv_rows(fileobj, delimiter=None):
         for cells in reader:
             rows += 1
             if len(cells) > limits.max_columns:
-                raise LimitExceeded("max_columns", limits.max_columns, len(cells), f"line {reader.line_num}")
+                raise limit_exceeded("max_columns", limits.max_columns, len(cells), f"line {reader.line_num}")
             if rows > limits.max_rows:
-                raise LimitExceeded("max_rows", limits.max_rows, what=f"line {reader.line_num}")
+                raise limit_exceeded("max_rows", limits.max_rows, what=f"line {reader.line_num}")
             yield reader.line_num, cells
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise LimitExceeded("max_cell_bytes", limits.max_cell_bytes, what=f"line {reader.line_num}") from None
+            raise limit_exceeded("max_cell_bytes", limits.max_cell_bytes, what=f"line {reader.line_num}") from None
         raise UnreadableFile(f"the CSV cannot be read past line {reader.line_num}: {exc}") from None
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"the CSV cannot be read past line {reader.line_num}: {exc}") from None
@@ -113,12 +113,12 @@ def check_workbook(fileobj):
             parts = archive.infolist()
             unpacked = sum(part.file_size for part in parts)
             if unpacked > limits.max_decompressed_bytes:
-                raise LimitExceeded("max_decompressed_bytes", limits.max_decompressed_bytes, unpacked,
+                raise limit_exceeded("max_decompressed_bytes", limits.max_decompressed_bytes, unpacked,
                                     "the workbook's parts, unpacked")
             for part in parts:
                 if part.filename.lower().endswith("sharedstrings.xml") and \
                         part.file_size > limits.max_shared_strings_bytes:
-                    raise LimitExceeded("max_shared_strings_bytes", limits.max_shared_strings_bytes,
+                    raise limit_exceeded("max_shared_strings_bytes", limits.max_shared_strings_bytes,
                                         part.file_size, "the workbook's string table")
                 if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
                     with archive.open(part) as sheet:
@@ -142,11 +142,11 @@ def _check_dimension(head, part, limits):
     columns, rows = (max_col or 1) - (min_col or 1) + 1, (max_row or 1) - (min_row or 1) + 1
     what = f"{part} declares {match.group(1).decode()} ({rows:,} rows x {columns:,} columns)"
     if columns > limits.max_columns:
-        raise LimitExceeded("max_columns", limits.max_columns, columns, what)
+        raise limit_exceeded("max_columns", limits.max_columns, columns, what)
     if rows > limits.max_rows:
-        raise LimitExceeded("max_rows", limits.max_rows, rows, what)
+        raise limit_exceeded("max_rows", limits.max_rows, rows, what)
     if rows * columns > limits.max_cells:
-        raise LimitExceeded("max_cells", limits.max_cells, rows * columns, what)
+        raise limit_exceeded("max_cells", limits.max_cells, rows * columns, what)
 
 
 def open_workbook(fileobj):
@@ -165,12 +165,12 @@ def sheet_rows(sheet):
     try:
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if len(cells) > limits.max_columns:
-                raise LimitExceeded("max_columns", limits.max_columns, len(cells), f"sheet {sheet.title!r}")
+                raise limit_exceeded("max_columns", limits.max_columns, len(cells), f"sheet {sheet.title!r}")
             if number > limits.max_rows:
-                raise LimitExceeded("max_rows", limits.max_rows, what=f"sheet {sheet.title!r}")
+                raise limit_exceeded("max_rows", limits.max_rows, what=f"sheet {sheet.title!r}")
             cells_seen += len(cells)
             if cells_seen > limits.max_cells:
-                raise LimitExceeded("max_cells", limits.max_cells, what=f"sheet {sheet.title!r}")
+                raise limit_exceeded("max_cells", limits.max_cells, what=f"sheet {sheet.title!r}")
             yield number, list(cells)
     except _CORRUPT as exc:
         raise UnreadableFile(f"sheet {sheet.title!r} cannot be read (truncated or corrupt?): {exc}") from None
