@@ -4,7 +4,14 @@ import re
 
 from marshmallow import validate
 
-DATASET_KINDS = ("rpw-quotes", "rpw-corridor-averages", "bilateral-matrix", "country-flows")
+DATASET_KINDS = ("rpw-quotes", "rpw-corridor-averages", "rpw-corridor-means", "bilateral-matrix", "country-flows")
+# The corridor series, in the order a headline figure is taken from them (DESIGN §5).
+SERIES = ("observed", "official", "derived")
+SERIES_LABELS = {
+    "observed": "observed: computed here from World Bank RPW provider quotes",
+    "official": "official: World Bank RPW corridor average (DataBank)",
+    "derived": "derived by a third party from World Bank RPW quotes; not an official series",
+}
 DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "rejected", "failed")
 PERIOD_PATTERN = r"^\d{4}Q[1-4]$"  # 2014Q2, the API's form
 ISO3_PATTERN = r"^[A-Z]{3}$"

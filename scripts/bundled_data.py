@@ -17,6 +17,7 @@ BUNDLED = [
     ("bilateral-matrix", "flows/bilateral_remittance_matrix_2021.xlsx", None),
     ("rpw-quotes", "rpw/rpw_provider_quotes_2011q1_2014q1.csv", None),
     ("rpw-corridor-averages", "rpw/rpw_corridor_avg_total_cost_databank_2011q1_2020q3.csv", None),
+    ("rpw-corridor-means", "rpw/rpw_corridor_quarter_means_derived_2016q2_2023q4.csv", None),
     ("country-flows", "flows/knomad_remittance_inflows_2000_2022_jun2023.xlsx", None),
     ("country-flows", "flows/knomad_remittance_outflows_2000_2022_jun2023.xlsx", None),
     *[("country-flows", f"wdi/{p.name}", None) for p in sorted((DATA / "wdi").glob("wdi_*.csv"))],

@@ -11,6 +11,7 @@ from tests.conftest import SHARED_DATA
 
 RPW_QUOTES = SHARED_DATA / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv"
 DATABANK = SHARED_DATA / "rpw" / "rpw_corridor_avg_total_cost_databank_2011q1_2020q3.csv"
+DERIVED = SHARED_DATA / "rpw" / "rpw_corridor_quarter_means_derived_2016q2_2023q4.csv"
 FLOWS = SHARED_DATA / "flows"
 
 # R's make.names undone: the names as the World Bank wrote them (2011-2016 files).

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from observatory.events import new_event
 from services.ingest import publication
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote
-from services.ingest.models import BilateralFlows, CountryFlows, OfficialPeriod
+from services.ingest.models import BilateralFlows, CountryFlows, SeriesPeriod
 from services.ingest.store import SOURCE
 
 
@@ -57,25 +57,41 @@ def firms_observed(dataset_id, firms):
     return [new_event("firms.observed", SOURCE, {"dataset_id": dataset_id, "firms": firms})] if firms else []
 
 
-class CorridorAveragesLoader:
-    """rpw-corridor-averages: the official series, replaced corridor by
-    corridor within one document per period."""
+class SeriesLoader:
+    """A corridor series published elsewhere (``series``), replaced corridor
+    by corridor within one document per period."""
+
+    series = None
 
     def __init__(self, dataset_id, **options):
         self.dataset_id = dataset_id
         self.periods = defaultdict(dict)
 
     def add(self, record):
+        values = {k: v for k, v in record.items() if k not in ("period", "source", "destination")}
         self.periods[record["period"]][f"{record['source']}:{record['destination']}"] = {
-            "average_total_cost_pct": record["average_total_cost_pct"], "dataset_id": self.dataset_id}
+            **values, "dataset_id": self.dataset_id}
 
     def finish(self):
-        collection = OfficialPeriod._get_collection()
+        collection = SeriesPeriod._get_collection()
         for period, corridors in sorted(self.periods.items()):
-            collection.update_one({"_id": period}, {"$set": {f"corridors.{key}": value
-                                                             for key, value in corridors.items()}}, upsert=True)
-        return Outcome({"periods": sorted(self.periods),
+            collection.update_one({"_id": f"{self.series}:{period}"}, {
+                "$set": {"series": self.series, "period": period,
+                         **{f"corridors.{key}": value for key, value in corridors.items()}}}, upsert=True)
+        return Outcome({"periods": sorted(self.periods), "series": self.series,
                         "corridor_periods": sum(len(c) for c in self.periods.values())})
+
+
+class CorridorAveragesLoader(SeriesLoader):
+    """rpw-corridor-averages: the World Bank's official corridor averages."""
+
+    series = "official"
+
+
+class CorridorMeansLoader(SeriesLoader):
+    """rpw-corridor-means: corridor-quarter means derived by a third party."""
+
+    series = "derived"
 
 
 class BilateralMatrixLoader:
@@ -144,6 +160,7 @@ def _upsert_all(collection, rows):
 LOADERS = {
     "rpw-quotes": QuotesLoader,
     "rpw-corridor-averages": CorridorAveragesLoader,
+    "rpw-corridor-means": CorridorMeansLoader,
     "bilateral-matrix": BilateralMatrixLoader,
     "country-flows": CountryFlowsLoader,
 }

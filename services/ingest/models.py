@@ -108,14 +108,18 @@ class Publication(ReliableDocument):
     updated_at = DateTimeField()
 
 
-class OfficialPeriod(Document):
-    """The World Bank's own corridor averages (reference series) of one
-    period: a revised file replaces its corridors with one write per period."""
+class SeriesPeriod(Document):
+    """One period of a corridor series published elsewhere: ``official`` (the
+    World Bank's DataBank averages) or ``derived`` (third-party means of RPW
+    quotes). Never blended with the observed figures; a revised file replaces
+    its corridors with one write per period."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "official_periods"}
+    meta = {"db_alias": STORE_ALIAS, "collection": "series_periods"}
 
-    id = StringField(primary_key=True)  # "2014Q1"
-    corridors = DictField()  # "SRC:DST" -> {"average_total_cost_pct", "dataset_id"}
+    id = StringField(primary_key=True)  # "official:2014Q1"
+    series = StringField(required=True)
+    period = StringField(required=True)
+    corridors = DictField()  # "SRC:DST" -> {"average_total_cost_pct", ..., "dataset_id"}
 
 
 class BilateralFlows(Document):

@@ -49,10 +49,12 @@ def read_message(stream):
 def parsers():
     from services.ingest.parsers.bilateral_matrix import parse_bilateral_matrix
     from services.ingest.parsers.corridor_averages import parse_corridor_averages
+    from services.ingest.parsers.corridor_means import parse_corridor_means
     from services.ingest.parsers.country_flows import parse_country_flows
     from services.ingest.parsers.rpw_quotes import parse_rpw_quotes
 
     return {"rpw-quotes": parse_rpw_quotes, "rpw-corridor-averages": parse_corridor_averages,
+            "rpw-corridor-means": parse_corridor_means,
             "bilateral-matrix": parse_bilateral_matrix, "country-flows": parse_country_flows}
 
 

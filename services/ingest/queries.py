@@ -4,7 +4,8 @@ from observatory.errors import NotFound
 from services.ingest import publication
 from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
-from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, OfficialPeriod, StagedCorridorPeriod
+from observatory.vocabulary import SERIES_LABELS
+from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, SeriesPeriod, StagedCorridorPeriod
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
@@ -42,10 +43,24 @@ def list_datasets(offset=0, limit=50, kind=None, status=None):
     return {"items": items, "total": collection.count_documents(query), "offset": offset, "limit": limit}
 
 
-def _official(period, source, destination):
+def _series(series, source, destination, period=None):
+    """{period: entry} of a series published elsewhere (official, derived) for one corridor."""
     key = f"{source}:{destination}"
-    doc = OfficialPeriod._get_collection().find_one({"_id": period}, {f"corridors.{key}": 1}) or {}
-    return (doc.get("corridors") or {}).get(key, {}).get("average_total_cost_pct")
+    query = {"series": series, f"corridors.{key}": {"$exists": True}, **({"period": period} if period else {})}
+    return {d["period"]: d["corridors"][key]
+            for d in SeriesPeriod._get_collection().find(query, {"period": 1, f"corridors.{key}": 1})}
+
+
+def _value(entry):
+    return entry.get("average_total_cost_pct") if entry else None
+
+
+def _headline(observed, official, derived):
+    """DESIGN §5: observed where quotes exist, else official, else derived; never blended."""
+    for name, entry in (("observed", observed), ("official", official), ("derived", derived)):
+        if _value(entry) is not None:
+            return _value(entry), name
+    return None, None
 
 
 def _quote_view(quote, dataset_id):
@@ -78,52 +93,77 @@ def _corridor_periods(source, destination):
 
 
 def corridor(source, destination, period=None):
-    periods = _corridor_periods(source, destination)
-    if period and period not in periods or not periods:
-        raise NotFound(f"no observed prices for {source} → {destination}" + (f" in {period}" if period else ""),
-                       {"source": source, "destination": destination, "period": period})
+    """The corridor in ``period`` (default: the latest quarter of any series)."""
+    observed, official, derived = (_corridor_periods(source, destination), _series("official", source, destination),
+                                   _series("derived", source, destination))
+    periods = set(observed) | set(official) | set(derived)
+    if not periods or (period and period not in periods):
+        raise NotFound(f"no figures for {source} → {destination}" + (f" in {period}" if period else ""),
+                       {"source": source, "destination": destination, "period": period,
+                        "latest_period": max(periods) if periods else None})
     period = period or max(periods)
+    headline, source_series = _headline(observed.get(period), official.get(period), derived.get(period))
+    answer = {"source": source, "destination": destination, "period": period,
+              "average_total_cost_pct": headline, "average_source": source_series,
+              "official_average_pct": _value(official.get(period)), "derived_average_pct": _value(derived.get(period)),
+              "series": {name: SERIES_LABELS[name] for name, values in
+                         (("observed", observed), ("official", official), ("derived", derived)) if period in values}}
+    if period not in observed:
+        entry = official.get(period) or derived.get(period)
+        return {**answer, "smart_average_pct": None, "services": None, "quotes": [], "dataset_id": entry["dataset_id"],
+                "other_datasets": []}
     doc = StagedCorridorPeriod._get_collection().find_one(
-        {"_id": publication.staged_id(periods[period]["dataset_id"], corridor_key(period, source, destination))})
-    figures = {k: v for k, v in doc["figures"].items() if k != "sum_total_cost_pct"}
+        {"_id": publication.staged_id(observed[period]["dataset_id"], corridor_key(period, source, destination))})
+    figures = {k: v for k, v in doc["figures"].items() if k not in ("sum_total_cost_pct", "average_total_cost_pct")}
     fields = doc["quote_fields"]
     quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
     other = sorted({d["dataset_id"] for d in StagedCorridorPeriod._get_collection().find(
         {"period": period, "source": source, "destination": destination}, {"dataset_id": 1})} - {doc["dataset_id"]})
-    return {"source": source, "destination": destination, "period": period, **figures,
-            "official_average_pct": _official(period, source, destination),
-            "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes}
+    return {**figures, **answer, "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes}
 
 
 def corridor_history(source, destination):
-    observed = _corridor_periods(source, destination)
-    key = f"{source}:{destination}"
-    official = {d["_id"]: d["corridors"][key]["average_total_cost_pct"] for d in OfficialPeriod._get_collection().find(
-        {f"corridors.{key}": {"$exists": True}}, {f"corridors.{key}": 1})}
-    if not observed and not official:
+    """Every quarter of every series, each labelled; the headline per DESIGN §5."""
+    observed, official, derived = (_corridor_periods(source, destination), _series("official", source, destination),
+                                   _series("derived", source, destination))
+    periods = sorted(set(observed) | set(official) | set(derived))
+    if not periods:
         raise NotFound(f"no data for {source} → {destination}", {"source": source, "destination": destination})
-    periods = sorted(set(observed) | set(official))
-    return {"source": source, "destination": destination, "items": [
-        {"period": p, "average_total_cost_pct": observed.get(p, {}).get("average_total_cost_pct"),
-         "smart_average_pct": observed.get(p, {}).get("smart_average_pct"),
-         "quotes_transparent": observed.get(p, {}).get("quotes_transparent"),
-         "dataset_id": observed.get(p, {}).get("dataset_id"),
-         "official_average_pct": official.get(p)} for p in periods]}
+    items = []
+    for p in periods:
+        headline, source_series = _headline(observed.get(p), official.get(p), derived.get(p))
+        items.append({"period": p, "average_total_cost_pct": headline, "average_source": source_series,
+                      "observed_average_pct": _value(observed.get(p)),
+                      "official_average_pct": _value(official.get(p)), "derived_average_pct": _value(derived.get(p)),
+                      "smart_average_pct": observed.get(p, {}).get("smart_average_pct"),
+                      "quotes_transparent": observed.get(p, {}).get("quotes_transparent"),
+                      "dataset_id": observed.get(p, {}).get("dataset_id")})
+    return {"source": source, "destination": destination, "series": SERIES_LABELS, "items": items}
+
+
+def _series_periods():
+    return set(SeriesPeriod._get_collection().distinct("period"))
 
 
 def list_corridors(period=None, source=None, destination=None, offset=0, limit=50):
-    period = period or latest_period()
+    """Every corridor with a figure in ``period`` (default: the latest quarter of any series)."""
+    period = period or max(set(publication.published_periods()) | _series_periods(), default=None)
     state_id = publication.current()["periods"].get(period)
-    state = publication.load_states([state_id]).get(period, {}) if state_id else {}
+    observed = (publication.load_states([state_id]).get(period, {}) if state_id else {}).get("corridors", {})
+    other = {d["series"]: d.get("corridors", {}) for d in SeriesPeriod._get_collection().find({"period": period})}
+    official, derived = other.get("official", {}), other.get("derived", {})
     items = []
-    for key, entry in sorted(state.get("corridors", {}).items()):
+    for key in sorted(set(observed) | set(official) | set(derived)):
         s, d = key.split(":")
         if (source and s != source) or (destination and d != destination):
             continue
-        items.append({"source": s, "destination": d, "period": period,
-                      **{k: entry.get(k) for k in ("average_total_cost_pct", "smart_average_pct",
-                                                   "quotes_transparent", "cheapest_provider")}})
+        headline, source_series = _headline(observed.get(key), official.get(key), derived.get(key))
+        entry = observed.get(key, {})
+        items.append({"source": s, "destination": d, "period": period, "average_total_cost_pct": headline,
+                      "average_source": source_series, "official_average_pct": _value(official.get(key)),
+                      "derived_average_pct": _value(derived.get(key)),
+                      **{k: entry.get(k) for k in ("smart_average_pct", "quotes_transparent", "cheapest_provider")}})
     return {"period": period, "total": len(items), "offset": offset, "limit": limit,
             "items": items[offset:offset + limit]}
 
@@ -139,8 +179,9 @@ def indicators(period=None):
     if not periods:
         raise NotFound("no indicators yet: import rpw-quotes first")
     period = period or periods[-1]
-    if period not in published:
-        raise NotFound(f"no indicators for {period}", {"period": period, "available": periods})
+    if period not in published:  # computed from quote-level data only: never invented from averages
+        raise NotFound(f"no indicators for {period}: they are computed from provider quotes, and none are "
+                       "published for that quarter", {"period": period, "available": periods})
     state = publication.load_states([published[period]])[period]
     return {**state["figures"], "available_periods": periods}
 

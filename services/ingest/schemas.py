@@ -139,6 +139,16 @@ class CorridorAverageRowSchema(Schema):
     average_total_cost_pct = Number(required=True)
 
 
+class CorridorMeanRowSchema(Schema):
+    period = Period(required=True)
+    source = Country(required=True)
+    destination = Country(required=True)
+    average_total_cost_pct = Number(required=True)
+    average_total_cost_pct_500 = Number()
+    average_fx_margin_pct = Number()
+    quote_rows = Number()
+
+
 class UploadChunkSchema(Schema):
     upload_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{32}$"))
     index = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))

@@ -15,7 +15,7 @@ from gateway.service import GatewayService
 from services.ingest.service import IngestService
 from tests.conftest import wait_for
 from tests.conftest import SHARED_DATA
-from tests.ingest_files import DATABANK, RPW_QUOTES
+from tests.ingest_files import DATABANK, DERIVED, RPW_QUOTES
 
 WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
@@ -78,8 +78,9 @@ def platform(request, vhost_pipeline):
             quotes = upload(base, RPW_QUOTES, "rpw-quotes")
             assert quotes.status_code == 202, quotes.text
             official = upload(base, DATABANK, "rpw-corridor-averages")
+            derived = upload(base, DERIVED, "rpw-corridor-means")
             yield {"base": base, "quotes": wait_done(base, quotes.json()["id"]),
-                   "official": wait_done(base, official.json()["id"])}
+                   "official": wait_done(base, official.json()["id"]), "derived": wait_done(base, derived.json()["id"])}
         finally:
             runner.stop()
             mongoengine.disconnect_all()
@@ -136,11 +137,12 @@ def test_the_corridor_page_shows_quotes_with_transparency_and_provenance(platfor
     counted = [q["total_cost_pct"] for q in body["quotes"] if q["counted_in_average"]]
     assert body["average_total_cost_pct"] == pytest.approx(sum(counted) / len(counted))
     latest = requests.get(f"{platform['base']}/api/v1/corridors/ARE/EGY", timeout=30).json()
-    assert latest["period"] == "2014Q1"  # latest by default
+    # latest by default: the newest quarter of any series (official and derived go past the quotes)
+    assert latest["period"] > "2014Q1" and latest["average_source"] in ("official", "derived")
 
 
 def test_events_were_published_once_per_changed_corridor_period(platform):
-    wait_for(lambda: len(Recorder.seen["dataset.published"]) == 2, timeout=30, what="two dataset.published events")
+    wait_for(lambda: len(Recorder.seen["dataset.published"]) == 3, timeout=30, what="three dataset.published events")
     summary = next(e["data"] for e in Recorder.seen["dataset.published"] if e["data"]["kind"] == "rpw-quotes")
     assert summary["corridors_changed"] == summary["corridor_periods"] >= 1942  # all new
     wait_for(lambda: len(Recorder.seen["corridor.cost.changed"]) >= summary["corridors_changed"], timeout=30,
@@ -194,3 +196,64 @@ def test_multipart_uploads_work(platform):
     assert dataset["filename"] == "sample.csv" and dataset["rows_accepted"] == 29
     # 29 rows of corridors published with more quotes: held, not published
     assert dataset["status"] == "needs_review" and dataset["review"]["quotes_lost"] > 0
+
+
+def _raw_series():
+    """{(source, destination): {period: value}} of the official and the derived file, read here."""
+    official, derived = defaultdict(dict), defaultdict(dict)
+    with open(DATABANK, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            for column, value in row.items():
+                period = (column or "").split(" [")[0]
+                if period[:4].isdigit() and value not in ("..", "", None):
+                    official[(row["Sending Countries Code"], row["Receiving Countries  Code"])][period] = float(value)
+    with open(DERIVED, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            period = row["period"][:4] + "Q" + row["period"][5]
+            derived[(row["source_code"], row["destination_code"])][period] = float(row["avg_cost_pct_200usd"])
+    return official, derived
+
+
+def test_the_corridor_answers_its_latest_quarter_of_any_series_labelled_never_blended(platform):
+    official, derived = _raw_series()
+    assert platform["derived"]["status"] == "completed" and platform["derived"]["rows_accepted"] == 9072
+    for source, destination in (("ARE", "NPL"), ("USA", "MEX"), ("GBR", "NGA")):
+        latest = max(set(official[(source, destination)]) | set(derived[(source, destination)]))
+        body = requests.get(f"{platform['base']}/api/v1/corridors/{source}/{destination}", timeout=30).json()
+        assert body["period"] == latest >= "2020Q3"
+        assert body["derived_average_pct"] == derived[(source, destination)].get(latest)
+        assert body["official_average_pct"] == official[(source, destination)].get(latest)
+        expected_source = "official" if latest in official[(source, destination)] else "derived"
+        assert body["average_source"] == expected_source and body["quotes"] == []
+        assert "not an official series" in body["series"].get("derived", "not an official series")
+    # a quarter with the official series only among the two: official headline, derived shown beside it
+    both = requests.get(f"{platform['base']}/api/v1/corridors/ARE/NPL", params={"period": "2019Q1"}, timeout=30)
+    assert both.status_code == 200, both.text
+    body = both.json()
+    assert (body["average_source"], body["average_total_cost_pct"]) == ("official", official[("ARE", "NPL")]["2019Q1"])
+    assert body["derived_average_pct"] == derived[("ARE", "NPL")]["2019Q1"]
+    observed = requests.get(f"{platform['base']}/api/v1/corridors/ARE/NPL", params={"period": "2014Q1"}, timeout=30)
+    body = observed.json()
+    assert body["average_source"] == "observed" and body["quotes"]
+    assert body["official_average_pct"] == official[("ARE", "NPL")]["2014Q1"]
+    assert abs(body["average_total_cost_pct"] - body["official_average_pct"]) <= 0.01
+
+
+def test_the_history_runs_over_every_quarter_of_every_series(platform):
+    official, derived = _raw_series()
+    history = requests.get(f"{platform['base']}/api/v1/corridors/ARE/NPL/history", timeout=30).json()
+    periods = [item["period"] for item in history["items"]]
+    assert periods == sorted(set(official[("ARE", "NPL")]) | set(derived[("ARE", "NPL")]) | {"2011Q1"})
+    assert periods[0] == "2011Q1" and periods[-1] == "2023Q4"
+    for item in history["items"]:
+        assert item["official_average_pct"] == official[("ARE", "NPL")].get(item["period"])
+        assert item["derived_average_pct"] == derived[("ARE", "NPL")].get(item["period"])
+        precedence = [s for s in ("observed", "official", "derived") if item[f"{s}_average_pct"] is not None]
+        assert item["average_source"] == precedence[0]
+        assert item["average_total_cost_pct"] == item[f"{precedence[0]}_average_pct"]
+
+
+def test_indicators_are_only_for_quarters_with_quotes(platform):
+    missing = requests.get(f"{platform['base']}/api/v1/indicators", params={"period": "2019Q1"}, timeout=30)
+    assert missing.status_code == 404 and "provider quotes" in missing.json()["message"]
+    assert missing.json()["details"]["available"][-1] == "2014Q1"

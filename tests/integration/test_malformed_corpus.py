@@ -31,7 +31,8 @@ UPLOAD_LIMIT = 16 * MiB
 # Small limits keep the bombs small on disk; the real files are far below them.
 LIMITS = {"max_decompressed_bytes": 64 * MiB, "max_shared_strings_bytes": 16 * MiB, "max_seconds": 60}
 SETTLED = ("completed", "failed", "needs_review", "rejected")
-WATCHED = [("ARE", "NPL", None), ("USA", "SLV", "2013Q1"), ("GBR", "NGA", None), ("USA", "MEX", "2012Q3")]
+WATCHED = [("ARE", "NPL", "2014Q1"), ("ARE", "NPL", None), ("USA", "SLV", "2013Q1"), ("GBR", "NGA", None),
+           ("USA", "MEX", "2012Q3")]
 
 
 def free_port():
@@ -59,7 +60,7 @@ def published_figures(base):
     for source, destination, period in WATCHED:
         body = requests.get(f"{base}/api/v1/corridors/{source}/{destination}", timeout=30,
                             params={"period": period} if period else None).json()
-        figures[f"{source}-{destination}"] = {
+        figures[f"{source}-{destination}" + (f"@{period}" if period else "")] = {
             "period": body["period"], "average": body["average_total_cost_pct"], "smart": body["smart_average_pct"],
             "quotes": sorted((q["provider"], q["product"], q["total_cost_pct"]) for q in body["quotes"])}
         history = requests.get(f"{base}/api/v1/corridors/{source}/{destination}/history", timeout=30).json()
@@ -184,8 +185,8 @@ def test_one_corrupted_row_is_held_then_publishing_and_republishing_restore_figu
     published = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=60)
     assert published.status_code == 200, published.text
     after = published_figures(base)
-    assert after["ARE-NPL"]["average"] != before["ARE-NPL"]["average"]
-    assert (firm, product) not in [q[:2] for q in after["ARE-NPL"]["quotes"]]
+    assert after["ARE-NPL@2014Q1"]["average"] != before["ARE-NPL@2014Q1"]["average"]
+    assert (firm, product) not in [q[:2] for q in after["ARE-NPL@2014Q1"]["quotes"]]
     assert requests.post(f"{base}/api/v1/datasets/{held['id']}/reject", headers=AUTH, timeout=30).status_code == 409
 
     restored = requests.post(f"{base}/api/v1/datasets/{platform['quotes']['id']}/publish", headers=AUTH, timeout=60)
