@@ -6,8 +6,9 @@ import logging
 import uuid
 
 from gateway.exceptions import BadRequest, PayloadTooLarge
+from observatory.vocabulary import UPLOAD_CHUNK_BYTES
 
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = UPLOAD_CHUNK_BYTES
 DEFAULT_MAX_UPLOAD_BYTES = 128 * 1024 * 1024  # config MAX_UPLOAD_BYTES
 CHUNK_DEADLINE_SECONDS = 30
 log = logging.getLogger(__name__)

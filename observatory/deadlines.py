@@ -6,18 +6,17 @@
 also expires after the deadline, so a stopped service that comes back does not
 run work whose caller gave up long ago.
 """
-import os
 import time
 
 import amqp.exceptions
 import eventlet
 import kombu.exceptions
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from nameko.rpc import RpcProxy, ServiceProxy
 
 from observatory.errors import ServiceUnavailable
 
-DEFAULT_DEADLINE_SECONDS = float(os.environ.get("RPC_DEADLINE_SECONDS", "2"))
+DEFAULT_DEADLINE_SECONDS = 2.0  # config RPC_DEADLINE_SECONDS, read at container setup
 
 
 # What the AMQP client raises while the broker is down or restarting.
@@ -30,10 +29,11 @@ def _broker_unreachable(service, method, exc):
                               details={"service": service, "method": method, "reason": "broker unreachable"})
 
 
-def wait_for_reply(reply, service, method, deadline):
-    """Wait for a nameko ``RpcReply`` at most ``deadline`` seconds."""
+def wait_for_reply(reply, service, method, deadline, left=None):
+    """Wait for a nameko ``RpcReply``: at most ``left`` seconds (what remains
+    of ``deadline``, all of it by default)."""
     try:
-        with eventlet.Timeout(deadline):
+        with eventlet.Timeout(deadline if left is None else left):
             return reply.result()
     except BROKER_ERRORS as exc:
         raise _broker_unreachable(service, method, exc) from None
@@ -69,7 +69,7 @@ class _DeadlineMethod:
         except eventlet.Timeout:
             raise _broker_unreachable(self._service, self._method, TimeoutError("publish")) from None
         left = max(0.001, self._deadline - (time.monotonic() - started))
-        return wait_for_reply(reply, self._service, self._method, left)
+        return wait_for_reply(reply, self._service, self._method, self._deadline, left)
 
 
 class _DeadlineServiceProxy:
@@ -83,16 +83,28 @@ class _DeadlineServiceProxy:
 
     def with_deadline(self, seconds):
         """The same proxy with another deadline, for calls known to take longer
-        (uploading a chunk of a large file)."""
-        return _DeadlineServiceProxy(self._service_proxy, self._service, seconds)
+        (uploading a chunk of a large file): the request message expires
+        after that deadline too, not after the default one."""
+        proxy = self._service_proxy
+        longer = ServiceProxy(proxy.worker_ctx, proxy.service_name, proxy.reply_listener,
+                              **dict(proxy.options, expiration=seconds))
+        return _DeadlineServiceProxy(longer, self._service, seconds)
 
 
 class DeadlineRpcProxy(RpcProxy):
+    """``deadline`` given here, or ``RPC_DEADLINE_SECONDS`` from the service
+    config (read at container setup), or 2 s."""
+
     def __init__(self, target_service, deadline=None, **options):
-        deadline = DEFAULT_DEADLINE_SECONDS if deadline is None else deadline
-        options.setdefault("expiration", deadline)
         super().__init__(target_service, **options)
-        self.deadline = deadline
+        self.fixed_deadline = deadline
+        self.deadline = DEFAULT_DEADLINE_SECONDS if deadline is None else deadline
+
+    def setup(self):
+        super().setup()
+        if self.fixed_deadline is None:
+            self.deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS") or DEFAULT_DEADLINE_SECONDS)
+        self.options.setdefault("expiration", self.deadline)
 
     def get_dependency(self, worker_ctx):
         return _DeadlineServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.deadline)

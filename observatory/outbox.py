@@ -12,18 +12,17 @@ Consumers may see an event twice (publish succeeded, pull did not): they are
 idempotent (``idempotency.apply_once``), so that is harmless.
 """
 import logging
-import os
 
 from eventlet.semaphore import Semaphore
 from kombu import Queue
 from nameko.events import EventDispatcher
-from nameko.timer import timer
+from nameko.timer import Timer
 
 from observatory.reliable_events import DEFAULT_ATTEMPTS, commands_exchange, quorum_arguments
 
 log = logging.getLogger(__name__)
 
-RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "2"))
+RELAY_INTERVAL_SECONDS = 2.0  # config OUTBOX_RELAY_SECONDS, read at container setup
 RELAY_BATCH = 200
 # Fail fast while the broker is down: the relay timer is the retry loop.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
@@ -130,12 +129,25 @@ class OutboxDispatcher(EventDispatcher):
         return OutboxPublisher(dispatch, self.documents, self.lock)
 
 
+class ConfiguredTimer(Timer):
+    """A timer whose interval comes from the service config (``config_key``)
+    at container setup, ``default`` when the config does not say."""
+
+    def __init__(self, config_key, default, **kwargs):
+        super().__init__(default, **kwargs)
+        self.config_key = config_key
+
+    def setup(self):
+        super().setup()
+        self.interval = float(self.container.config.get(self.config_key) or self.interval)
+
+
 class OutboxRelay:
     """Mixin for a service class that has ``outbox = OutboxDispatcher(...)``:
     a timer re-publishes pending events (after a broker outage, a crash
     between write and publish, ...)."""
 
-    @timer(interval=RELAY_INTERVAL_SECONDS)
+    @ConfiguredTimer.decorator("OUTBOX_RELAY_SECONDS", RELAY_INTERVAL_SECONDS)
     def relay_outbox(self):
         sent = self.outbox.flush_all()
         if sent:

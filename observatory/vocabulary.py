@@ -16,6 +16,9 @@ DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "reject
 PERIOD_PATTERN = r"^\d{4}Q[1-4]$"  # 2014Q2, the API's form
 ISO3_PATTERN = r"^[A-Z]{3}$"
 DATASET_ID_PATTERN = r"^[0-9a-f]{16}$"
+# Uploads travel to ingest in chunks of this size: 4 MiB raw is 5.3 MiB of
+# base64, well under the 8 MB a single AMQP message may carry (DESIGN §4).
+UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 class Pattern(validate.Regexp):

@@ -10,12 +10,13 @@ from pymongo.errors import DuplicateKeyError
 
 from observatory.errors import Conflict, InvalidInput
 from observatory.events import new_event
+from observatory.vocabulary import UPLOAD_CHUNK_BYTES
 from services.ingest.exceptions import UnreadableFile
 from services.ingest.models import Dataset, RawChunk
 from services.ingest.store import SOURCE, utcnow
 
 IMPORT_COMMAND = "dataset.import"  # a command on ingest's own work queue, not a public event
-CHUNK_BYTES = 4 * 1024 * 1024  # 4 MiB raw = 5.3 MiB base64: well under the 8 MB message cap
+CHUNK_BYTES = UPLOAD_CHUNK_BYTES
 
 
 def put_chunk(upload_id, index, data_b64):

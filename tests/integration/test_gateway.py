@@ -45,6 +45,19 @@ def test_health_is_503_within_the_deadline_naming_the_stopped_service(platform, 
     assert elapsed < 3.5, f"health took {elapsed:.1f} s; the deadline is 2 s"
 
 
+def test_the_rpc_deadline_comes_from_the_service_config(runner_factory, platform_config, web_session):
+    runner = runner_factory({**platform_config, "RPC_DEADLINE_SECONDS": 0.5}, *ALL)
+    runner.start()
+    # its queue stays: only the deadline ends the wait
+    next(c for c in runner.containers if c.service_name == "notify").stop()
+    started = time.monotonic()
+    response = web_session.get("/health")
+    assert response.status_code == 503
+    notify = response.json()["services"]["notify"]
+    assert notify["status"] == "unavailable" and "within 0.5 s" in notify["reason"]
+    assert time.monotonic() - started < 1.5, "health waited past the configured 0.5 s deadline"
+
+
 def test_health_is_503_when_a_service_never_started(runner_factory, platform_config, web_session):
     runner_factory(platform_config, GatewayService, IngestService, CatalogService).start()
     response = web_session.get("/health")

@@ -52,3 +52,14 @@ def test_a_large_upload_travels_in_messages_under_8_mb_and_arrives_whole():
 def test_a_body_over_the_limit_is_refused_while_streaming():
     with pytest.raises(PayloadTooLarge):
         send_in_chunks(RecordingIngest(), io.BytesIO(b"x" * (5 * 2 ** 20)), 2 ** 20, "rpw-quotes")
+
+
+def test_a_call_given_a_longer_deadline_also_expires_later_in_the_queue():
+    from nameko.rpc import ServiceProxy
+
+    from observatory.deadlines import _DeadlineServiceProxy
+
+    proxy = _DeadlineServiceProxy(ServiceProxy(None, "ingest", None, expiration=2.0), "ingest", 2.0)
+    longer = proxy.with_deadline(30)
+    assert longer.deadline == 30 and longer._service_proxy.options["expiration"] == 30
+    assert proxy._service_proxy.options["expiration"] == 2.0  # the default proxy is left as it was
