@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench clean
+.PHONY: run test venv lock bench bench-api clean
 
 run: $(STAMP)
 	$(PY) scripts/run_platform.py
@@ -30,6 +30,11 @@ lock:
 bench: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/import_rpw.py
+
+bench-api: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	@command -v wrk >/dev/null || (apt-get install -y -q --no-install-recommends wrk >/dev/null 2>&1 || echo "install wrk (Debian: apt-get install wrk)")
+	$(PY) bench/gateway.py
 
 clean:
 	rm -rf $(VENV) .run build *.egg-info

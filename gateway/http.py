@@ -23,6 +23,14 @@ def json_response(payload, status=200, headers=None):
     return Response(json.dumps(payload, default=str), status=status, headers=headers, mimetype=JSON)
 
 
+def cached_json_response(request, body, etag, cache_control):
+    """A published read: 304 when the client already holds this version."""
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if request.if_none_match and (request.if_none_match.star_tag or request.if_none_match.contains(etag.strip('"'))):
+        return Response(status=304, headers=headers)
+    return Response(body, status=200, headers=headers, mimetype=JSON)
+
+
 def error_response(exc):
     status, body = describe_error(exc)
     headers = {"Retry-After": "5"} if status == 503 else None

@@ -5,13 +5,15 @@ plain function, shape the answer. Errors are mapped in gateway.exceptions.
 """
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
+from nameko.events import BROADCAST, event_handler
 
 from gateway.auth import OPERATOR, PROVIDER, SUBSCRIBER
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import RouteNotFound
 from gateway.health import check_services
-from gateway.http import http, json_response, read_json, read_query
+from gateway.http import cached_json_response, http, json_response, read_json, read_query
+from gateway.readmodel import CACHE_CONTROL, ReadModel
 from gateway.models import STORE_ALIAS
 from gateway.schemas import (
     ISO3,
@@ -59,11 +61,32 @@ class GatewayService:
     config = Config()
     auth = Authenticator()
     dead_letters = DeadLetterAdmin()
+    reads = ReadModel()
     ingest = DeadlineRpcProxy("ingest")
     catalog = DeadlineRpcProxy("catalog")
     notify = DeadlineRpcProxy("notify")
 
     # -- platform -----------------------------------------------------------
+    @http("GET", API)
+    def api_index(self, request):
+        """What the API offers; answered by the gateway alone (no RPC)."""
+        read_query(request, NoQuerySchema())
+        return json_response({"name": "Remittances Observatory API", "version": "v1", "links": {
+            "health": "/health", "indicators": f"{API}/indicators", "corridors": f"{API}/corridors",
+            "corridor": f"{API}/corridors/{{source}}/{{destination}}",
+            "corridor_history": f"{API}/corridors/{{source}}/{{destination}}/history",
+            "country": f"{API}/countries/{{iso3}}", "datasets": f"{API}/datasets"}})
+
+    @event_handler("ingest", "dataset.published", handler_type=BROADCAST, reliable_delivery=False)
+    def on_dataset_published(self, payload):
+        """Every gateway instance drops its cached published reads."""
+        data = payload.get("data") if isinstance(payload, dict) else None
+        self.reads.invalidate((data or {}).get("dataset_id"))
+
+    def _published(self, request, key, compute):
+        body, etag, _ = self.reads.read(key, compute)
+        return cached_json_response(request, body, etag, CACHE_CONTROL)
+
     @http("GET", "/health")
     def health(self, request):
         read_query(request, NoQuerySchema())
@@ -123,8 +146,9 @@ class GatewayService:
     @http("GET", f"{API}/datasets/<dataset_id>")
     def get_dataset(self, request, dataset_id):
         self.auth.require(request, OPERATOR)
-        return json_response(self.ingest.get_dataset(_dataset_id(dataset_id),
-                                                     **read_query(request, DatasetQuerySchema())))
+        answer = self.ingest.get_dataset(_dataset_id(dataset_id), **read_query(request, DatasetQuerySchema()))
+        self.reads.saw_dataset(answer)
+        return json_response(answer)
 
     @http("POST", f"{API}/datasets/<dataset_id>/publish")
     def publish_dataset(self, request, dataset_id):
@@ -132,6 +156,7 @@ class GatewayService:
         read_query(request, NoQuerySchema())
         answer = self.ingest.with_deadline(PUBLISH_DEADLINE_SECONDS).publish_dataset(
             _dataset_id(dataset_id), operator.credential_id or "operator")
+        self.reads.invalidate(answer["id"])
         return json_response(answer)
 
     @http("POST", f"{API}/datasets/<dataset_id>/reject")
@@ -143,26 +168,34 @@ class GatewayService:
     # -- published data (no token needed) ----------------------------------
     @http("GET", f"{API}/corridors")
     def list_corridors(self, request):
-        return json_response(self.ingest.list_corridors(**read_query(request, CorridorListQuerySchema())))
+        query = read_query(request, CorridorListQuerySchema())
+        return self._published(request, ("corridors", tuple(sorted(query.items()))),
+                               lambda: self.ingest.list_corridors(**query))
 
     @http("GET", f"{API}/corridors/<source>/<destination>")
     def corridor(self, request, source, destination):
-        query = read_query(request, PeriodQuerySchema())
-        return json_response(self.ingest.corridor(_iso3(source), _iso3(destination), query.get("period")))
+        period = read_query(request, PeriodQuerySchema()).get("period")
+        source, destination = _iso3(source), _iso3(destination)
+        return self._published(request, ("corridor", source, destination, period),
+                               lambda: self.ingest.corridor(source, destination, period))
 
     @http("GET", f"{API}/corridors/<source>/<destination>/history")
     def corridor_history(self, request, source, destination):
         read_query(request, NoQuerySchema())
-        return json_response(self.ingest.corridor_history(_iso3(source), _iso3(destination)))
+        source, destination = _iso3(source), _iso3(destination)
+        return self._published(request, ("history", source, destination),
+                               lambda: self.ingest.corridor_history(source, destination))
 
     @http("GET", f"{API}/indicators")
     def indicators(self, request):
-        return json_response(self.ingest.indicators(read_query(request, PeriodQuerySchema()).get("period")))
+        period = read_query(request, PeriodQuerySchema()).get("period")
+        return self._published(request, ("indicators", period), lambda: self.ingest.indicators(period))
 
     @http("GET", f"{API}/countries/<iso3>")
     def country(self, request, iso3):
         read_query(request, NoQuerySchema())
-        return json_response(self.ingest.country_profile(_iso3(iso3)))
+        iso3 = _iso3(iso3)
+        return self._published(request, ("country", iso3), lambda: self.ingest.country_profile(iso3))
 
     # -- operations ---------------------------------------------------------
     @http("GET", f"{API}/admin/dead-letters")

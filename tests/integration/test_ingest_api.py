@@ -15,7 +15,7 @@ from gateway.service import GatewayService
 from services.ingest.service import IngestService
 from tests.conftest import wait_for
 from tests.conftest import SHARED_DATA
-from tests.ingest_files import DATABANK, DERIVED, RPW_QUOTES
+from tests.ingest_files import DATABANK, DERIVED, RPW_QUOTES, as_csv, real_rows
 
 WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
@@ -257,3 +257,46 @@ def test_indicators_are_only_for_quarters_with_quotes(platform):
     missing = requests.get(f"{platform['base']}/api/v1/indicators", params={"period": "2019Q1"}, timeout=30)
     assert missing.status_code == 404 and "provider quotes" in missing.json()["message"]
     assert missing.json()["details"]["available"][-1] == "2014Q1"
+
+
+def test_published_reads_carry_an_etag_and_the_next_read_after_an_import_is_fresh(platform):
+    base, url = platform["base"], f"{platform['base']}/api/v1/corridors/ARE/EGY"
+    first = requests.get(url, params={"period": "2011Q1"}, timeout=30)
+    assert first.headers["Cache-Control"].startswith("public") and first.headers["ETag"]
+    unchanged = requests.get(url, params={"period": "2011Q1"}, headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and not unchanged.content
+
+    header, rows = real_rows()
+    column = {name: header.index(name) for name in ("period", "source", "destination", "cc1.total.cost..")}
+    egypt = [list(r) for r in rows if (r[column["period"]], r[column["source"]], r[column["destination"]]) ==
+             ("2011_1Q", "ARE", "EGY")]
+    for row in egypt:  # the same providers re-surveyed at +1 pp: a correction, published on its own
+        row[column["cc1.total.cost.."]] = str(float(row[column["cc1.total.cost.."]]) + 1)
+    response = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, data=as_csv(header, egypt),
+                             headers={"Authorization": f"Bearer {ADMIN}", "X-Filename": "egypt-revised.csv"})
+    assert wait_done(base, response.json()["id"])["status"] == "completed"
+
+    after = requests.get(url, params={"period": "2011Q1"}, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert after.json()["average_total_cost_pct"] == pytest.approx(first.json()["average_total_cost_pct"] + 1)
+
+
+def test_the_dataset_published_event_alone_refreshes_the_gateways_reads(platform):
+    from services.ingest.models import Dataset  # the in-process store is shared with this test
+
+    base, url = platform["base"], f"{platform['base']}/api/v1/corridors/ARE/EGY/history"
+    before = {i["period"]: i for i in requests.get(url, timeout=30).json()["items"]}["2011Q3"]
+    header, rows = real_rows()
+    column = {name: header.index(name) for name in ("period", "source", "destination", "cc1.total.cost..")}
+    egypt = [list(r) for r in rows if (r[column["period"]], r[column["source"]], r[column["destination"]]) ==
+             ("2011_3Q", "ARE", "EGY")]
+    for row in egypt:
+        row[column["cc1.total.cost.."]] = str(float(row[column["cc1.total.cost.."]]) + 2)
+    dataset_id = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, data=as_csv(header, egypt),
+                               headers={"Authorization": f"Bearer {ADMIN}"}).json()["id"]
+    wait_for(lambda: Dataset.objects(id=dataset_id).first().status == "completed", timeout=60, what="the import")
+
+    def fresh():
+        items = {i["period"]: i for i in requests.get(url, timeout=30).json()["items"]}
+        return items["2011Q3"]["average_total_cost_pct"] == pytest.approx(before["average_total_cost_pct"] + 2)
+    wait_for(fresh, timeout=15, interval=0.2, what="the event to invalidate the gateway's read model")
