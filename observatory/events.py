@@ -3,14 +3,17 @@
     {"event_id": UUID, "type": "dataset.published", "occurred_at": ISO-8601 UTC,
      "source": "ingest", "data": {...}}
 
-``new_event`` builds a JSON-ready envelope; ``parse_event`` validates one that
-arrived and raises ``InvalidMessage`` (never retried) when it is malformed.
+``new_event`` builds a JSON-ready envelope and checks its ``data`` against the
+type's contract (``observatory.contracts``) before it can enter an outbox;
+``parse_event`` validates one that arrived, ``data`` with the same contract,
+and raises ``InvalidMessage`` (never retried) when it is malformed.
 """
 import datetime as dt
 import uuid
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from observatory.contracts import contract_for
 from observatory.errors import InvalidMessage
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -41,8 +44,11 @@ def new_event(type_, source, data, event_id=None, occurred_at=None):
         "data": data,
     }
     errors = _envelope.validate(envelope)
+    contract = contract_for(type_)
+    if not errors and contract is not None:
+        errors = {"data": contract.validate(data)} if contract.validate(data) else {}
     if errors:
-        raise ValueError(f"invalid event envelope: {errors}")
+        raise ValueError(f"invalid {type_} event: {errors}")
     return envelope
 
 
@@ -54,6 +60,7 @@ def parse_event(payload, data_schema=None):
     """
     try:
         envelope = _envelope.load(payload)
+        data_schema = data_schema or contract_for(envelope["type"])
         if data_schema is not None:
             envelope["data"] = data_schema.load(envelope["data"])
     except (ValidationError, TypeError) as exc:

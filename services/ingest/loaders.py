@@ -78,7 +78,7 @@ class SeriesLoader:
             collection.update_one({"_id": f"{self.series}:{period}"}, {
                 "$set": {"series": self.series, "period": period,
                          **{f"corridors.{key}": value for key, value in corridors.items()}}}, upsert=True)
-        return Outcome({"periods": sorted(self.periods), "series": self.series,
+        return Outcome({"periods": sorted(self.periods), "corridor_series": self.series,
                         "corridor_periods": sum(len(c) for c in self.periods.values())})
 
 

@@ -163,7 +163,3 @@ class FinishUploadSchema(Schema):
     sha256 = fields.String(required=True, validate=pattern(r"^[0-9a-f]{64}$"))
     filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1960, max=2100))
-
-
-class ImportRequestSchema(Schema):
-    dataset_id = fields.String(required=True, validate=pattern(DATASET_ID_PATTERN))

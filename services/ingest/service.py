@@ -15,7 +15,7 @@ from services.ingest import queries, review, uploads
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.models import STORE_ALIAS, Dataset, Publication
-from services.ingest.schemas import FinishUploadSchema, ImportRequestSchema, UploadChunkSchema
+from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
 
 log = logging.getLogger(__name__)
 rpc = _rpc(expected_exceptions=EXPECTED)
@@ -67,7 +67,7 @@ class IngestService(PingMixin, OutboxRelay):
     # -- background import: a command on ingest's own work queue ------------
     @reliable_command_handler("ingest", uploads.IMPORT_COMMAND, attempts=IMPORT_ATTEMPTS, on_give_up=import_gave_up)
     def import_dataset(self, payload):
-        request = parse_event(payload, ImportRequestSchema())
+        request = parse_event(payload)  # the dataset.import contract
         dataset_id = request["data"]["dataset_id"]
         status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits,
                             weight_lag_years=self.settings.weight_lag_years)

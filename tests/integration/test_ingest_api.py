@@ -300,3 +300,13 @@ def test_the_dataset_published_event_alone_refreshes_the_gateways_reads(platform
         items = {i["period"]: i for i in requests.get(url, timeout=30).json()["items"]}
         return items["2011Q3"]["average_total_cost_pct"] == pytest.approx(before["average_total_cost_pct"] + 2)
     wait_for(fresh, timeout=15, interval=0.2, what="the event to invalidate the gateway's read model")
+
+
+def test_every_event_ingest_really_emitted_loads_in_its_contract(platform):
+    from observatory.contracts import CONTRACTS, contract_for
+
+    wait_for(lambda: len(Recorder.seen["dataset.published"]) >= 3, timeout=30, what="the dataset events")
+    events = [e for seen in Recorder.seen.values() for e in seen]
+    assert {e["type"] for e in events} == set(CONTRACTS) - {"dataset.import"}  # the command stays in ingest
+    for event in events:
+        assert contract_for(event["type"]).validate(event["data"]) == {}, event["type"]

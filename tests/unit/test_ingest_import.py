@@ -278,3 +278,18 @@ def test_a_file_the_parser_cannot_survive_still_ends_failed_with_a_reason():
     assert run_import(dataset_id, lambda target: target.write(b"x"), parse=exploding_parser) == "failed"
     dataset = Dataset.objects.get(id=dataset_id)
     assert "RuntimeError: a parser bug" in dataset.failure and "upload the file again" in dataset.failure
+
+
+def test_the_import_command_an_upload_queues_keeps_its_contract():
+    import base64
+
+    from observatory.events import parse_event
+    from services.ingest import uploads
+
+    data = as_csv(*real_rows(5))
+    upload_id = uuid.uuid4().hex
+    uploads.put_chunk(upload_id, 0, base64.b64encode(data).decode())
+    answer = uploads.finish_upload(upload_id, "rpw-quotes", 1, len(data), hashlib.sha256(data).hexdigest())
+    command = Dataset.objects.get(id=answer["id"]).outbox[0]
+    assert command["type"] == "dataset.import"
+    assert parse_event(command)["data"] == {"dataset_id": answer["id"]}
