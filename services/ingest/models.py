@@ -19,7 +19,8 @@ MAX_STORED_ERRORS = 1000
 
 class Dataset(ReliableDocument):
     meta = {"db_alias": STORE_ALIAS, "collection": "datasets",
-            "indexes": [{"fields": ["sha256"], "unique": True}]}
+            "indexes": [{"fields": ["sha256"], "unique": True}, "-created_at", ("status", "heartbeat_at"),
+                        ("kind", "status")]}
 
     id = StringField(primary_key=True)
     sha256 = StringField(required=True)
@@ -50,7 +51,7 @@ class RawChunk(Document):
     """The uploaded bytes, in pieces small enough for one AMQP message."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "raw_chunks",
-            "indexes": ["upload_id", "dataset_id"]}
+            "indexes": ["upload_id", "dataset_id", ("dataset_id", "created_at")]}
 
     id = StringField(primary_key=True)  # "<upload_id>:<index>"
     upload_id = StringField(required=True)
@@ -66,7 +67,7 @@ class StagedCorridorPeriod(Document):
     these, so any earlier dataset can be published again exactly."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "staged_corridor_periods",
-            "indexes": ["dataset_id", ("source", "destination")]}
+            "indexes": ["dataset_id", ("source", "destination", "period")]}
 
     id = StringField(primary_key=True)  # "<dataset_id>/2014Q1:ARE:EGY"
     dataset_id = StringField(required=True)
@@ -114,7 +115,7 @@ class SeriesPeriod(Document):
     quotes). Never blended with the observed figures; a revised file replaces
     its corridors with one write per period."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "series_periods"}
+    meta = {"db_alias": STORE_ALIAS, "collection": "series_periods", "indexes": [("series", "period"), "period"]}
 
     id = StringField(primary_key=True)  # "official:2014Q1"
     series = StringField(required=True)
