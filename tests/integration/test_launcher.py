@@ -103,14 +103,18 @@ def _service_pids(text):
     return {name: int(pid) for name, pid in re.findall(r"started (\w+)\s+pid\s+(\d+)", text)}
 
 
+def _ready(launcher_env, output, timeout):
+    """Wait for `make run` to say it serves; (base URL, operator auth header)."""
+    wait_for(lambda: "press Ctrl-C" in output(), timeout=timeout, interval=0.5, what="make run to be ready")
+    token = re.search(r"(obs_\S{43})", output()).group(1)
+    return f"http://127.0.0.1:{launcher_env['OBSERVATORY_PORT']}", {"Authorization": f"Bearer {token}"}
+
+
 def test_kill_9_of_ingest_mid_import_restarts_it_and_reloads_the_bundled_data(launcher_env, tmp_path):
     launcher_env["OBSERVATORY_LOAD_BUNDLED_DATA"] = "1"
-    base = f"http://127.0.0.1:{launcher_env['OBSERVATORY_PORT']}"
     launcher, output = _launch(launcher_env, tmp_path)
     try:
-        wait_for(lambda: "press Ctrl-C" in output(), timeout=300, interval=0.5, what="the bundled data to load")
-        token = re.search(r"(obs_\S{43})", output()).group(1)
-        auth = {"Authorization": f"Bearer {token}"}
+        base, auth = _ready(launcher_env, output, timeout=300)
         before = requests.get(f"{base}/api/v1/indicators", params={"period": "2014Q1"}, timeout=5).json()
         first = _service_pids(output())
 
@@ -168,12 +172,9 @@ def test_killing_the_launcher_leaves_no_service_behind(launcher_env, tmp_path):
 @pytest.mark.needs_mongodb_server
 def test_kill_9_of_ingest_mid_import_with_mongodb_loses_no_dataset(launcher_env, tmp_path):
     launcher_env["MONGODB_URI"] = os.environ["MONGODB_URI"]
-    base = f"http://127.0.0.1:{launcher_env['OBSERVATORY_PORT']}"
     launcher, output = _launch(launcher_env, tmp_path)
     try:
-        wait_for(lambda: "press Ctrl-C" in output(), timeout=120, interval=0.5, what="the platform to start")
-        token = re.search(r"(obs_\S{43})", output()).group(1)
-        auth = {"Authorization": f"Bearer {token}"}
+        base, auth = _ready(launcher_env, output, timeout=120)
         data = (ROOT / "data" / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv").read_bytes()
         earlier = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=auth,
                                 data=data, timeout=60).json()["id"]
