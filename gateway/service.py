@@ -32,6 +32,13 @@ from gateway.schemas import (
     UploadQuerySchema,
 )
 from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
+from observatory.contracts.answers import (
+    CorridorListSchema,
+    CorridorSchema,
+    CountryProfileSchema,
+    HistorySchema,
+    IndicatorsSchema,
+)
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
 
@@ -83,8 +90,9 @@ class GatewayService:
         data = payload.get("data") if isinstance(payload, dict) else None
         self.reads.invalidate((data or {}).get("dataset_id"))
 
-    def _published(self, request, key, compute):
-        body, etag, _ = self.reads.read(key, compute)
+    def _published(self, request, key, schema, compute):
+        """A published read: from the read model, dumped through its answer schema."""
+        body, etag, _ = self.reads.read(key, lambda: schema.dump(compute()))
         return cached_json_response(request, body, etag, CACHE_CONTROL)
 
     @http("GET", "/health")
@@ -169,33 +177,35 @@ class GatewayService:
     @http("GET", f"{API}/corridors")
     def list_corridors(self, request):
         query = read_query(request, CorridorListQuerySchema())
-        return self._published(request, ("corridors", tuple(sorted(query.items()))),
+        return self._published(request, ("corridors", tuple(sorted(query.items()))), CorridorListSchema(),
                                lambda: self.ingest.list_corridors(**query))
 
     @http("GET", f"{API}/corridors/<source>/<destination>")
     def corridor(self, request, source, destination):
         period = read_query(request, PeriodQuerySchema()).get("period")
         source, destination = _iso3(source), _iso3(destination)
-        return self._published(request, ("corridor", source, destination, period),
+        return self._published(request, ("corridor", source, destination, period), CorridorSchema(),
                                lambda: self.ingest.corridor(source, destination, period))
 
     @http("GET", f"{API}/corridors/<source>/<destination>/history")
     def corridor_history(self, request, source, destination):
         read_query(request, NoQuerySchema())
         source, destination = _iso3(source), _iso3(destination)
-        return self._published(request, ("history", source, destination),
+        return self._published(request, ("history", source, destination), HistorySchema(),
                                lambda: self.ingest.corridor_history(source, destination))
 
     @http("GET", f"{API}/indicators")
     def indicators(self, request):
         period = read_query(request, PeriodQuerySchema()).get("period")
-        return self._published(request, ("indicators", period), lambda: self.ingest.indicators(period))
+        return self._published(request, ("indicators", period), IndicatorsSchema(),
+                               lambda: self.ingest.indicators(period))
 
     @http("GET", f"{API}/countries/<iso3>")
     def country(self, request, iso3):
         read_query(request, NoQuerySchema())
         iso3 = _iso3(iso3)
-        return self._published(request, ("country", iso3), lambda: self.ingest.country_profile(iso3))
+        return self._published(request, ("country", iso3), CountryProfileSchema(),
+                               lambda: self.ingest.country_profile(iso3))
 
     # -- operations ---------------------------------------------------------
     @http("GET", f"{API}/admin/dead-letters")

@@ -1,6 +1,7 @@
 """Importing the real RPW files through the HTTP API, end to end on the real
 broker, and checking the published figures against the World Bank's own."""
 import csv
+import json
 import socket
 from collections import defaultdict
 
@@ -310,3 +311,26 @@ def test_every_event_ingest_really_emitted_loads_in_its_contract(platform):
     assert {e["type"] for e in events} == set(CONTRACTS) - {"dataset.import"}  # the command stays in ingest
     for event in events:
         assert contract_for(event["type"]).validate(event["data"]) == {}, event["type"]
+
+
+def test_ingests_real_answers_load_in_the_answer_contracts_the_gateway_dumps_through(platform):
+    from observatory.contracts import answers
+    from services.ingest import queries  # the in-process store is shared with this test
+
+    checked = [
+        (answers.CorridorSchema, queries.corridor("ARE", "NPL", "2014Q1")),  # observed, with quotes
+        (answers.CorridorSchema, queries.corridor("ARE", "NPL", "2019Q1")),  # official
+        (answers.CorridorSchema, queries.corridor("ARE", "NPL")),  # latest: derived
+        (answers.HistorySchema, queries.corridor_history("GBR", "NGA")),
+        (answers.CorridorListSchema, queries.list_corridors("2014Q1")),
+        (answers.CorridorListSchema, queries.list_corridors()),
+        (answers.IndicatorsSchema, queries.indicators("2014Q1")),
+        (answers.CountryProfileSchema, queries.country_profile("NPL")),
+    ]
+    for schema, answer in checked:
+        assert schema().validate(answer) == {}, schema.__name__  # unknown fields refused
+    for path, params, answer in (("/corridors/ARE/NPL", {"period": "2014Q1"}, checked[0][1]),
+                                 ("/countries/NPL", None, checked[-1][1]), ("/indicators", {"period": "2014Q1"},
+                                                                            checked[6][1])):
+        served = requests.get(f"{platform['base']}/api/v1{path}", params=params, timeout=30).json()
+        assert served == json.loads(json.dumps(answer, default=str)), path  # dumped through its schema, losslessly
