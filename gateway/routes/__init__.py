@@ -1,0 +1,16 @@
+"""The gateway's routes, declared once: one table per resource (method, path,
+roles, query schema, body schema, response schema, errors). ``wire`` turns
+each entry into a nameko HTTP entrypoint on the service class that checks the
+role, validates the query and body, and calls the entry's handler; the same
+tables are what the OpenAPI description is to be generated from. Adding an
+endpoint is one entry plus its handler method."""
+from gateway.routes.admin import ROUTES as ADMIN
+from gateway.routes.credentials import ROUTES as CREDENTIALS
+from gateway.routes.datasets import ROUTES as DATASETS
+from gateway.routes.platform import ROUTES as PLATFORM
+from gateway.routes.published import ROUTES as PUBLISHED
+from gateway.routes.table import Call, Route, wire
+
+ROUTES = (*PLATFORM, *CREDENTIALS, *DATASETS, *PUBLISHED, *ADMIN)
+
+__all__ = ["ROUTES", "Call", "Route", "wire"]

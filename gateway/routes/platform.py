@@ -1,0 +1,8 @@
+"""Health and the API's index."""
+from gateway.routes.table import API, Route
+
+ROUTES = (
+    Route("GET", "/health", "health", "Each service's status: 200 when all answer in time, 503 otherwise",
+          errors=(503,)),
+    Route("GET", API, "api_index", "What the API offers (answered by the gateway alone)"),
+)

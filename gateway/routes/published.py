@@ -1,0 +1,24 @@
+"""The published figures: readable by anyone, served from the read model."""
+from gateway.routes.table import API, Route
+from gateway.schemas import CorridorListQuerySchema, PeriodQuerySchema
+from observatory.contracts.answers import (
+    CorridorListSchema,
+    CorridorSchema,
+    CountryProfileSchema,
+    HistorySchema,
+    IndicatorsSchema,
+)
+
+ROUTES = (
+    Route("GET", f"{API}/corridors", "list_corridors", "Corridors with a figure in a quarter (default: the latest)",
+          query=CorridorListQuerySchema, response=CorridorListSchema, errors=(400,)),
+    Route("GET", f"{API}/corridors/<source>/<destination>", "corridor",
+          "A corridor's quarter: headline average with its series, official and derived beside it, quotes",
+          query=PeriodQuerySchema, response=CorridorSchema, errors=(400, 404)),
+    Route("GET", f"{API}/corridors/<source>/<destination>/history", "corridor_history",
+          "Every quarter of every series for a corridor", response=HistorySchema, errors=(400, 404)),
+    Route("GET", f"{API}/indicators", "indicators", "Global, weighted, LDC and G20 averages and shares (quotes only)",
+          query=PeriodQuerySchema, response=IndicatorsSchema, errors=(400, 404)),
+    Route("GET", f"{API}/countries/<iso3>", "country", "A country's flows, senders, costs and corridors",
+          response=CountryProfileSchema, errors=(400, 404)),
+)
