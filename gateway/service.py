@@ -9,6 +9,9 @@ from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 
+from werkzeug.wrappers import Response
+
+from gateway import openapi
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import RouteNotFound
@@ -77,6 +80,17 @@ class GatewayService:
         services = {"gateway": {"status": "ok"}, **services}
         return json_response({"status": "ok" if all_ok else "degraded", "services": services},
                              200 if all_ok else 503)
+
+    def openapi(self, request, call):
+        return Response(openapi.spec_json(ROUTES), mimetype="application/json",
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+    def docs(self, request, call):
+        return Response(openapi.DOCS_PAGE, mimetype="text/html")
+
+    def docs_script(self, request, call):
+        return Response(openapi.redoc_script(), mimetype="application/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
     def api_index(self, request, call):
         return json_response({"name": "Remittances Observatory API", "version": "v1", "links": {

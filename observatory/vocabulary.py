@@ -32,4 +32,5 @@ class Pattern(validate.Regexp):
 
 
 def pattern(regex, error=None):
-    return Pattern(re.compile(regex.removeprefix("^").removesuffix("$")), error=error)
+    """The anchors stay (they document the whole-value match in OpenAPI); fullmatch enforces it."""
+    return Pattern(re.compile(regex), error=error)

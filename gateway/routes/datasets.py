@@ -6,7 +6,7 @@ from gateway.schemas import DatasetListQuerySchema, DatasetQuerySchema, UploadQu
 ROUTES = (
     Route("POST", f"{API}/datasets", "upload_dataset", "Upload a file (raw body or multipart field 'file')",
           roles=(OPERATOR,), query=UploadQuerySchema, body_media="application/octet-stream",
-          errors=(400, 401, 403, 409, 413)),
+          errors=(400, 401, 403, 409, 413), status=202),
     Route("GET", f"{API}/datasets", "list_datasets", "Datasets, newest first", roles=(OPERATOR,),
           query=DatasetListQuerySchema, errors=(400, 401, 403)),
     Route("GET", f"{API}/datasets/<dataset_id>", "get_dataset", "Status, counts, errors and review of a dataset",

@@ -19,6 +19,8 @@ class Route:
     body_media: str | None = None  # a body the handler streams itself (uploads)
     response: type | None = None  # the answer's schema
     errors: tuple = ()  # statuses it may answer besides its success
+    status: int = 200  # its success
+    media: str = "application/json"  # what it answers
 
 
 @dataclasses.dataclass(frozen=True)

@@ -126,3 +126,16 @@ def test_bad_bodies_get_precise_400s(platform, web_session, admin_token):
     assert wrong_type.status_code == 400 and "role" in wrong_type.json()["details"]["fields"]
     form = web_session.post("/api/v1/credentials", data={"role": "operator"}, headers=bearer(admin_token))
     assert form.status_code == 415
+
+
+def test_the_openapi_description_and_the_docs_page_are_served_without_any_cdn(platform, web_session):
+    from openapi_spec_validator import validate
+
+    spec = web_session.get("/api/v1/openapi.json")
+    assert spec.status_code == 200
+    validate(spec.json())
+    page = web_session.get("/docs")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert 'spec-url="/api/v1/openapi.json"' in page.text and "http" not in page.text.lower().replace("<!doctype html>", "")
+    script = web_session.get("/docs/redoc.standalone.js")
+    assert script.status_code == 200 and len(script.content) > 500_000

@@ -35,3 +35,23 @@ def test_routes_that_need_a_role_say_they_answer_401_and_403():
     for route in ROUTES:
         if route.roles and route.handler != "whoami":
             assert {401, 403} <= set(route.errors), route.path
+
+
+def test_the_openapi_description_is_valid_and_describes_every_route():
+    from openapi_spec_validator import validate
+
+    from gateway.openapi import build_spec
+
+    spec = build_spec(ROUTES)
+    validate(spec)  # raises on anything the OpenAPI 3 specification does not allow
+    for route in ROUTES:
+        path = route.path.replace("<", "{").replace(">", "}")
+        operation = spec["paths"][path][route.method.lower()]
+        assert str(route.status) in operation["responses"], route.path
+        assert {str(s) for s in route.errors} <= set(operation["responses"]), route.path
+        assert ("security" in operation) == bool(route.roles), route.path
+    corridor = spec["paths"]["/api/v1/corridors/{source}/{destination}"]["get"]
+    assert corridor["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Corridor"}
+    period = next(p for p in corridor["parameters"] if p["name"] == "period")
+    assert period["in"] == "query" and period["schema"]["pattern"] == r"^\d{4}Q[1-4]$"
