@@ -58,7 +58,7 @@ def build_spec(routes):
     spec.components.schema("Error", schema=ErrorSchema)
     by_path = {}
     for route in routes:
-        tag = route.path.removeprefix("/api/v1/").split("/")[0] or "platform"
+        tag = route.tag or "platform"
         path = _PATH_VALUE.sub(r"{\1}", route.path)
         by_path.setdefault(path, {})[route.method.lower()] = _operation(route, tag)
     for path, operations in by_path.items():

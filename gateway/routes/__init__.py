@@ -9,8 +9,9 @@ from gateway.routes.credentials import ROUTES as CREDENTIALS
 from gateway.routes.datasets import ROUTES as DATASETS
 from gateway.routes.platform import ROUTES as PLATFORM
 from gateway.routes.published import ROUTES as PUBLISHED
-from gateway.routes.table import Call, Route, wire
+from gateway.routes.table import Call, Route, tagged, wire
 
-ROUTES = (*PLATFORM, *CREDENTIALS, *DATASETS, *PUBLISHED, *ADMIN)
+ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
+          *tagged("published figures", PUBLISHED), *tagged("operations", ADMIN))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

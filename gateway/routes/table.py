@@ -21,6 +21,7 @@ class Route:
     errors: tuple = ()  # statuses it may answer besides its success
     status: int = 200  # its success
     media: str = "application/json"  # what it answers
+    tag: str = ""  # the resource it belongs to (its table)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +44,10 @@ def _entrypoint(route):
     entrypoint.__name__ = entrypoint.__qualname__ = f"http_{route.handler}"
     entrypoint.__doc__ = route.summary
     return http(route.method, route.path)(entrypoint)
+
+
+def tagged(tag, routes):
+    return tuple(dataclasses.replace(route, tag=tag) for route in routes)
 
 
 def wire(service_cls, routes):
