@@ -49,6 +49,16 @@ class CredentialSchema(Schema):
         return credential.subject_id if credential.role == SUBSCRIBER else None
 
 
+class MintedCredentialSchema(CredentialSchema):
+    """A new credential with its token: the one answer that ever shows it."""
+
+    token = fields.String(required=True)
+
+
+class CredentialListSchema(Schema):
+    items = fields.List(fields.Nested(CredentialSchema), required=True)
+
+
 class PrincipalSchema(Schema):
     role = fields.String()
     subject_id = fields.String(allow_none=True)

@@ -105,7 +105,7 @@ class GatewayService:
         subject = wanted.get("provider_id") or wanted.get("subscriber_id")
         credential, token = mint_credential(wanted["role"], subject, wanted.get("label"),
                                             created_by=call.principal.credential_id or "operator")
-        body = dict(CredentialSchema().dump(credential), token=token)
+        body = {**CredentialSchema().dump(credential), "token": token}  # MintedCredentialSchema
         return json_response(body, 201, {"Location": f"{API}/credentials/{credential.id}",
                                          "Cache-Control": "no-store"})
 
