@@ -3,6 +3,7 @@ their marshmallow schemas (the same ones that validate requests and shape
 answers), and the page that renders it for people (/docs, Redoc, vendored)."""
 import functools
 import http
+import json
 import re
 from pathlib import Path
 
@@ -68,8 +69,6 @@ def build_spec(routes):
 
 @functools.lru_cache(maxsize=1)
 def spec_json(routes):
-    import json
-
     return json.dumps(build_spec(routes), separators=(",", ":")).encode()
 
 

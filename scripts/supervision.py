@@ -4,7 +4,6 @@ backoff while it keeps failing to start), stops each with SIGTERM and kills it
 after its grace period, and logs all of it. This module writes its config,
 starts it, and reads process states through its XML-RPC interface.
 """
-import ctypes
 import hashlib
 import http.client
 import os
@@ -18,6 +17,8 @@ from pathlib import Path
 
 from supervisor.xmlrpc import SupervisorTransport
 
+from observatory.processes import die_with_parent
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {
     "ingest": "services.ingest.service:IngestService",
@@ -27,16 +28,7 @@ SERVICES = {
 }
 STOP_SECONDS = 20  # each service's grace period after SIGTERM
 START_RETRIES = 20  # supervisord waits 1, 2, 3, ... s between failed starts
-PR_SET_PDEATHSIG = 1
 
-
-def _stop_when_the_launcher_dies():
-    """Runs in supervisord before exec: the kernel sends it SIGTERM when the
-    launcher dies, even by SIGKILL, and supervisord then stops every service."""
-    try:
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
 
 
 def _program(name, target, log_dir):
@@ -94,7 +86,7 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
         self.supervisord = subprocess.Popen(
             [str(Path(sys.executable).with_name("supervisord")), "-c", str(self.config)], cwd=ROOT, env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,  # Ctrl-C reaches us only
-            preexec_fn=_stop_when_the_launcher_dies)
+            preexec_fn=die_with_parent)  # the launcher killed: supervisord stops every service
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.supervisord.poll() is not None:

@@ -8,6 +8,7 @@ until the whole file has been read and the dataset is published in one step
 Running it again for the same dataset (a redelivered job) does nothing once
 the dataset is settled, and repeats the same work if it was interrupted.
 """
+import datetime as dt
 import logging
 import tempfile
 
@@ -49,8 +50,8 @@ class Tally:
                 "errors": self.errors, "errors_total": self.errors_total}
 
 
-def _save(dataset_id, fields, update=None):
-    Dataset._get_collection().update_one({"_id": dataset_id}, update or {"$set": fields})
+def _save(dataset_id, fields):
+    Dataset._get_collection().update_one({"_id": dataset_id}, {"$set": fields})
 
 
 def dataset_published_event(dataset, tally_fields, summary):
@@ -120,9 +121,9 @@ def _finish(dataset, loader, tally, request_id, weight_lag_years):
         _save(dataset_id, {**fields, "status": "completed", "published_at": utcnow(), "review": outcome.review,
                            "firms": outcome.firms, "summary": {"phase": "completed", **summary}})
     else:
-        _save(dataset_id, None, with_outbox({"$set": {**fields, "status": "completed", "published_at": utcnow(),
-                                                      "summary": {"phase": "completed", **outcome.summary}}},
-                                            event, *outcome.events))
+        done = {"$set": {**fields, "status": "completed", "published_at": utcnow(),
+                         "summary": {"phase": "completed", **outcome.summary}}}
+        Dataset._get_collection().update_one({"_id": dataset_id}, with_outbox(done, event, *outcome.events))
     return "completed"
 
 
@@ -138,8 +139,6 @@ def fail(dataset_id, reason, details=None, tally=None):
 def fail_stalled(max_quiet_seconds, now=None):
     """Mark failed every import that has made no progress for that long (its
     process died, or its job was lost). Returns their ids."""
-    import datetime as dt
-
     cutoff = (now or utcnow()) - dt.timedelta(seconds=max_quiet_seconds)
     collection = Dataset._get_collection()
     stalled = [d["_id"] for d in collection.find({"status": "processing", "heartbeat_at": {"$lt": cutoff}}, {"_id": 1})]

@@ -8,7 +8,6 @@ batches, then ``("done", None)`` or ``("failed", reason, details)``. The
 parent (``run_parser``) kills it past the wall-time limit. Pickle is safe
 here: both ends are this code.
 """
-import ctypes
 import json
 import logging
 import pickle
@@ -17,6 +16,7 @@ import signal
 import struct
 import sys
 
+from observatory.processes import die_with_parent
 from services.ingest.exceptions import UnreadableFile
 from services.ingest.limits import ParseLimits, limit_exceeded, set_in_force
 
@@ -64,16 +64,9 @@ def parse_file(kind, path, year=None, filename=None):
         yield from parsers()[kind](raw, year=year, filename=filename)
 
 
-def _die_with_parent():
-    """If ingest dies, this parse dies with it (Linux PR_SET_PDEATHSIG)."""
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
 
 def main(argv):
-    _die_with_parent()
+    die_with_parent(signal.SIGKILL)  # if ingest dies, this parse dies with it
     job = json.loads(argv[1])
     limits = ParseLimits.from_config(job.get("limits"))
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory_bytes, limits.max_memory_bytes))
@@ -92,7 +85,6 @@ def main(argv):
         write_message(out, "rows", batch)
         write_message(out, "failed", exc.message, exc.details)
     except MemoryError:
-        batch = None
         failure = limit_exceeded("max_memory_bytes", limits.max_memory_bytes, what="parsing needs more memory")
         write_message(out, "failed", failure.message, failure.details)
     except RecursionError:

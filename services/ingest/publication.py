@@ -207,7 +207,8 @@ def flip(periods, change, request_id, log_entry, extra_events, changed_event_dat
         new_states = _new_states(periods, change, all_states, weight_lag_years)
         changed = _changed_events(all_states, new_states, changed_event_dataset) if changed_event_dataset else []
         events = [_with_changed_count(e, len(changed)) for e in extra_events] + changed
-        PeriodState._get_collection().insert_many(list(new_states.values())) if new_states else None
+        if new_states:
+            PeriodState._get_collection().insert_many(list(new_states.values()))
         entry = {**log_entry, "version": publication["version"] + 1, "at": utcnow(), "periods": periods}
         result = collection.update_one(
             {"_id": OBSERVED, "version": publication["version"], "applied_events": {"$ne": request_id}},

@@ -74,17 +74,6 @@ def _quote_view(quote, dataset_id):
                                                   "source_row_id": quote["source_id"]}}
 
 
-def published_corridor_period(period, source, destination):
-    """The staged document published for this corridor-period, or None."""
-    state_id = publication.current()["periods"].get(period)
-    entry = publication.load_states([state_id], f"{source}:{destination}").get(period, {}).get(
-        "corridors", {}).get(f"{source}:{destination}") if state_id else None
-    if entry is None:
-        return None
-    return StagedCorridorPeriod._get_collection().find_one(
-        {"_id": publication.staged_id(entry["dataset_id"], corridor_key(period, source, destination))})
-
-
 def _corridor_periods(source, destination):
     """{period: summary} of the corridor in every published period."""
     key = f"{source}:{destination}"

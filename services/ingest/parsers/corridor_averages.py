@@ -6,8 +6,7 @@ import re
 from marshmallow import ValidationError
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.rpw_quotes import reject_unterminated_last_row
-from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, ends_with_newline, is_missing, sniff
+from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, is_missing, reject_unterminated_last_row, sniff
 from services.ingest.schemas import CorridorAverageRowSchema, normalise_period
 
 FOOTER = re.compile(r"^(data from database|last updated)", re.I)
@@ -18,7 +17,7 @@ def _fold(cell):
 
 
 def parse_corridor_averages(fileobj, **options):
-    yield from reject_unterminated_last_row(_parse(fileobj), ends_with_newline(fileobj))
+    yield from reject_unterminated_last_row(_parse(fileobj), fileobj)
 
 
 def _parse(fileobj):

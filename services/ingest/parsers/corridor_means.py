@@ -7,8 +7,7 @@ of quote rows). Published as the *derived* series, never as the official one."""
 from marshmallow import ValidationError
 
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.rpw_quotes import reject_unterminated_last_row
-from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, ends_with_newline, sniff
+from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, reject_unterminated_last_row, sniff
 from services.ingest.schemas import CorridorMeanRowSchema
 
 COLUMNS = {
@@ -21,7 +20,7 @@ REQUIRED = {"period", "source", "destination", "average_total_cost_pct"}
 
 
 def parse_corridor_means(fileobj, **options):
-    yield from reject_unterminated_last_row(_parse(fileobj), ends_with_newline(fileobj))
+    yield from reject_unterminated_last_row(_parse(fileobj), fileobj)
 
 
 def _parse(fileobj):

@@ -16,8 +16,8 @@ from services.ingest.parsers.tabular import (
     ParsedRow,
     blank,
     csv_rows,
-    ends_with_newline,
     open_workbook,
+    reject_unterminated_last_row,
     sheet_rows,
     sniff,
 )
@@ -108,8 +108,7 @@ def parse_rpw_quotes(fileobj, **options):
         if not found:
             raise UnreadableFile(f"no RPW quote header found: need the columns {sorted(REQUIRED)} "
                                  "(any published spelling) within the first 20 lines")
-        yield from reject_unterminated_last_row(_parse_table(rows, *found, whole_lines=True),
-                                                ends_with_newline(fileobj))
+        yield from reject_unterminated_last_row(_parse_table(rows, *found, whole_lines=True), fileobj)
         return
     workbook = open_workbook(fileobj)
     sheets_read = 0
@@ -123,19 +122,3 @@ def parse_rpw_quotes(fileobj, **options):
     if not sheets_read:
         raise UnreadableFile(f"no sheet has RPW quote columns {sorted(REQUIRED)}")
 
-
-def reject_unterminated_last_row(parsed_rows, terminated):
-    """A CSV whose last byte is not a line end may have been cut inside its
-    last line, which can still parse (a number cut short is a number): that
-    row is rejected, never published as read."""
-    previous = None
-    for parsed in parsed_rows:
-        if previous is not None:
-            yield previous
-        previous = parsed
-    if previous is not None and not terminated:
-        previous = ParsedRow(previous.row, None, [{"row": previous.row, "field": None, "message":
-                                                   "the file does not end with a line break: its last line "
-                                                   "may be cut short"}], sheet=previous.sheet)
-    if previous is not None:
-        yield previous

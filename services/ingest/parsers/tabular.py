@@ -99,6 +99,24 @@ def ends_with_newline(fileobj):
     return last.endswith((b"\n", b"\r", b"\n\x00", b"\r\x00"))  # UTF-8/1252, or UTF-16 LE/BE
 
 
+def reject_unterminated_last_row(parsed_rows, fileobj):
+    """A CSV whose last byte is not a line end may have been cut inside its
+    last line, which can still parse (a number cut short is a number): that
+    row is rejected, never published as read."""
+    terminated = ends_with_newline(fileobj)
+    previous = None
+    for parsed in parsed_rows:
+        if previous is not None:
+            yield previous
+        previous = parsed
+    if previous is not None and not terminated:
+        previous = ParsedRow(previous.row, None, [{"row": previous.row, "field": None, "message":
+                                                   "the file does not end with a line break: its last line "
+                                                   "may be cut short"}], sheet=previous.sheet)
+    if previous is not None:
+        yield previous
+
+
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _CORRUPT = (zipfile.BadZipFile, zlib.error, KeyError, OSError, ValueError, EOFError, ParseError, TypeError,
             IndexError, AttributeError)
