@@ -11,6 +11,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
+from gateway.examples import examples
+
 WEB = Path(__file__).resolve().parent / "web"
 REDOC = WEB / "vendor" / "redoc" / "redoc.standalone.js"
 _PATH_VALUE = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -38,11 +40,15 @@ def _operation(route, tag):
         binary = {"type": "string", "format": "binary"} if "octet" in route.body_media else {"type": "object"}
         operation["requestBody"] = {"content": {route.body_media: {"schema": binary}}}
     answer = (route.response or {"type": "object"}) if route.media == "application/json" else {"type": "string"}
+    content = {"schema": answer}
+    if route.handler in examples():
+        content["example"] = examples()[route.handler]  # a real answer on the bundled data, lists trimmed
     operation["responses"][str(route.status)] = {"description": http.HTTPStatus(route.status).phrase,
-                                                 "content": {route.media: {"schema": answer}}}
-    for status in route.errors:
+                                                 "content": {route.media: content}}
+    for error in route.errors:
+        status, schema = error if isinstance(error, tuple) else (error, "Error")
         operation["responses"][str(status)] = {"description": http.HTTPStatus(status).phrase,
-                                               "content": {"application/json": {"schema": "Error"}}}
+                                               "content": {"application/json": {"schema": schema}}}
     if route.roles:
         operation["security"] = [{"bearer": []}]
         operation["description"] = "Roles: " + ", ".join(route.roles)

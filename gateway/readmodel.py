@@ -9,6 +9,7 @@ read right after an import was seen to complete is fresh even if the event is
 still on its way). An answer is stored with the generation it was asked in:
 one computed across an invalidation is never served as current.
 """
+import gc
 import hashlib
 import json
 import threading
@@ -84,6 +85,12 @@ class PublishedReads:
 class ReadModel(DependencyProvider):
     def setup(self):
         self.reads = PublishedReads()
+
+    def start(self):
+        # The code and schemas loaded by now live as long as the process:
+        # moved out of the collector's generations, a full collection on the
+        # request path no longer walks them (cuts the gateway's p99 spikes).
+        gc.freeze()
 
     def get_dependency(self, worker_ctx):
         return self.reads

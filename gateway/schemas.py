@@ -114,3 +114,40 @@ class CredentialListQuerySchema(Schema):
 
 class DeadLetterQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class ServiceHealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok", "unavailable", "error"]})
+    store = fields.String()
+    started_at = fields.String(metadata={"format": "date-time"})
+    reason = fields.String()
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok", "degraded"]})
+    services = fields.Dict(keys=fields.String(), values=fields.Nested(ServiceHealthSchema), required=True)
+
+
+class ApiIndexSchema(Schema):
+    name = fields.String(required=True)
+    version = fields.String(required=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                        metadata={"example": {"corridor": "/api/v1/corridors/<source>/<destination>"}})
+
+
+class DeadLetterSchema(Schema):
+    event_id = fields.String(allow_none=True)
+    type = fields.String(allow_none=True)
+    queue = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"example": "rejected"})
+    routing_keys = fields.List(fields.String())
+    deaths = fields.Integer()
+    body = fields.Raw(metadata={"description": "the message as it was last delivered"})
+
+
+class DeadLetterListSchema(Schema):
+    items = fields.List(fields.Nested(DeadLetterSchema), required=True)
+
+
+class ReplayAnswerSchema(Schema):
+    replayed = fields.Integer(required=True)

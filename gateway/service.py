@@ -16,20 +16,13 @@ from gateway.credentials import list_credentials, mint_credential, revoke_creden
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import RouteNotFound
 from gateway.health import check_services
-from gateway.http import cached_json_response, http, json_response, read_json
+from gateway.http import cached_json_response, http
 from gateway.models import STORE_ALIAS
 from gateway.readmodel import CACHE_CONTROL, ReadModel
 from gateway.routes import ROUTES, wire
-from gateway.routes.table import API
-from gateway.schemas import ISO3, CredentialSchema, DatasetId, PrincipalSchema, ReplayRequestSchema
+from gateway.routes.table import API, Reply
+from gateway.schemas import ISO3, DatasetId
 from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
-from observatory.contracts.answers import (
-    CorridorListSchema,
-    CorridorSchema,
-    CountryProfileSchema,
-    HistorySchema,
-    IndicatorsSchema,
-)
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
 
@@ -78,8 +71,7 @@ class GatewayService:
     def health(self, request, call):
         all_ok, services = check_services({"ingest": self.ingest, "catalog": self.catalog, "notify": self.notify})
         services = {"gateway": {"status": "ok"}, **services}
-        return json_response({"status": "ok" if all_ok else "degraded", "services": services},
-                             200 if all_ok else 503)
+        return Reply({"status": "ok" if all_ok else "degraded", "services": services}, 200 if all_ok else 503)
 
     def openapi(self, request, call):
         return Response(openapi.spec_json(ROUTES), mimetype="application/json",
@@ -93,95 +85,92 @@ class GatewayService:
                         headers={"Cache-Control": "public, max-age=86400"})
 
     def api_index(self, request, call):
-        return json_response({"name": "Remittances Observatory API", "version": "v1", "links": {
-            route.handler: route.path for route in ROUTES if route.method == "GET" and not route.roles}})
+        return {"name": "Remittances Observatory API", "version": "v1", "links": {
+            route.handler: route.path for route in ROUTES if route.method == "GET" and not route.roles}}
 
     # -- credentials --------------------------------------------------------
     def whoami(self, request, call):
-        return json_response(PrincipalSchema().dump(call.principal))
+        return call.principal
 
     def create_credential(self, request, call):
         wanted = call.body
         subject = wanted.get("provider_id") or wanted.get("subscriber_id")
         credential, token = mint_credential(wanted["role"], subject, wanted.get("label"),
                                             created_by=call.principal.credential_id or "operator")
-        body = {**CredentialSchema().dump(credential), "token": token}  # MintedCredentialSchema
-        return json_response(body, 201, {"Location": f"{API}/credentials/{credential.id}",
-                                         "Cache-Control": "no-store"})
+        credential.token = token  # shown in this answer only; never stored
+        return Reply(credential, headers={"Location": f"{API}/credentials/{credential.id}",
+                                          "Cache-Control": "no-store"})
 
     def list_credentials(self, request, call):
-        return json_response({"items": CredentialSchema(many=True).dump(list_credentials(call.params.get("role")))})
+        return {"items": list_credentials(call.params.get("role"))}
 
     def revoke_credential(self, request, call):
-        return json_response(CredentialSchema().dump(revoke_credential(call.path["credential_id"])))
+        return revoke_credential(call.path["credential_id"])
 
     # -- datasets -------------------------------------------------------------
     def upload_dataset(self, request, call):
         limit = int(self.config.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES)
         stream, filename = upload_stream(request, limit)
         answer = send_in_chunks(self.ingest, stream, limit, call.params["kind"], filename, call.params.get("year"))
-        body = {"id": answer["id"], "status": answer["status"], "duplicate": answer["duplicate"]}
-        return json_response(body, 200 if answer["duplicate"] else 202,
-                             {"Location": f"{API}/datasets/{answer['id']}"})
+        return Reply(answer, 200 if answer["duplicate"] else 202, {"Location": f"{API}/datasets/{answer['id']}"})
 
     def list_datasets(self, request, call):
-        return json_response(self.ingest.list_datasets(**call.params))
+        return self.ingest.list_datasets(**call.params)
 
     def get_dataset(self, request, call):
         answer = self.ingest.get_dataset(_dataset_id(call.path["dataset_id"]), **call.params)
         self.reads.saw_dataset(answer)
-        return json_response(answer)
+        return answer
 
     def publish_dataset(self, request, call):
         answer = self.ingest.with_deadline(PUBLISH_DEADLINE_SECONDS).publish_dataset(
             _dataset_id(call.path["dataset_id"]), call.principal.credential_id or "operator")
         self.reads.invalidate(answer["id"])
-        return json_response(answer)
+        return answer
 
     def reject_dataset(self, request, call):
-        return json_response(self.ingest.reject_dataset(_dataset_id(call.path["dataset_id"]),
-                                                        call.principal.credential_id or "operator"))
+        return self.ingest.reject_dataset(_dataset_id(call.path["dataset_id"]), call.principal.credential_id or "operator")
 
     # -- published data (no token needed) ----------------------------------
-    def _published(self, request, key, schema, compute):
-        """A published read: from the read model, dumped through its answer schema."""
-        body, etag, _ = self.reads.read(key, lambda: schema.dump(compute()))
+    def _published(self, request, call, key, compute):
+        """A published read: from the read model; on a miss, ``compute`` it and
+        dump it through the route's response schema."""
+        body, etag, _ = self.reads.read(key, lambda: call.response_schema.dump(compute()))
         return cached_json_response(request, body, etag, CACHE_CONTROL)
 
     def list_corridors(self, request, call):
         query = call.params
-        return self._published(request, ("corridors", tuple(sorted(query.items()))), CorridorListSchema(),
+        return self._published(request, call, ("corridors", tuple(sorted(query.items()))),
                                lambda: self.ingest.list_corridors(**query))
 
     def corridor(self, request, call):
         source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])
         period = call.params.get("period")
-        return self._published(request, ("corridor", source, destination, period), CorridorSchema(),
+        return self._published(request, call, ("corridor", source, destination, period),
                                lambda: self.ingest.corridor(source, destination, period))
 
     def corridor_history(self, request, call):
         source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])
-        return self._published(request, ("history", source, destination), HistorySchema(),
+        return self._published(request, call, ("history", source, destination),
                                lambda: self.ingest.corridor_history(source, destination))
 
     def indicators(self, request, call):
         period = call.params.get("period")
-        return self._published(request, ("indicators", period), IndicatorsSchema(),
+        return self._published(request, call, ("indicators", period),
                                lambda: self.ingest.indicators(period))
 
     def country(self, request, call):
         iso3 = _iso3(call.path["iso3"])
-        return self._published(request, ("country", iso3), CountryProfileSchema(),
+        return self._published(request, call, ("country", iso3),
                                lambda: self.ingest.country_profile(iso3))
 
     # -- operations ---------------------------------------------------------
     def list_dead_letters(self, request, call):
-        return json_response({"items": self.dead_letters.list(call.params["limit"])})
+        return {"items": self.dead_letters.list(call.params["limit"])}
 
     def replay_dead_letters(self, request, call):
-        wanted = read_json(request, ReplayRequestSchema()) if request.content_length else {}
-        ids = [str(i) for i in wanted.get("event_ids", [])] or None
-        return json_response({"replayed": self.dead_letters.replay(ids)})
+        ids = [str(i) for i in call.body.get("event_ids", [])] or None
+        return {"replayed": self.dead_letters.replay(ids)}
 
 
 wire(GatewayService, ROUTES)

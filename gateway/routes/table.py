@@ -1,7 +1,9 @@
 """What a route is, and how an entry becomes a nameko HTTP entrypoint."""
 import dataclasses
 
-from gateway.http import http, read_json, read_query
+from werkzeug.wrappers import Response
+
+from gateway.http import http, json_response, read_json, read_query
 from gateway.schemas import NoQuerySchema
 
 API = "/api/v1"
@@ -16,9 +18,10 @@ class Route:
     roles: tuple = ()  # empty: anyone, no token needed
     query: type | None = NoQuerySchema  # unknown parameters are refused
     body: type | None = None  # a JSON body loaded with this schema
+    body_required: bool = True  # False: an empty body means {}
     body_media: str | None = None  # a body the handler streams itself (uploads)
     response: type | None = None  # the answer's schema
-    errors: tuple = ()  # statuses it may answer besides its success
+    errors: tuple = ()  # statuses it may answer besides its success (status, or (status, body schema))
     status: int = 200  # its success
     media: str = "application/json"  # what it answers
     tag: str = ""  # the resource it belongs to (its table)
@@ -26,20 +29,64 @@ class Route:
 
 @dataclasses.dataclass(frozen=True)
 class Call:
-    """What a handler gets: the caller, the validated query and body, the path values."""
+    """What a handler gets: the caller, the validated query and body, the path
+    values, and the route's response schema (for answers it serialises itself)."""
 
     principal: object
     params: dict
     body: object
     path: dict
+    response_schema: object = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Reply:
+    """A handler's answer when the route's success status or headers are not enough."""
+
+    payload: object
+    status: int | None = None
+    headers: dict | None = None
+
+
+class Schemas:
+    """A route's schemas, instantiated once: building a marshmallow schema
+    deep-copies its fields, which costs more than a cached read itself."""
+
+    def __init__(self, route):
+        self.query = route.query() if route.query else None
+        self.body = route.body() if route.body else None
+        self.response = route.response() if route.response else None
+
+
+def _read_body(request, route, schema):
+    if schema is None:
+        return None
+    chunked = request.headers.get("Transfer-Encoding", "").lower() == "chunked"
+    if not route.body_required and not request.content_length and not chunked:
+        return {}
+    return read_json(request, schema)
+
+
+def answer(route, result, response_schema=None):
+    """Dump a handler's result through the route's response schema (only
+    declared fields leave the gateway); a ready Response passes as it is."""
+    if isinstance(result, Response):
+        return result
+    reply = result if isinstance(result, Reply) else Reply(result)
+    schema = response_schema or (route.response() if route.response else None)
+    payload = schema.dump(reply.payload) if schema else reply.payload
+    return json_response(payload, reply.status or route.status, reply.headers)
 
 
 def _entrypoint(route):
+    schemas = Schemas(route)
+
     def entrypoint(self, request, **path):
         principal = self.auth.require(request, *route.roles) if route.roles else None
-        params = read_query(request, route.query()) if route.query else {}
-        body = read_json(request, route.body()) if route.body else None
-        return getattr(self, route.handler)(request, Call(principal, params, body, path))
+        params = read_query(request, schemas.query) if schemas.query else {}
+        body = _read_body(request, route, schemas.body)
+        result = getattr(self, route.handler)(request, Call(principal, params, body, path, schemas.response))
+        return answer(route, result, schemas.response)
 
     entrypoint.__name__ = entrypoint.__qualname__ = f"http_{route.handler}"
     entrypoint.__doc__ = route.summary

@@ -314,9 +314,13 @@ def test_every_event_ingest_really_emitted_loads_in_its_contract(platform):
 
 
 def test_ingests_real_answers_load_in_the_answer_contracts_the_gateway_dumps_through(platform):
-    from observatory.contracts import answers
+    from observatory.contracts import answers, datasets
     from services.ingest import queries  # the in-process store is shared with this test
 
+    listed = queries.list_datasets()
+    assert datasets.DatasetListSchema().validate(listed) == {}
+    for item in listed["items"]:
+        assert datasets.DatasetSchema().validate(queries.get_dataset(item["id"])) == {}, item["kind"]
     checked = [
         (answers.CorridorSchema, queries.corridor("ARE", "NPL", "2014Q1")),  # observed, with quotes
         (answers.CorridorSchema, queries.corridor("ARE", "NPL", "2019Q1")),  # official

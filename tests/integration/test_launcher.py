@@ -9,6 +9,7 @@ import sys
 import pytest
 import requests
 
+from gateway.examples import REQUESTS, examples, is_trimmed_from
 from tests.conftest import ROOT, answers_200, wait_for
 
 pytestmark = pytest.mark.broker
@@ -64,6 +65,9 @@ def test_run_starts_all_four_services_loads_the_bundled_data_and_ctrl_c_stops_ev
         profile = requests.get(f"http://127.0.0.1:{port}/api/v1/countries/NPL").json()
         assert profile["series"]["knomad_inflows_usd_m"]["values"]["2022"] > 9000
         assert profile["top_sending_countries"]["items"]
+        for handler, (path, params) in REQUESTS.items():  # the OpenAPI examples are real answers
+            live = requests.get(f"http://127.0.0.1:{port}{path}", params=params).json()
+            assert is_trimmed_from(examples()[handler], live), handler
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=40) == 0

@@ -15,6 +15,7 @@ import requests
 from nameko.runners import ServiceRunner
 
 from gateway.service import GatewayService
+from observatory.contracts.datasets import DatasetSchema, PublishAnswerSchema, RejectAnswerSchema
 from services.ingest.limits import MiB
 from services.ingest.models import RawChunk
 from services.catalog.service import CatalogService
@@ -177,6 +178,7 @@ def test_one_corrupted_row_is_held_then_publishing_and_republishing_restore_figu
     data, (firm, product) = hostile.with_one_corrupted_row()
     held = settle(base, upload(base, data, "rpw-quotes", "one-bad-row.csv").json()["id"])
     assert held["status"] == "needs_review" and held["rows_rejected"] == 1
+    assert DatasetSchema().validate(held) == {}
     loss = held["review"]["losses"]
     assert [(l["period"], l["source"], l["destination"]) for l in loss] == [("2014Q1", "ARE", "NPL")]
     assert {"firm": firm, "product": product} in [{k: q[k] for k in ("firm", "product")} for q in loss[0]["lost"]]
@@ -184,6 +186,7 @@ def test_one_corrupted_row_is_held_then_publishing_and_republishing_restore_figu
 
     published = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=60)
     assert published.status_code == 200, published.text
+    assert PublishAnswerSchema().validate(published.json()) == {}
     after = published_figures(base)
     assert after["ARE-NPL@2014Q1"]["average"] != before["ARE-NPL@2014Q1"]["average"]
     assert (firm, product) not in [q[:2] for q in after["ARE-NPL@2014Q1"]["quotes"]]
@@ -201,6 +204,7 @@ def test_a_held_dataset_can_be_rejected_and_changes_nothing(platform):
     assert held["status"] == "needs_review"
     rejected = requests.post(f"{base}/api/v1/datasets/{held['id']}/reject", headers=AUTH, timeout=30)
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert RejectAnswerSchema().validate(rejected.json()) == {}
     assert settle(base, held["id"])["status"] == "rejected"
     assert published_figures(base) == platform["before"]
     assert requests.post(f"{base}/api/v1/datasets/0123456789abcdef/publish", headers=AUTH,
