@@ -60,6 +60,22 @@ class Conflict(ObservatoryError):
     code = "CONFLICT"
 
 
+class PreconditionFailed(ObservatoryError):
+    """``If-Match`` names a version that is no longer current; ``details``
+    carries the current ``etag`` (also sent as the ETag header)."""
+
+    status = 412
+    code = "PRECONDITION_FAILED"
+
+    def response_headers(self):
+        return {"ETag": self.details["etag"]} if self.details.get("etag") else {}
+
+
+class PreconditionRequired(ObservatoryError):
+    status = 428
+    code = "PRECONDITION_REQUIRED"
+
+
 # For ``@rpc(expected_exceptions=EXPECTED)``: these are answers, not faults,
 # so nameko logs them as warnings instead of errors with tracebacks.
 EXPECTED = (ObservatoryError,)
@@ -70,3 +86,71 @@ class InvalidMessage(ObservatoryError):
 
     status = 400
     code = "INVALID_MESSAGE"
+
+
+# -- the errors services raise over RPC --------------------------------------------
+# Defined here, not in each service, because nameko rebuilds a remote error
+# only if its class is registered in the receiving process under the module it
+# was defined in: every process imports this module, so every error arrives
+# as itself (the services' exceptions.py modules re-export theirs).
+
+class UnreadableFile(ObservatoryError):
+    """ingest: the file cannot be read at all; the dataset fails with this reason."""
+
+    status = 422
+    code = "UNREADABLE_FILE"
+
+
+class LimitExceeded(UnreadableFile):
+    """ingest: the file is over one of the configured import limits."""
+
+    code = "LIMIT_EXCEEDED"
+
+
+class UnknownKind(InvalidInput):
+    """ingest: a dataset kind it does not know."""
+
+
+class PublicationConflict(ServiceUnavailable):
+    """ingest: another publication kept winning the race for the same version: try again."""
+
+    code = "PUBLICATION_BUSY"
+
+
+class UnknownProvider(NotFound):
+    code = "UNKNOWN_PROVIDER"
+
+
+class UnknownPractice(NotFound):
+    code = "UNKNOWN_PRACTICE"
+
+
+class CorridorNotServed(Conflict):
+    """catalog: a price declared on a corridor the entry does not serve."""
+
+    code = "CORRIDOR_NOT_SERVED"
+
+
+class CurationConflict(Conflict):
+    """catalog: a merge or split that cannot be done (same entry, last alias, ...)."""
+
+    code = "CURATION_CONFLICT"
+
+
+class StaleEntry(PreconditionFailed):
+    """catalog: an edit naming a version that is no longer current (412 with the current ETag)."""
+
+    @classmethod
+    def of(cls, doc, what="entry"):
+        return cls(f"the {what} changed since you read it: read it again and re-apply your change",
+                   {"etag": f'"v{doc["version"]}"', "version": doc["version"]})
+
+
+def validated(schema, payload):
+    """``schema.load(payload)``, or InvalidInput (400) saying field by field what is wrong."""
+    from marshmallow import ValidationError
+
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        raise InvalidInput("invalid request", {"fields": exc.messages}) from None

@@ -12,6 +12,10 @@ SERIES_LABELS = {
     "official": "official: World Bank RPW corridor average (DataBank)",
     "derived": "derived by a third party from World Bank RPW quotes; not an official series",
 }
+PROVIDER_TYPES = ("bank", "money transfer operator", "post office", "mobile money operator", "other")
+PRACTICE_STATUSES = ("draft", "published")
+# Quote lists on a corridor: surveyed by the World Bank, or declared by the provider itself.
+QUOTE_KINDS = ("observed", "provider-declared")
 DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "rejected", "failed")
 PERIOD_PATTERN = r"^\d{4}Q[1-4]$"  # 2014Q2, the API's form
 ISO3_PATTERN = r"^[A-Z]{3}$"

@@ -4,6 +4,7 @@ contract test loads ingest's real answers with them (unknown fields refused),
 so a field added on one side without the other fails the suite."""
 from marshmallow import Schema, fields
 
+from observatory.contracts.catalog import DeclaredQuoteSchema, PracticeRefSchema, ProviderRefSchema
 from observatory.vocabulary import SERIES
 
 
@@ -29,6 +30,8 @@ class QuoteSchema(Schema):
     transparent = fields.Boolean(allow_none=True)
     counted_in_average = fields.Boolean(required=True)
     provenance = fields.Nested(ProvenanceSchema, required=True)
+    provider_id = fields.String(allow_none=True, metadata={
+        "description": "the catalog entry this firm name resolved to (added by the gateway)"})
 
 
 class TypeAverageSchema(Schema):
@@ -48,6 +51,9 @@ class CorridorSchema(Schema):
     series = fields.Dict(keys=fields.String(), values=fields.String())
     services = fields.Integer(allow_none=True)
     quotes = fields.List(fields.Nested(QuoteSchema), required=True)
+    declared_quotes = fields.List(fields.Nested(DeclaredQuoteSchema), allow_none=True, metadata={
+        "description": "prices providers declared themselves (provider-declared): never part of any figure here"})
+    catalog = fields.String(metadata={"description": "'unavailable' when the catalog did not answer"})
     dataset_id = fields.String(required=True)
     other_datasets = fields.List(fields.String())
     # observed quarters only
@@ -154,3 +160,8 @@ class CountryProfileSchema(Schema):
     series = fields.Dict(keys=fields.String(), values=fields.Dict())  # indicator -> label, unit, source, values
     top_sending_countries = fields.Nested(TopSendersSchema)
     corridors = fields.List(fields.Nested(CorridorRefSchema))
+    providers = fields.List(fields.Nested(ProviderRefSchema), allow_none=True,
+                            metadata={"description": "providers serving the country, sending or receiving"})
+    practices = fields.List(fields.Nested(PracticeRefSchema), allow_none=True,
+                            metadata={"description": "published practices tagged with the country"})
+    catalog = fields.String(metadata={"description": "'unavailable' when the catalog did not answer"})

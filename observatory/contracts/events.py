@@ -1,7 +1,14 @@
 """One schema per event (and command) payload; unknown fields are refused."""
 from marshmallow import Schema, fields, validate
 
-from observatory.vocabulary import DATASET_ID_PATTERN, DATASET_KINDS, ISO3_PATTERN, PERIOD_PATTERN, pattern
+from observatory.vocabulary import (
+    DATASET_ID_PATTERN,
+    DATASET_KINDS,
+    ISO3_PATTERN,
+    PERIOD_PATTERN,
+    PROVIDER_TYPES,
+    pattern,
+)
 
 PERIOD = pattern(PERIOD_PATTERN, error="a period like 2014Q2")
 ISO3 = pattern(ISO3_PATTERN, error="an ISO 3166 alpha-3 code")
@@ -63,10 +70,29 @@ class CorridorCostChangedSchema(Schema):
     previous_period_average_pct = _percent(required=True)
 
 
+class ObservedCorridorSchema(Schema):
+    source = fields.String(required=True, validate=ISO3)
+    destination = fields.String(required=True, validate=ISO3)
+    first_period = fields.String(required=True, validate=PERIOD)
+    last_period = fields.String(required=True, validate=PERIOD)
+
+
+class ObservedProductSchema(Schema):
+    """One way a firm moves money, as the survey describes it."""
+
+    product = fields.String(allow_none=True, validate=validate.Length(max=500))
+    payment_instrument = fields.String(allow_none=True, validate=validate.Length(max=500))
+    pickup_method = fields.String(allow_none=True, validate=validate.Length(max=500))
+    access_point = fields.String(allow_none=True, validate=validate.Length(max=500))
+    speed = fields.String(allow_none=True, validate=validate.Length(max=50))
+    coverage = fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
 class ObservedFirmSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     firm_types = fields.List(fields.String(validate=validate.Length(max=100)), required=True)
-    corridors = fields.List(fields.String(validate=pattern(r"^[A-Z]{3}-[A-Z]{3}$")), required=True)
+    corridors = fields.List(fields.Nested(ObservedCorridorSchema), required=True)
+    products = fields.List(fields.Nested(ObservedProductSchema), load_default=list)
 
 
 class FirmsObservedSchema(Schema):
@@ -76,11 +102,50 @@ class FirmsObservedSchema(Schema):
     firms = fields.List(fields.Nested(ObservedFirmSchema), required=True)
 
 
+class ProviderRegisteredSchema(Schema):
+    """``provider.registered``: a new provider entry (from the data, or created by an operator)."""
+
+    provider_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = fields.String(required=True)
+    types = fields.List(fields.String(validate=validate.OneOf(PROVIDER_TYPES)), required=True)
+    countries = fields.List(fields.String(validate=ISO3), required=True)
+    origin = fields.String(required=True, validate=validate.OneOf(("observed", "operator", "split")))
+
+
+class ProviderUpdatedSchema(Schema):
+    """``provider.updated``: an entry changed; ``fields`` names what changed."""
+
+    provider_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    version = fields.Integer(required=True, validate=COUNT)
+    fields_ = fields.List(fields.String(), required=True, data_key="fields", attribute="fields")
+    by = fields.String(required=True)
+    types = fields.List(fields.String(validate=validate.OneOf(PROVIDER_TYPES)), load_default=list)
+    countries = fields.List(fields.String(validate=ISO3), load_default=list)
+
+
+class PracticePublishedSchema(Schema):
+    """``practice.published``: a best-practice entry is now public."""
+
+    practice_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    title = fields.String(required=True)
+    themes = fields.List(fields.String(), required=True)
+    countries = fields.List(fields.String(validate=ISO3), required=True)
+
+
 CONTRACTS = {
     "dataset.import": DatasetImportSchema,
     "dataset.published": DatasetPublishedSchema,
     "corridor.cost.changed": CorridorCostChangedSchema,
     "firms.observed": FirmsObservedSchema,
+    "provider.registered": ProviderRegisteredSchema,
+    "provider.updated": ProviderUpdatedSchema,
+    "practice.published": PracticePublishedSchema,
+}
+
+# Who publishes each event (commands stay inside their service).
+PRODUCED_BY = {
+    "ingest": ("dataset.published", "corridor.cost.changed", "firms.observed"),
+    "catalog": ("provider.registered", "provider.updated", "practice.published"),
 }
 
 

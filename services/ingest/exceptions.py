@@ -1,13 +1,4 @@
-"""Errors of the ingest service."""
-from observatory.errors import InvalidInput, ObservatoryError
+"""Errors of the ingest service (defined in the shared package: they cross RPC)."""
+from observatory.errors import LimitExceeded, PublicationConflict, UnknownKind, UnreadableFile
 
-
-class UnreadableFile(ObservatoryError):
-    """The file cannot be read at all: the dataset fails with this reason."""
-
-    status = 422
-    code = "UNREADABLE_FILE"
-
-
-class UnknownKind(InvalidInput):
-    pass
+__all__ = ["LimitExceeded", "PublicationConflict", "UnknownKind", "UnreadableFile"]

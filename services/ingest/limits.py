@@ -3,7 +3,7 @@ these (see parse_worker); a file over a limit fails with the limit it broke.
 Values come from the ``IMPORT_LIMITS`` mapping of the service config."""
 import dataclasses
 
-from services.ingest.exceptions import UnreadableFile
+from services.ingest.exceptions import LimitExceeded
 
 MiB = 1024 * 1024
 
@@ -29,12 +29,6 @@ class ParseLimits:
 
     def as_dict(self):
         return dataclasses.asdict(self)
-
-
-class LimitExceeded(UnreadableFile):
-    """The file is over one of the configured limits (make one with ``limit_exceeded``)."""
-
-    code = "LIMIT_EXCEEDED"
 
 
 def limit_exceeded(limit, allowed, found=None, what=""):

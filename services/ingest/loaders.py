@@ -21,6 +21,7 @@ class Outcome:
     review: dict | None = None  # the diff against what is published (staged kinds)
     firms: list = field(default_factory=list)
 
+PRODUCT_FIELDS = ("product", "payment_instrument", "pickup_method", "access_point", "speed", "coverage")
 _INTERNED = ("firm", "firm_type", "product", "payment_instrument", "access_point", "pickup_method", "speed")
 
 
@@ -38,19 +39,35 @@ class QuotesLoader:
                 record[name] = sys.intern(record[name])
         key = (record["period"], record["source"], record["destination"])
         self.groups[key].append(Quote.from_record(record))
-        firm = self.firms.setdefault(record["firm"], {"name": record["firm"], "firm_types": set(), "corridors": set()})
+        self._observe_firm(record)
+
+    def _observe_firm(self, record):
+        """What the catalog learns of the firm: types, corridors with the
+        first and last period seen, and its products."""
+        firm = self.firms.setdefault(record["firm"], {"name": record["firm"], "firm_types": set(), "corridors": {},
+                                                      "products": set()})
         if record.get("firm_type"):
             firm["firm_types"].add(record["firm_type"])
-        firm["corridors"].add(f"{record['source']}-{record['destination']}")
+        period = record["period"]
+        first, last = firm["corridors"].get((record["source"], record["destination"]), (period, period))
+        firm["corridors"][(record["source"], record["destination"])] = (min(first, period), max(last, period))
+        firm["products"].add(tuple(record.get(name) for name in PRODUCT_FIELDS))
 
     def finish(self):
         summaries = publication.stage(self.dataset_id, self.groups)
         diff = publication.review(self.dataset_id, summaries)
-        firms = [{"name": f["name"], "firm_types": sorted(f["firm_types"]), "corridors": sorted(f["corridors"])}
-                 for f in sorted(self.firms.values(), key=lambda f: f["name"])]
+        firms = [_firm_view(f) for f in sorted(self.firms.values(), key=lambda f: f["name"])]
         periods = sorted({p for p, _, _ in self.groups})
         summary = {"periods": periods, "corridor_periods": len(self.groups), "firms": len(firms)}
         return Outcome(summary, firms_observed(self.dataset_id, firms), staged=True, review=diff, firms=firms)
+
+
+def _firm_view(firm):
+    corridors = [{"source": s, "destination": d, "first_period": first, "last_period": last}
+                 for (s, d), (first, last) in sorted(firm["corridors"].items())]
+    products = [dict(zip(PRODUCT_FIELDS, values)) for values in sorted(firm["products"], key=lambda v: [x or "" for x in v])]
+    return {"name": firm["name"], "firm_types": sorted(firm["firm_types"]), "corridors": corridors,
+            "products": products}
 
 
 def firms_observed(dataset_id, firms):

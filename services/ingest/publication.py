@@ -18,7 +18,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 
-from observatory.errors import ServiceUnavailable
+from services.ingest.exceptions import PublicationConflict
 from observatory.events import new_event
 from observatory.idempotency import REMEMBERED_EVENTS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote, corridor_figures, period_figures
@@ -33,12 +33,6 @@ INSERT_BATCH = 200
 LOG_ENTRIES = 100
 MAX_LISTED_LOSSES = 500
 FLIP_ATTEMPTS = 10
-
-
-class PublicationConflict(ServiceUnavailable):
-    """Another publication kept winning the race for the same version: try again."""
-
-    code = "PUBLICATION_BUSY"
 
 
 def staged_id(dataset_id, key):

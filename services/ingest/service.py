@@ -1,11 +1,10 @@
 """The thin nameko face of the ingest service; logic lives in plain modules."""
 import logging
 
-from marshmallow import ValidationError
 from nameko.rpc import rpc as _rpc
 from nameko.timer import timer
 
-from observatory.errors import EXPECTED, InvalidInput
+from observatory.errors import EXPECTED, validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
@@ -21,13 +20,6 @@ log = logging.getLogger(__name__)
 rpc = _rpc(expected_exceptions=EXPECTED)
 IMPORT_ATTEMPTS = 3
 HOUSEKEEPING_SECONDS = 30
-
-
-def _load(schema, payload):
-    try:
-        return schema.load(payload)
-    except ValidationError as exc:
-        raise InvalidInput("invalid request", {"fields": exc.messages}) from None
 
 
 def import_gave_up(payload, exc):
@@ -49,12 +41,12 @@ class IngestService(PingMixin, OutboxRelay):
     # -- uploads ------------------------------------------------------------
     @rpc
     def put_chunk(self, payload):
-        chunk = _load(UploadChunkSchema(), payload)
+        chunk = validated(UploadChunkSchema(), payload)
         return uploads.put_chunk(chunk["upload_id"], chunk["index"], chunk["data"])
 
     @rpc
     def finish_upload(self, payload):
-        upload = _load(FinishUploadSchema(), payload)
+        upload = validated(FinishUploadSchema(), payload)
         answer = uploads.finish_upload(**upload)
         if not answer["duplicate"]:
             self.outbox.flush(Dataset, answer["id"])  # the import job; the relay retries
