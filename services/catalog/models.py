@@ -1,0 +1,115 @@
+"""What the catalog stores: providers (with their audit log and resolution
+keys), the raw names they resolved from, declared prices and practices."""
+from mongoengine import (
+    DateTimeField,
+    DictField,
+    FloatField,
+    IntField,
+    ListField,
+    StringField,
+)
+
+from observatory.idempotency import ReliableDocument
+from observatory.vocabulary import PRACTICE_STATUSES
+
+STORE_ALIAS = "catalog"
+
+
+class Provider(ReliableDocument):
+    """One firm. ``corridors`` maps "SRC-DST" to its first and last observed
+    period; ``alias_keys`` and ``typo_keys`` are the indexes entity resolution
+    looks names up in; ``audit`` holds every change, in the same document so
+    the change and its record are one write."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "providers",
+            "indexes": ["aliases", "alias_keys", "typo_keys", "types", "countries", "corridor_keys", "terms"]}
+
+    id = StringField(primary_key=True)  # a slug, stable
+    name = StringField(required=True)
+    aliases = ListField(StringField())  # raw names exactly as the files write them
+    alias_keys = ListField(StringField())
+    typo_keys = ListField(StringField())
+    types = ListField(StringField())
+    firm_types = ListField(StringField())  # as the survey wrote them
+    corridors = DictField()
+    corridor_keys = ListField(StringField())  # observed and declared, for ?corridor=
+    declared_corridors = ListField(StringField())  # "SRC-DST" the provider says it serves
+    countries = ListField(StringField())
+    products = ListField(DictField())
+    licences = ListField(DictField())  # {"country", "regulator", "licence", "url"}
+    website = StringField()
+    contact = DictField()
+    description = StringField()
+    origin = StringField()  # observed | operator | split
+    terms = ListField(StringField())  # words of the name and aliases, for ?q=
+    version = IntField(default=1)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    former_ids = ListField(StringField())  # entries merged into this one
+    audit = ListField(DictField())
+
+
+class ProviderAlias(ReliableDocument):
+    """A raw firm name → the provider it resolved to (``?alias=`` and the
+    corridor's provider ids). The name is the id: one claim per name."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "provider_aliases", "indexes": ["provider_id"]}
+
+    id = StringField(primary_key=True)
+    provider_id = StringField(required=True)
+    how = StringField()  # exact | key | typo | merge | split
+    pinned = StringField()  # who split it out: an operator's decision the data does not override
+    # what the data says of this name alone (a split rebuilds entries from these)
+    types = ListField(StringField())
+    firm_types = ListField(StringField())
+    corridors = DictField()
+    corridor_keys = ListField(StringField())
+    countries = ListField(StringField())
+    products = ListField(DictField())
+
+
+class DeclaredQuote(ReliableDocument):
+    """A price a provider declared for one of its products on a corridor."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "declared_quotes",
+            "indexes": [("source", "destination", "period"), "provider_id"]}
+
+    id = StringField(primary_key=True)
+    provider_id = StringField(required=True)
+    source = StringField(required=True)
+    destination = StringField(required=True)
+    period = StringField(required=True)
+    product = StringField()
+    payment_instrument = StringField()
+    pickup_method = StringField()
+    speed = StringField()
+    currency = StringField()
+    amount = FloatField()
+    amount_usd = FloatField()
+    fee = FloatField()
+    exchange_rate = FloatField()
+    interbank_rate = FloatField()
+    fee_pct = FloatField()
+    fx_margin_pct = FloatField()
+    total_cost_pct = FloatField()
+    declared_at = DateTimeField()
+    declared_by = StringField()
+
+
+class Practice(ReliableDocument):
+    meta = {"db_alias": STORE_ALIAS, "collection": "practices",
+            "indexes": ["status", "themes", "countries", "terms", ("status", "-published_at")]}
+
+    id = StringField(primary_key=True)  # a slug
+    title = StringField(required=True)
+    summary = StringField(required=True)
+    body = StringField(required=True)
+    countries = ListField(StringField())
+    themes = ListField(StringField())
+    source = DictField()  # {"title", "publisher", "year", "url"}
+    status = StringField(choices=PRACTICE_STATUSES, default="draft")
+    terms = ListField(StringField())  # every word of title, summary and body: the search index
+    version = IntField(default=1)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    published_at = DateTimeField()

@@ -1,0 +1,142 @@
+"""Reads of the catalog: provider entries, their audit log, and what the
+catalog adds to the published corridor and country answers."""
+import re
+
+from observatory.pagination import decode_cursor, encode_cursor
+from services.catalog import resolution
+from services.catalog.exceptions import UnknownProvider
+from services.catalog.models import DeclaredQuote, Practice, Provider, ProviderAlias
+
+HIDDEN = {"outbox": 0, "applied_events": 0, "audit": 0, "alias_keys": 0, "typo_keys": 0, "terms": 0}
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def corridors_served(doc):
+    """Observed corridors with their first and last period, then the ones the
+    provider declares that the data has not shown."""
+    served = []
+    for corridor_key, periods in sorted((doc.get("corridors") or {}).items()):
+        source, destination = corridor_key.split("-")
+        served.append({"source": source, "destination": destination, "observed": True,
+                       "first_period": periods.get("first_period"), "last_period": periods.get("last_period")})
+    for corridor_key in sorted(set(doc.get("declared_corridors") or []) - set(doc.get("corridors") or {})):
+        source, destination = corridor_key.split("-")
+        served.append({"source": source, "destination": destination, "observed": False,
+                       "first_period": None, "last_period": None})
+    return served
+
+
+def provider_view(doc):
+    return {"id": doc["_id"], "name": doc["name"], "aliases": sorted(doc.get("aliases", [])),
+            "types": doc.get("types", []), "firm_types": doc.get("firm_types", []),
+            "corridors": corridors_served(doc), "countries": sorted(doc.get("countries", [])),
+            "products": doc.get("products", []), "licences": doc.get("licences", []),
+            "website": doc.get("website"), "contact": doc.get("contact") or {},
+            "description": doc.get("description"), "origin": doc.get("origin"),
+            "former_ids": doc.get("former_ids", []), "version": doc["version"],
+            "created_at": _iso(doc.get("created_at")), "updated_at": _iso(doc.get("updated_at"))}
+
+
+def find_provider(provider_id):
+    """The raw document of an entry, by its id or an id merged into it."""
+    providers = Provider._get_collection()
+    doc = providers.find_one({"_id": provider_id})
+    if doc is None:
+        doc = providers.find_one({"former_ids": provider_id})
+    if doc is None:
+        raise UnknownProvider("no such provider", {"id": provider_id})
+    return doc
+
+
+def get_provider(provider_id):
+    return provider_view(find_provider(provider_id))
+
+
+def provider_audit(provider_id, limit=100):
+    doc = find_provider(provider_id)
+    return {"provider_id": doc["_id"], "items": list(reversed(doc.get("audit", [])))[:limit]}
+
+
+def _provider_filter(type=None, country=None, corridor=None, q=None, alias=None):
+    query = {}
+    if type:
+        query["types"] = type
+    if country:
+        query["countries"] = country
+    if corridor:
+        query["corridor_keys"] = corridor
+    if q:
+        wanted = resolution.words(q) or [re.sub(r"\W", "", q.lower())]
+        query["terms"] = {"$all": wanted}
+    if alias is not None:
+        claimed = ProviderAlias._get_collection().find_one({"_id": alias}, {"provider_id": 1})
+        query["_id"] = claimed["provider_id"] if claimed else None
+    return query
+
+
+def list_providers(cursor=None, limit=50, **filters):
+    """Entries in id order, filtered; ``next_cursor`` continues after the last."""
+    query = _provider_filter(**filters)
+    providers = Provider._get_collection()
+    total = providers.count_documents(query)
+    after = decode_cursor(cursor, "after").get("after")
+    if after is not None:
+        query = {"$and": [query, {"_id": {"$gt": after}}]}
+    docs = list(providers.find(query, HIDDEN).sort("_id", 1).limit(limit + 1))
+    more = len(docs) > limit
+    docs = docs[:limit]
+    return {"items": [provider_view(d) for d in docs], "total": total,
+            "next_cursor": encode_cursor({"after": docs[-1]["_id"]}) if more else None}
+
+
+def declared_view(doc, provider_name):
+    return {"id": doc["_id"], "kind": "provider-declared", "provider_id": doc["provider_id"],
+            "provider": provider_name, **{k: doc.get(k) for k in (
+                "source", "destination", "period", "currency", "amount", "amount_usd", "fee", "exchange_rate",
+                "interbank_rate", "fee_pct", "fx_margin_pct", "total_cost_pct", "product", "payment_instrument",
+                "pickup_method", "speed")},
+            "provenance": {"kind": "provider-declared", "provider_id": doc["provider_id"],
+                           "declared_by": doc.get("declared_by"), "declared_at": _iso(doc.get("declared_at"))}}
+
+
+def _names(provider_ids):
+    found = Provider._get_collection().find({"_id": {"$in": sorted(set(provider_ids))}}, {"name": 1})
+    return {d["_id"]: d["name"] for d in found}
+
+
+def declared_quotes(source=None, destination=None, period=None, provider_id=None):
+    """Declared prices on a corridor (of one quarter, when given) or of one
+    provider, cheapest first."""
+    wanted = {"source": source, "destination": destination, "provider_id": provider_id}
+    query = {field: value for field, value in wanted.items() if value}
+    if period:
+        query["period"] = period
+    docs = list(DeclaredQuote._get_collection().find(query, {"outbox": 0, "applied_events": 0}))
+    names = _names(d["provider_id"] for d in docs)
+    docs.sort(key=lambda d: (d["total_cost_pct"], d["provider_id"], d["_id"]))
+    return {"items": [declared_view(d, names.get(d["provider_id"], d["provider_id"])) for d in docs]}
+
+
+def corridor_extras(source, destination, period, firm_names):
+    """For a published corridor quarter: the provider each observed firm name
+    resolved to, and the prices providers declared for that quarter."""
+    claimed = ProviderAlias._get_collection().find({"_id": {"$in": sorted(set(firm_names))}}, {"provider_id": 1})
+    provider_ids = {name: None for name in firm_names}
+    provider_ids.update({d["_id"]: d["provider_id"] for d in claimed})
+    return {"provider_ids": provider_ids,
+            "declared_quotes": declared_quotes(source, destination, period)["items"]}
+
+
+def country_extras(iso3, limit=200):
+    """Providers serving the country (sending or receiving) and the published
+    practices tagged with it."""
+    providers = Provider._get_collection().find({"countries": iso3}, {"name": 1, "types": 1}).sort("_id", 1)
+    practices = Practice._get_collection().find({"countries": iso3, "status": "published"},
+                                                {"title": 1, "themes": 1}).sort("_id", 1)
+    return {"providers": [{"id": d["_id"], "name": d["name"], "types": d.get("types", [])}
+                          for d in providers.limit(limit)],
+            "practices": [{"id": d["_id"], "title": d["title"], "themes": d.get("themes", [])}
+                          for d in practices.limit(limit)]}
