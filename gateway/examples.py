@@ -19,9 +19,14 @@ REQUESTS = {
     "list_corridors": ("/api/v1/corridors", {"period": "2014Q1", "destination": "NPL"}),
     "indicators": ("/api/v1/indicators", {"period": "2014Q1"}),
     "country": ("/api/v1/countries/NPL", None),
+    "list_providers": ("/api/v1/providers", {"alias": "Trans-Fast"}),
+    "get_provider": ("/api/v1/providers/western-union", None),
+    "list_practices": ("/api/v1/practices", {"q": "exchange rate disclosure"}),
+    "get_practice": ("/api/v1/practices/sdg-10c-three-percent-target", None),
 }
 KEEP_ITEMS = 3  # of each list, and of each map keyed by country or year
-VOLATILE = {"dataset_id"}  # differs from one load of the same files to the next
+# differs from one load of the same files to the next
+VOLATILE = {"dataset_id", "created_at", "updated_at", "published_at"}
 _DATA_KEY = re.compile(r"[A-Z]{3}|\d{4}(Q[1-4])?")
 
 

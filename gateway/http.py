@@ -25,6 +25,8 @@ def json_response(payload, status=200, headers=None):
 
 def cached_json_response(request, body, etag, cache_control):
     """A published read: 304 when the client already holds this version."""
+    if etag is None:  # an incomplete answer: not to be kept by anyone
+        return Response(body, status=200, headers={"Cache-Control": "no-store"}, mimetype=JSON)
     headers = {"ETag": etag, "Cache-Control": cache_control}
     if request.if_none_match and (request.if_none_match.star_tag or request.if_none_match.contains(etag.strip('"'))):
         return Response(status=304, headers=headers)
@@ -33,8 +35,10 @@ def cached_json_response(request, body, etag, cache_control):
 
 def error_response(exc):
     status, body = describe_error(exc)
-    headers = {"Retry-After": "5"} if status == 503 else None
-    return json_response(body, status, headers)
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    if isinstance(exc, ObservatoryError) and hasattr(exc, "response_headers"):
+        headers.update(exc.response_headers())
+    return json_response(body, status, headers or None)
 
 
 MAX_JSON_BYTES = 1024 * 1024  # no JSON request of this API comes near it

@@ -30,6 +30,9 @@ def _operation(route, tag):
     operation = {"summary": route.summary, "operationId": route.handler, "tags": [tag], "responses": {}}
     names = _PATH_VALUE.findall(route.path)
     parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}} for name in names]
+    if route.if_match:
+        parameters.append({"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+                           "description": "the ETag of the entry as you read it (412 when stale, 428 when absent)"})
     if route.query is not None and route.query().fields:
         parameters.append({"in": "query", "schema": route.query})
     if parameters:

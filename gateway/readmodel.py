@@ -22,6 +22,15 @@ REMEMBERED_DATASETS = 1000
 CACHE_CONTROL = "public, max-age=300"  # quarterly data; an import invalidates at once, clients revalidate by ETag
 
 
+class Incomplete(Exception):
+    """Raised by a ``compute`` whose answer lacks a part (a service did not
+    answer): the answer is served, but not kept."""
+
+    def __init__(self, payload):
+        super().__init__("incomplete answer")
+        self.payload = payload
+
+
 def encode(payload):
     body = json.dumps(payload, default=str, separators=(",", ":")).encode()
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -46,12 +55,16 @@ class PublishedReads:
             return entry[1], entry[2]
 
     def read(self, key, compute):
-        """(body, etag, hit) for ``key``: cached, or ``compute()`` and kept."""
+        """(body, etag, hit) for ``key``: cached, or ``compute()`` and kept
+        (an ``Incomplete`` answer: served with etag None, not kept)."""
         cached = self.get(key)
         if cached:
             return (*cached, True)
         generation = self.generation  # asked now: an invalidation meanwhile makes the answer stale at once
-        body, etag = encode(compute())
+        try:
+            body, etag = encode(compute())
+        except Incomplete as incomplete:
+            return encode(incomplete.payload)[0], None, False  # no ETag: nothing to revalidate against
         with self.lock:
             self.entries[key] = (generation, body, etag)
             self.entries.move_to_end(key)

@@ -108,6 +108,10 @@ class CorridorListQuerySchema(PageSchema):
     destination = fields.String(validate=ISO3)
 
 
+class AuditQuerySchema(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
 class CredentialListQuerySchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
 

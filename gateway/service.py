@@ -12,9 +12,11 @@ from nameko.events import BROADCAST, event_handler
 from werkzeug.wrappers import Response
 
 from gateway import openapi
+from gateway.catalog_handlers import CatalogHandlers
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import RouteNotFound
+from gateway.composition import with_catalog_extras, with_country_extras
 from gateway.health import check_services
 from gateway.http import cached_json_response, http
 from gateway.models import STORE_ALIAS
@@ -44,7 +46,7 @@ def _dataset_id(value):
         raise ValidationError({"id": exc.messages}) from None
 
 
-class GatewayService:
+class GatewayService(CatalogHandlers):
     name = "gateway"
 
     store = MongoStore(STORE_ALIAS, "observatory_gateway")
@@ -61,6 +63,19 @@ class GatewayService:
         """Every gateway instance drops its cached published reads."""
         data = payload.get("data") if isinstance(payload, dict) else None
         self.reads.invalidate((data or {}).get("dataset_id"))
+
+    # Corridor and country answers name providers and practices: catalog news drops them too.
+    @event_handler("catalog", "provider.registered", handler_type=BROADCAST, reliable_delivery=False)
+    def on_provider_registered(self, payload):
+        self.reads.invalidate()
+
+    @event_handler("catalog", "provider.updated", handler_type=BROADCAST, reliable_delivery=False)
+    def on_provider_updated(self, payload):
+        self.reads.invalidate()
+
+    @event_handler("catalog", "practice.published", handler_type=BROADCAST, reliable_delivery=False)
+    def on_practice_published(self, payload):
+        self.reads.invalidate()
 
     # Anything else under the API is a JSON 404, not werkzeug's HTML page.
     @http("GET,POST,PUT,PATCH,DELETE", f"{API}/<path:path>")
@@ -95,6 +110,8 @@ class GatewayService:
     def create_credential(self, request, call):
         wanted = call.body
         subject = wanted.get("provider_id") or wanted.get("subscriber_id")
+        if wanted.get("provider_id"):
+            subject = self.catalog.get_provider(subject)["id"]  # 404 for an entry that does not exist
         credential, token = mint_credential(wanted["role"], subject, wanted.get("label"),
                                             created_by=call.principal.credential_id or "operator")
         credential.token = token  # shown in this answer only; never stored
@@ -132,10 +149,10 @@ class GatewayService:
         return self.ingest.reject_dataset(_dataset_id(call.path["dataset_id"]), call.principal.credential_id or "operator")
 
     # -- published data (no token needed) ----------------------------------
-    def _published(self, request, call, key, compute):
+    def _published(self, request, call, key, compute, dumped=False):
         """A published read: from the read model; on a miss, ``compute`` it and
-        dump it through the route's response schema."""
-        body, etag, _ = self.reads.read(key, lambda: call.response_schema.dump(compute()))
+        dump it through the route's response schema (unless it did so itself)."""
+        body, etag, _ = self.reads.read(key, compute if dumped else lambda: call.response_schema.dump(compute()))
         return cached_json_response(request, body, etag, CACHE_CONTROL)
 
     def list_corridors(self, request, call):
@@ -147,7 +164,8 @@ class GatewayService:
         source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])
         period = call.params.get("period")
         return self._published(request, call, ("corridor", source, destination, period),
-                               lambda: self.ingest.corridor(source, destination, period))
+                               lambda: with_catalog_extras(self.ingest.corridor(source, destination, period),
+                                                           self.catalog, call.response_schema.dump), dumped=True)
 
     def corridor_history(self, request, call):
         source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])
@@ -162,7 +180,8 @@ class GatewayService:
     def country(self, request, call):
         iso3 = _iso3(call.path["iso3"])
         return self._published(request, call, ("country", iso3),
-                               lambda: self.ingest.country_profile(iso3))
+                               lambda: with_country_extras(self.ingest.country_profile(iso3), self.catalog, iso3,
+                                                           call.response_schema.dump), dumped=True)
 
     # -- operations ---------------------------------------------------------
     def list_dead_letters(self, request, call):

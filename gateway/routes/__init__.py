@@ -8,10 +8,13 @@ from gateway.routes.admin import ROUTES as ADMIN
 from gateway.routes.credentials import ROUTES as CREDENTIALS
 from gateway.routes.datasets import ROUTES as DATASETS
 from gateway.routes.platform import ROUTES as PLATFORM
+from gateway.routes.practices import ROUTES as PRACTICES
+from gateway.routes.providers import ROUTES as PROVIDERS
 from gateway.routes.published import ROUTES as PUBLISHED
 from gateway.routes.table import Call, Route, tagged, wire
 
 ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
-          *tagged("published figures", PUBLISHED), *tagged("operations", ADMIN))
+          *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
+          *tagged("operations", ADMIN))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

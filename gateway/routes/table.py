@@ -25,6 +25,7 @@ class Route:
     status: int = 200  # its success
     media: str = "application/json"  # what it answers
     tag: str = ""  # the resource it belongs to (its table)
+    if_match: bool = False  # a write that needs If-Match with the entry's ETag
 
 
 @dataclasses.dataclass(frozen=True)
