@@ -56,3 +56,20 @@ def test_every_error_class_raised_in_a_service_gives_its_status_at_the_gateway(r
             assert status == expected, name
             if status != 500:
                 assert body["error"] == cls.code and body["details"] == {"raised_by": "raiser"}, name
+
+
+def test_the_gateway_process_alone_knows_every_error_class_a_service_can_raise():
+    """In ``make run`` each service is its own process: an error class the
+    gateway's process never imported would arrive as a RemoteError (a 500)."""
+    import json
+    import subprocess
+    import sys
+
+    from nameko.exceptions import get_module_path
+
+    code = ("import json, gateway.service; from nameko.exceptions import registry; "
+            "print(json.dumps(sorted(registry)))")
+    known = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                          cwd=gateway.__path__[0] + "/..").stdout.splitlines()[-1]))
+    missing = {get_module_path(cls) for cls in error_classes().values()} - known
+    assert not missing, f"defined outside observatory.errors, unknown to the gateway: {sorted(missing)}"

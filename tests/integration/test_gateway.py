@@ -76,6 +76,11 @@ def test_unknown_paths_and_methods_get_json_errors(platform, web_session):
 
 def test_operator_mints_tokens_that_are_shown_once_and_work(platform, web_session, admin_token):
     assert web_session.post("/api/v1/credentials", json={"role": "provider", "provider_id": "wu"}).status_code == 401
+    assert web_session.post("/api/v1/credentials", json={"role": "provider", "provider_id": "wu"},
+                            headers=bearer(admin_token)).status_code == 404, "no such provider yet"
+    created = web_session.post("/api/v1/providers", json={"name": "WU", "types": ["money transfer operator"]},
+                               headers=bearer(admin_token))
+    assert created.status_code == 201 and created.json()["id"] == "wu", created.text
     minted = web_session.post("/api/v1/credentials", json={"role": "provider", "provider_id": "wu", "label": "WU"},
                               headers=bearer(admin_token))
     assert minted.status_code == 201, minted.text

@@ -11,14 +11,9 @@ import requests
 
 from gateway.examples import REQUESTS, examples, is_trimmed_from
 from tests.conftest import ROOT, answers_200, wait_for
+from tests.live import free_port
 
 pytestmark = pytest.mark.broker
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def alive(pid):

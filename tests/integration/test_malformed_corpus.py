@@ -5,14 +5,11 @@ moves, and reads and /health keep answering meanwhile. Then review: a file
 that would drop a quote is held; publishing it and re-publishing the original
 restores every figure exactly."""
 import contextlib
-import socket
 import time
 
 import eventlet
-import mongoengine
 import pytest
 import requests
-from nameko.runners import ServiceRunner
 
 from gateway.service import GatewayService
 from observatory.contracts.datasets import DatasetSchema, PublishAnswerSchema, RejectAnswerSchema
@@ -23,6 +20,7 @@ from services.ingest.service import IngestService
 from services.notify.service import NotifyService
 from tests import hostile_files as hostile
 from tests.conftest import wait_for
+from tests.live import live_services
 from tests.ingest_files import DATABANK, RPW_QUOTES
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
@@ -34,12 +32,6 @@ LIMITS = {"max_decompressed_bytes": 64 * MiB, "max_shared_strings_bytes": 16 * M
 SETTLED = ("completed", "failed", "needs_review", "rejected")
 WATCHED = [("ARE", "NPL", "2014Q1"), ("ARE", "NPL", None), ("USA", "SLV", "2013Q1"), ("GBR", "NGA", None),
            ("USA", "MEX", "2012Q3")]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def upload(base, data, kind, filename="file"):
@@ -96,24 +88,12 @@ def reads_watched(base):
 
 @pytest.fixture(scope="module")
 def platform(vhost_pipeline):
-    port = free_port()
-    with vhost_pipeline.get() as vhost:
-        config = {"AMQP_URI": f"pyamqp://guest:guest@localhost:5672/{vhost}", "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
-                  "OBSERVATORY_ADMIN_TOKEN": ADMIN, "MONGODB_URI": "", "MAX_UPLOAD_BYTES": UPLOAD_LIMIT,
-                  "IMPORT_LIMITS": LIMITS}
-        runner = ServiceRunner(config)
-        for service in (GatewayService, IngestService, CatalogService, NotifyService):
-            runner.add_service(service)
-        runner.start()
-        base = f"http://127.0.0.1:{port}"
-        try:
-            quotes = settle(base, upload(base, RPW_QUOTES.read_bytes(), "rpw-quotes", RPW_QUOTES.name).json()["id"])
-            official = settle(base, upload(base, DATABANK.read_bytes(), "rpw-corridor-averages").json()["id"])
-            assert quotes["status"] == official["status"] == "completed"
-            yield {"base": base, "quotes": quotes, "before": published_figures(base)}
-        finally:
-            runner.stop()
-            mongoengine.disconnect_all()
+    services = (GatewayService, IngestService, CatalogService, NotifyService)
+    with live_services(vhost_pipeline, services, ADMIN, MAX_UPLOAD_BYTES=UPLOAD_LIMIT, IMPORT_LIMITS=LIMITS) as base:
+        quotes = settle(base, upload(base, RPW_QUOTES.read_bytes(), "rpw-quotes", RPW_QUOTES.name).json()["id"])
+        official = settle(base, upload(base, DATABANK.read_bytes(), "rpw-corridor-averages").json()["id"])
+        assert quotes["status"] == official["status"] == "completed"
+        yield {"base": base, "quotes": quotes, "before": published_figures(base)}
 
 
 CORPUS = [

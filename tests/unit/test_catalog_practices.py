@@ -1,0 +1,68 @@
+"""The practice library without a broker: the shipped entries, the word
+index and ranking, drafts, If-Match, CSV import."""
+import json
+import uuid
+
+import mongoengine
+import pytest
+
+from observatory.contracts.catalog import PracticeImportSchema
+from observatory.errors import PreconditionFailed
+from observatory.mongo import connect_store
+from services.catalog import practices
+from services.catalog.models import STORE_ALIAS
+
+
+@pytest.fixture(autouse=True)
+def store():
+    mongoengine.disconnect(STORE_ALIAS)
+    connect_store(STORE_ALIAS, f"practices_{uuid.uuid4().hex[:8]}")
+
+
+def test_the_shipped_library_is_valid_sourced_and_seeded_once():
+    entries = json.loads(practices.SEED_FILE.read_text())
+    PracticeImportSchema().load({"items": entries})  # raises on anything the API would refuse
+    assert len(entries) >= 15 and all(e["source"]["title"] and e["source"].get("publisher") for e in entries)
+    first = practices.seed()
+    assert len(first["created"]) == len(entries) and practices.seed() == {"created": [], "unchanged": first["created"]}
+
+
+def test_a_title_match_ranks_above_a_summary_match_above_a_body_match():
+    base = {"source": {"title": "test"}, "status": "published", "countries": [], "themes": []}
+    practices.create({**base, "id": "in-body", "title": "Alpha", "summary": "One", "body": "agent exclusivity"}, "t")
+    practices.create({**base, "id": "in-title", "title": "Agent exclusivity", "summary": "Two", "body": "x"}, "t")
+    practices.create({**base, "id": "in-summary", "title": "Beta", "summary": "on agent exclusivity", "body": "y"},
+                     "t")
+    practices.create({**base, "id": "unrelated", "title": "Gamma", "summary": "Three", "body": "z"}, "t")
+    found = practices.search(q="exclusivity agents")
+    assert [i["id"] for i in found["items"]] == ["in-title", "in-summary", "in-body"]
+    assert [i["score"] for i in found["items"]] == [6, 4, 2]
+    page = practices.search(q="exclusivity agents", limit=2)
+    rest = practices.search(q="exclusivity agents", limit=2, cursor=page["next_cursor"])
+    assert [i["id"] for i in page["items"] + rest["items"]] == ["in-title", "in-summary", "in-body"]
+    assert rest["next_cursor"] is None
+
+
+def test_drafts_stay_out_of_public_reads_and_edits_need_the_current_version():
+    draft = practices.create({"title": "Draft note", "summary": "s", "body": "remittance draft",
+                              "source": {"title": "t"}}, "operator:a")
+    assert practices.search(q="draft")["items"] == [] and practices.search(public=False, q="draft")["items"]
+    with pytest.raises(practices.UnknownPractice):
+        practices.get_practice(draft["_id"], public=True)
+    practices.update(draft["_id"], {"summary": "new"}, 1, "operator:a")
+    with pytest.raises(PreconditionFailed):
+        practices.update(draft["_id"], {"summary": "newer"}, 1, "operator:b")
+    published = practices.publish(draft["_id"], "operator:a")
+    assert published["status"] == "published" and [e["type"] for e in published["outbox"]] == ["practice.published"]
+    assert practices.publish(draft["_id"], "operator:a")["outbox"] == published["outbox"]  # again: a no-op
+
+
+def test_csv_rows_become_practice_requests():
+    text = ("id,title,summary,body,countries,themes,source_title,source_year\n"
+            "a-b,Title,Summary,Body,NPL; BGD,access;digital channels,Note,2026\n")
+    items = practices.items_from_csv(text)
+    assert items == [{"id": "a-b", "title": "Title", "summary": "Summary", "body": "Body", "countries": ["NPL", "BGD"],
+                      "themes": ["access", "digital channels"], "source": {"title": "Note", "year": "2026"}}]
+    assert PracticeImportSchema().load({"items": items})["items"][0]["source"]["year"] == 2026
+    extra = practices.items_from_csv(text.replace("2026\n", "2026,surplus\n"))
+    assert "cells_beyond_the_header" in extra[0]

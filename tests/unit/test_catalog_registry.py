@@ -1,0 +1,209 @@
+"""The provider registry on the real firm names: entity resolution, the
+firms.observed event applied once (redelivered, or re-run after a crash half
+way), curation, and concurrent edits. In-process store, no broker."""
+import copy
+import csv
+import hashlib
+import json
+import uuid
+
+import mongoengine
+import pytest
+
+from observatory.contracts.catalog import entry_etag
+from observatory.errors import PreconditionFailed
+from observatory.events import new_event, parse_event
+from observatory.mongo import connect_store
+from services.catalog import curation, queries, registry, resolution
+from services.catalog.models import STORE_ALIAS, Provider, ProviderAlias
+from tests.ingest_files import RPW_QUOTES
+
+# Read off the real file: spellings of one firm across survey rounds.
+MUST_MERGE = [
+    ("Trans Fast", "Trans-Fast"), ("Trans-Fast", "Transfast"),  # spacing, hyphen
+    ("Azimo", "azimo"),  # case
+    ("DNB Bank", "DNB Bank ASA"), ("Universal Money Transfer", "Universal Money Transfer Gmbh"),  # legal suffix
+    ("Remesas Quisqueyana", "Remesas Quisqueyana, Inc."),
+    ("EEC Int'l Express Ptd Ltd", "EEC Int'l Express Pte Ltd"),  # a typo'd suffix before the real one
+    ("Remit2India", "Remit2India.com"),  # domain
+    ("Express Global Finance", "Express Global Finance (EGF)"),  # acronym after
+    ("KCB (Kenya Commercial Bank)", "Kenya Commercial Bank (KCB)"),  # acronym before / after
+    ("NBC (National Bank of Commerce Ltd)", "National Bank of Commerce Ltd (NBC)"),
+    ("PNB (Philippine National Bank)", "Philippine National Bank"),
+    ("PNB (Philippine National Bank)", "PNB (Philippines National Bank)"),  # one-letter typo, long name
+    ("Atena Money Tranfert", "Atena Money Transfert"),
+    ("X Press Money", "Xpress Money"),
+]
+# Similar names that are different firms.
+MUST_STAY_APART = [
+    ("Sigue", "Sigue Money Transfers"), ("St. George", "St. George Bank"),  # a sibling with one more word
+    ("Safe Money Transfer", "Safe Money Transfer Spain"),
+    ("Standard Chartered Bank", "Standard Charterd Bank Tanzania"),  # a country's bank is not the group
+    ("ICBC Korea", "Industrial and Commercial Bank of China (ICBC)"),
+    ("Money Express", "Money X Press"), ("Express Money", "Xpress Money"),  # word order
+    ("Postbank", "Postbanken"), ("Postbank", "Postbank via Western Union"),
+    ("UBA Africash", "United Bank for Africa (UBA)"),  # a product of the bank, surveyed apart
+    ("Ameer Tech Remittance", "Ameer Tech Remittance (MoneyGram)"),  # an agent channel, not an acronym
+    ("MoneyGram", "Ameer Tech Remittance (MoneyGram)"),
+    ("Bank of China", "Industrial and Commercial Bank of China (ICBC)"),
+]
+
+
+def real_firms():
+    """The firms.observed payload of the real quotes file, as ingest's loader builds it."""
+    from services.ingest.loaders import PRODUCT_FIELDS, _firm_view
+
+    firms = {}
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            year, quarter = row["period"].split("_")
+            period = f"{year}Q{quarter[0]}"
+            firm = firms.setdefault(row["firm"], {"name": row["firm"], "firm_types": set(), "corridors": {},
+                                                  "products": set()})
+            if row["firm_type"]:
+                firm["firm_types"].add(row["firm_type"])
+            first, last = firm["corridors"].get((row["source"], row["destination"]), (period, period))
+            firm["corridors"][(row["source"], row["destination"])] = (min(first, period), max(last, period))
+            record = {"product": row["product"] or None, "payment_instrument": None, "pickup_method":
+                      row["pick.up.method"] or None, "access_point": None, "speed": row["speed.actual"] or None,
+                      "coverage": row["coverage"] or None}
+            firm["products"].add(tuple(record[name] for name in PRODUCT_FIELDS))
+    return [_firm_view(f) for f in sorted(firms.values(), key=lambda f: f["name"])]
+
+
+@pytest.fixture(scope="module")
+def event():
+    envelope = new_event("firms.observed", "ingest", {"dataset_id": "0123456789abcdef", "firms": real_firms()})
+    return parse_event(json.loads(json.dumps(envelope, default=str)))
+
+
+def fresh_store():
+    mongoengine.disconnect(STORE_ALIAS)
+    connect_store(STORE_ALIAS, f"catalog_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(autouse=True)
+def store():
+    fresh_store()
+
+
+def state():
+    """Everything the catalog holds, without the clock and the random event ids."""
+    providers = []
+    for doc in Provider._get_collection().find(sort=[("_id", 1)]):
+        doc = copy.deepcopy(doc)
+        for name in ("created_at", "updated_at", "applied_events", "outbox"):
+            doc.pop(name, None)
+        doc["audit"] = [{k: v for k, v in entry.items() if k != "at"} for entry in doc["audit"]]
+        providers.append(doc)
+    aliases = [{k: v for k, v in a.items() if k != "applied_events"}
+               for a in ProviderAlias._get_collection().find(sort=[("_id", 1)])]
+    return providers, aliases
+
+
+def resolved(name):
+    return ProviderAlias._get_collection().find_one({"_id": name})["provider_id"]
+
+
+def test_name_variants_of_one_firm_merge_and_similar_firms_stay_apart(event):
+    names = {firm["name"] for firm in event["data"]["firms"]}
+    for pair in MUST_MERGE + MUST_STAY_APART:
+        assert set(pair) <= names, f"{pair} are not both names of the real file"
+    registry.apply_firms_observed(event)
+    for a, b in MUST_MERGE:
+        assert resolved(a) == resolved(b), (a, b)
+    for a, b in MUST_STAY_APART:
+        assert resolved(a) != resolved(b), (a, b)
+    providers = Provider._get_collection().count_documents({})
+    print(f"\n{len(names)} raw firm names became {providers} providers")
+    assert providers < len(names)
+
+
+def test_types_are_normalised_and_a_combined_type_keeps_both():
+    assert resolution.provider_types("Bank / Money Transfer Operator") == ["bank", "money transfer operator"]
+    assert resolution.provider_types("Money Transfer Operator") == ["money transfer operator"]
+    assert resolution.provider_types("Post office") == ["post office"]
+    assert resolution.provider_types("Mobile money") == ["mobile money operator"]
+    assert resolution.provider_types("Building society") == ["other"]
+
+
+def test_a_redelivered_event_changes_nothing(event):
+    registry.apply_firms_observed(event)
+    first = state()
+    assert registry.apply_firms_observed(copy.deepcopy(event)) == registry.apply_firms_observed(event)
+    assert state() == first
+
+
+def test_a_crash_half_way_through_an_event_leaves_one_net_effect_after_the_rerun(event, monkeypatch):
+    registry.apply_firms_observed(event)
+    clean = state()
+    fresh_store()
+    real_claim, calls = registry._claim_alias, []
+
+    def crash_after_the_provider_write(*args):
+        calls.append(args[0])
+        if len(calls) == 250:  # the provider is written, its alias record is not: the process dies here
+            raise SystemExit("killed")
+        return real_claim(*args)
+
+    monkeypatch.setattr(registry, "_claim_alias", crash_after_the_provider_write)
+    with pytest.raises(SystemExit):
+        registry.apply_firms_observed(event)
+    monkeypatch.setattr(registry, "_claim_alias", real_claim)
+    registry.apply_firms_observed(event)  # the broker redelivers the unacknowledged message
+    assert state() == clean
+
+
+def test_a_later_survey_round_extends_entries_and_versions_only_what_changed(event):
+    registry.apply_firms_observed(event)
+    western_union = queries.get_provider(resolved("Western Union"))
+    later = copy.deepcopy(event)
+    later["event_id"] = str(uuid.uuid4())
+    firm = next(f for f in later["data"]["firms"] if f["name"] == "Western Union")
+    firm["corridors"] = [{"source": "ARE", "destination": "NPL", "first_period": "2024Q1", "last_period": "2024Q2"}]
+    later["data"]["firms"] = [firm, next(f for f in later["data"]["firms"] if f["name"] == "MoneyGram")]
+    moneygram = queries.get_provider(resolved("MoneyGram"))
+    registry.apply_firms_observed(later)
+    after = queries.get_provider(western_union["id"])
+    assert after["version"] == western_union["version"] + 1
+    served = {(c["source"], c["destination"]): c for c in after["corridors"]}
+    assert served[("ARE", "NPL")]["last_period"] == "2024Q2"
+    assert served[("ARE", "NPL")]["first_period"] == next(
+        c["first_period"] for c in western_union["corridors"] if (c["source"], c["destination"]) == ("ARE", "NPL"))
+    assert queries.get_provider(moneygram["id"])["version"] == moneygram["version"]  # nothing new: no new version
+
+
+def test_a_split_alias_stays_apart_when_the_data_names_it_again(event):
+    registry.apply_firms_observed(event)
+    original = resolved("Transfast")
+    new = curation.split(original, "Transfast", "operator:test")
+    assert resolved("Transfast") == new["_id"] != original
+    again = copy.deepcopy(event)
+    again["event_id"] = str(uuid.uuid4())
+    registry.apply_firms_observed(again)
+    assert resolved("Transfast") == new["_id"]
+    assert "Transfast" not in queries.get_provider(original)["aliases"]
+    assert curation.split(original, "Transfast", "operator:test")["_id"] == new["_id"]  # a re-run changes nothing
+
+
+def test_two_edits_from_the_same_version_one_wins_the_other_gets_412(event):
+    registry.apply_firms_observed(event)
+    provider_id = resolved("MoneyGram")
+    version = queries.get_provider(provider_id)["version"]
+    curation.update_provider(provider_id, {"description": "first"}, version, "operator:a")
+    with pytest.raises(PreconditionFailed) as stale:
+        curation.update_provider(provider_id, {"description": "second"}, version, "operator:b")
+    assert stale.value.details["etag"] == entry_etag(version + 1)
+    assert queries.get_provider(provider_id)["description"] == "first"
+
+
+def test_ids_are_slugs_and_stable(event):
+    registry.apply_firms_observed(event)
+    ids = [d["_id"] for d in Provider._get_collection().find({}, {"_id": 1})]
+    assert all(resolution.slug(i) == i or i.rsplit("-", 1)[-1].isdigit() for i in ids)
+    assert len(set(ids)) == len(ids)
+    digest = hashlib.sha256(json.dumps(sorted(ids)).encode()).hexdigest()
+    fresh_store()
+    registry.apply_firms_observed(event)
+    assert hashlib.sha256(json.dumps(sorted(d["_id"] for d in Provider._get_collection().find({}, {"_id": 1})))
+                          .encode()).hexdigest() == digest
