@@ -40,8 +40,11 @@ def _operation(route, tag):
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
     elif route.body_media:
-        binary = {"type": "string", "format": "binary"} if "octet" in route.body_media else {"type": "object"}
-        operation["requestBody"] = {"content": {route.body_media: {"schema": binary}}}
+        if "octet" in route.body_media:
+            raw = {"type": "string", "format": "binary"}
+        else:
+            raw = {"type": "string"} if route.body_media.startswith("text/") else {"type": "object"}
+        operation["requestBody"] = {"content": {route.body_media: {"schema": raw}}}
     answer = (route.response or {"type": "object"}) if route.media == "application/json" else {"type": "string"}
     content = {"schema": answer}
     if route.handler in examples():
