@@ -5,13 +5,14 @@ from gateway.readmodel import Incomplete
 from observatory.errors import ServiceUnavailable
 
 
-def with_catalog_extras(corridor, catalog, dump):
+def with_catalog_extras(corridor, catalog, dump, latest=False):
     """The corridor quarter with each observed quote's provider id and, in a
     list of their own, the prices providers declared for that quarter (never
     part of any figure above them)."""
     names = sorted({quote["provider"] for quote in corridor["quotes"]})
     try:
-        extras = catalog.corridor_extras(corridor["source"], corridor["destination"], corridor["period"], names)
+        extras = catalog.corridor_extras(corridor["source"], corridor["destination"], corridor["period"], names,
+                                         latest)
     except ServiceUnavailable:
         raise Incomplete(dump({**corridor, "declared_quotes": None, "catalog": "unavailable"})) from None
     quotes = [{**quote, "provider_id": extras["provider_ids"].get(quote["provider"])} for quote in corridor["quotes"]]

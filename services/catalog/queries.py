@@ -107,27 +107,29 @@ def _names(provider_ids):
     return {d["_id"]: d["name"] for d in found}
 
 
-def declared_quotes(source=None, destination=None, period=None, provider_id=None):
-    """Declared prices on a corridor (of one quarter, when given) or of one
-    provider, cheapest first."""
+def declared_quotes(source=None, destination=None, period=None, provider_id=None, since=False):
+    """Declared prices on a corridor (of one quarter, or from it on with
+    ``since``) or of one provider, cheapest first."""
     wanted = {"source": source, "destination": destination, "provider_id": provider_id}
     query = {field: value for field, value in wanted.items() if value}
     if period:
-        query["period"] = period
+        query["period"] = {"$gte": period} if since else period
     docs = list(DeclaredQuote._get_collection().find(query, {"outbox": 0, "applied_events": 0}))
     names = _names(d["provider_id"] for d in docs)
     docs.sort(key=lambda d: (d["total_cost_pct"], d["provider_id"], d["_id"]))
     return {"items": [declared_view(d, names.get(d["provider_id"], d["provider_id"])) for d in docs]}
 
 
-def corridor_extras(source, destination, period, firm_names):
+def corridor_extras(source, destination, period, firm_names, latest=False):
     """For a published corridor quarter: the provider each observed firm name
-    resolved to, and the prices providers declared for that quarter."""
+    resolved to, and the prices providers declared for that quarter (for the
+    latest quarter: declared for it or any later one, as prices are declared
+    for the current quarter, which has no published figure yet)."""
     claimed = ProviderAlias._get_collection().find({"_id": {"$in": sorted(set(firm_names))}}, {"provider_id": 1})
     provider_ids = {name: None for name in firm_names}
     provider_ids.update({d["_id"]: d["provider_id"] for d in claimed})
     return {"provider_ids": provider_ids,
-            "declared_quotes": declared_quotes(source, destination, period)["items"]}
+            "declared_quotes": declared_quotes(source, destination, period, since=latest)["items"]}
 
 
 def country_extras(iso3, limit=200):

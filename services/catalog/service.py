@@ -100,9 +100,9 @@ class CatalogService(PingMixin, OutboxRelay):
 
     # -- what published reads add ----------------------------------------------
     @rpc
-    def corridor_extras(self, source, destination, period, firm_names):
+    def corridor_extras(self, source, destination, period, firm_names, latest=False):
         return queries.corridor_extras(str(source), str(destination), period and str(period),
-                                       [str(n) for n in firm_names])
+                                       [str(n) for n in firm_names], bool(latest))
 
     @rpc
     def country_extras(self, iso3):

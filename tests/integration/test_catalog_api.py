@@ -199,6 +199,13 @@ def test_a_declared_price_is_shown_labelled_and_changes_no_published_figure(plat
     for name in ("history", "indicators", "list", "country"):
         assert after[name] == before[name], name
 
+    current = me("POST", f"/providers/{firm['id']}/quotes", json={k: v for k, v in price.items() if k != "period"})
+    assert current.status_code == 201 and current.json()["period"] > "2014Q1"  # today's quarter
+    latest = platform["anonymous"]("GET", "/corridors/USA/MEX").json()
+    assert current.json()["id"] in [q["id"] for q in latest["declared_quotes"]]  # shown beside the latest figures
+    assert current.json()["id"] not in [q["id"] for q in platform["anonymous"](
+        "GET", "/corridors/USA/MEX", params={"period": "2014Q1"}).json()["declared_quotes"]]
+
     not_served = me("POST", f"/providers/{firm['id']}/quotes", json={**price, "source": "ISL", "destination": "NPL"})
     assert not_served.status_code == 409 and not_served.json()["error"] == "CORRIDOR_NOT_SERVED"
     for wrong, field in (({"fee": -1}, "fee"), ({"exchange_rate": 40}, "exchange_rate"), ({"fee": 250}, "fee"),
