@@ -146,6 +146,16 @@ class StaleEntry(PreconditionFailed):
                    {"etag": f'"v{doc["version"]}"', "version": doc["version"]})
 
 
+class UnknownSubscriber(NotFound):
+    code = "UNKNOWN_SUBSCRIBER"
+
+
+class UnsafeDestination(InvalidInput):
+    """notify: a webhook URL that resolves to a private, loopback or link-local address."""
+
+    code = "UNSAFE_WEBHOOK_URL"
+
+
 def validated(schema, payload):
     """``schema.load(payload)``, or InvalidInput (400) saying field by field what is wrong."""
     from marshmallow import ValidationError

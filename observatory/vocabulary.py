@@ -14,6 +14,10 @@ SERIES_LABELS = {
 }
 PROVIDER_TYPES = ("bank", "money transfer operator", "post office", "mobile money operator", "other")
 PRACTICE_STATUSES = ("draft", "published")
+PRACTICE_THEME_PATTERN = r"^[a-z0-9][a-z0-9 -]{0,59}$"
+# What a member state can subscribe to (DESIGN §7).
+SUBSCRIBER_EVENT_TYPES = ("dataset.published", "corridor.cost.threshold_crossed", "corridor.cost.changed",
+                          "provider.registered", "provider.updated", "practice.published")
 # Quote lists on a corridor: surveyed by the World Bank, or declared by the provider itself.
 QUOTE_KINDS = ("observed", "provider-declared")
 DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "rejected", "failed")

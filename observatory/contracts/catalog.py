@@ -9,14 +9,14 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from observatory.contracts.events import ISO3, PERIOD, ObservedProductSchema
-from observatory.vocabulary import PRACTICE_STATUSES, PROVIDER_TYPES, pattern
+from observatory.vocabulary import PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
 
 PROVIDER_ID = pattern(r"^[a-z0-9][a-z0-9-]{0,119}$", error="a provider id: lower-case letters, digits and '-'")
 PRACTICE_ID = pattern(r"^[a-z0-9][a-z0-9-]{0,119}$", error="a practice id: lower-case letters, digits and '-'")
 CORRIDOR = pattern(r"^[A-Z]{3}-[A-Z]{3}$", error="a corridor like USA-MEX")
 CURRENCY = pattern(r"^[A-Z]{3}$", error="an ISO 4217 currency code")
 HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=True)
-THEME = pattern(r"^[a-z0-9][a-z0-9 -]{0,59}$", error="a theme: lower-case words")
+THEME = pattern(PRACTICE_THEME_PATTERN, error="a theme: lower-case words")
 MAX_LIMIT = 200
 _ENTRY_TAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 

@@ -1,8 +1,37 @@
-"""The thin nameko face of the notify service; logic lives in plain modules."""
+"""The thin nameko face of the notify service; logic lives in plain modules.
+
+Events from ingest and the catalog become notifications (``alerts``); a
+timer sends what is due (``delivery``), so a process killed mid-delivery
+loses nothing: the state is in the store, and the attempt becomes due again.
+"""
+import logging
+
+import eventlet
+from nameko.rpc import rpc as _rpc
+
+from observatory.contracts.notify import (
+    DeliveryQuerySchema,
+    FeedQuerySchema,
+    SubscriberCreateSchema,
+    SubscriptionCreateSchema,
+)
+from observatory.contracts.catalog import PageQuerySchema
+from observatory.errors import EXPECTED, NotFound, validated
+from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
+from observatory.outbox import ConfiguredTimer
+from observatory.reliable_events import reliable_event_handler
+from services.notify import alerts, delivery, digests, subscriptions
+from services.notify.dependencies import OutboundConfig
+from services.notify.models import STORE_ALIAS
 
-STORE_ALIAS = "notify"
+log = logging.getLogger(__name__)
+rpc = _rpc(expected_exceptions=EXPECTED)
+DELIVERY_SECONDS = 0.5  # config NOTIFY_DELIVERY_SECONDS
+ROTATION_OVERLAP_SECONDS = 24 * 3600  # the old secret signs beside the new one this long
+DIGEST_CHECK_SECONDS = 60
+SENDERS = 8  # attempts in flight at once per instance
 
 
 class NotifyService(PingMixin):
@@ -10,3 +39,92 @@ class NotifyService(PingMixin):
     store_alias = STORE_ALIAS
 
     store = MongoStore(STORE_ALIAS, "observatory_notify")
+    outbound = OutboundConfig()
+
+    # -- events in ------------------------------------------------------------
+    def _apply(self, payload):
+        event = parse_event(payload)
+        created = alerts.apply_event(event)
+        if created:
+            log.info("%s %s: %d notification(s)", event["type"], event["event_id"], len(created))
+
+    @reliable_event_handler("ingest", "dataset.published")
+    def on_dataset_published(self, payload):
+        self._apply(payload)
+
+    @reliable_event_handler("ingest", "corridor.cost.changed")
+    def on_corridor_cost_changed(self, payload):
+        self._apply(payload)
+
+    @reliable_event_handler("catalog", "provider.registered")
+    def on_provider_registered(self, payload):
+        self._apply(payload)
+
+    @reliable_event_handler("catalog", "provider.updated")
+    def on_provider_updated(self, payload):
+        self._apply(payload)
+
+    @reliable_event_handler("catalog", "practice.published")
+    def on_practice_published(self, payload):
+        self._apply(payload)
+
+    # -- deliveries out -----------------------------------------------------------
+    @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
+    def send_due(self):
+        out = self.outbound
+        pool = eventlet.GreenPool(SENDERS)
+        for _ in range(SENDERS):  # each sender claims attempts one at a time until none is due
+            pool.spawn(delivery.deliver_due, out.worker, out.settings, out.send_email)
+        pool.waitall()
+
+    @ConfiguredTimer.decorator("NOTIFY_DIGEST_SECONDS", DIGEST_CHECK_SECONDS)
+    def queue_digests(self):
+        queued = digests.queue_digests()
+        if queued:
+            log.info("queued %d digest(s)", len(queued))
+
+    # -- subscribers and subscriptions ----------------------------------------
+    @rpc
+    def create_subscriber(self, request):
+        return subscriptions.create_subscriber(validated(SubscriberCreateSchema(), request))
+
+    @rpc
+    def get_subscriber(self, subscriber_id):
+        return subscriptions.get_subscriber(str(subscriber_id))
+
+    @rpc
+    def list_subscribers(self, params):
+        return subscriptions.list_subscribers(**validated(PageQuerySchema(), params))
+
+    @rpc
+    def create_subscription(self, subscriber_id, request):
+        return subscriptions.create_subscription(str(subscriber_id), validated(SubscriptionCreateSchema(), request),
+                                                 self.outbound.settings.allow_private)
+
+    @rpc
+    def list_subscriptions(self, subscriber_id, params):
+        return subscriptions.list_subscriptions(str(subscriber_id), **validated(PageQuerySchema(), params))
+
+    @rpc
+    def delete_subscription(self, subscriber_id, subscription_id):
+        return subscriptions.delete_subscription(str(subscriber_id), str(subscription_id))
+
+    @rpc
+    def rotate_secret(self, subscriber_id, subscription_id):
+        return subscriptions.rotate_secret(str(subscriber_id), str(subscription_id), ROTATION_OVERLAP_SECONDS)
+
+    # -- feed, delivery log, replay --------------------------------------------
+    @rpc
+    def list_notifications(self, subscriber_id, params):
+        return subscriptions.list_notifications(str(subscriber_id), **validated(FeedQuerySchema(), params))
+
+    @rpc
+    def list_deliveries(self, subscriber_id, params):
+        return delivery.list_deliveries(str(subscriber_id), **validated(DeliveryQuerySchema(), params))
+
+    @rpc
+    def replay_delivery(self, subscriber_id, delivery_id):
+        found = delivery.replay(str(subscriber_id), str(delivery_id))
+        if found is None:
+            raise NotFound("no such delivery (or it is being sent right now)", {"id": delivery_id})
+        return delivery.delivery_view(found)

@@ -1,0 +1,162 @@
+"""Sending what is due: each attempt claimed with one conditional update (two
+notify instances never send the same attempt; a lease that runs out, because
+the instance died mid-send, makes the attempt due again, same webhook-id),
+recorded with its answer, retried on a schedule with jitter, the endpoint
+disabled on 410 Gone or after repeated failure."""
+import dataclasses
+import datetime as dt
+import json
+import logging
+import random
+import time
+
+import requests
+from pymongo import ReturnDocument
+
+from observatory.errors import UnsafeDestination
+from services.notify import webhooks
+from services.notify.models import Delivery, Notification, Subscription
+from services.notify.subscriptions import page, secrets_in_force, utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)  # seconds before each retry
+DISABLE_AFTER_FAILED_DELIVERIES = 3  # deliveries that used up their schedule, in a row
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliverySettings:
+    schedule: tuple = DEFAULT_SCHEDULE
+    timeout_seconds: float = 10.0
+    lease_seconds: float = 60.0  # longer than any attempt takes
+    allow_private: bool = False
+    jitter: float = 0.2  # each wait is ±20 %
+
+
+def claim_due(worker, settings, now=None):
+    """One due attempt, now ours; None when nothing is due."""
+    now = now or utcnow()
+    due = {"$or": [{"status": {"$in": ["pending", "retrying"]}, "next_attempt_at": {"$lte": now}},
+                   {"status": "sending", "lease_until": {"$lte": now}}]}  # its sender died mid-attempt
+    return Delivery._get_collection().find_one_and_update(
+        due, {"$set": {"status": "sending", "claimed_by": worker,
+                       "lease_until": now + dt.timedelta(seconds=settings.lease_seconds)}},
+        sort=[("next_attempt_at", 1)], return_document=ReturnDocument.AFTER)
+
+
+def webhook_body(notification):
+    return json.dumps({"id": notification["_id"], "type": notification["type"],
+                       "occurred_at": notification["occurred_at"], "data": notification["data"]},
+                      separators=(",", ":"), default=str).encode()
+
+
+def _message(delivery):
+    """(message, the notifications it carries): one notification, or a digest of several."""
+    notifications = Notification._get_collection()
+    if not delivery.get("digest"):
+        notification = notifications.find_one({"_id": delivery["notification_id"]})
+        return notification, [notification] if notification else []
+    carried = sorted(notifications.find({"_id": {"$in": delivery["notification_ids"]}}),
+                     key=lambda n: (n["created_at"], n["_id"]))
+    digest = delivery["digest"]
+    message = {"_id": delivery["_id"], "type": "digest", "occurred_at": digest["to"],
+               "data": {**digest, "notifications": [{"id": n["_id"], "type": n["type"], "occurred_at":
+                                                     n["occurred_at"], "data": n["data"]} for n in carried]}}
+    return message, carried
+
+
+def attempt(delivery, settings, send_email=None):
+    """Send one claimed delivery and record what happened."""
+    notification, carried = _message(delivery)
+    subscription = Subscription._get_collection().find_one({"_id": delivery["subscription_id"]})
+    if notification is None or subscription is None or subscription.get("status") != "active":
+        return _finish(delivery, "disabled", {"error": "the subscription is gone or disabled"})
+    started = time.monotonic()
+    outcome = {}
+    try:
+        if delivery["channel"] == "webhook":
+            body = webhook_body(notification)
+            response = webhooks.post(subscription["channel"]["url"], body,
+                                     webhooks.headers(secrets_in_force(subscription), notification["_id"], body),
+                                     settings.timeout_seconds, settings.allow_private)
+            outcome["status_code"] = response.status_code
+        else:
+            title = (f"Your {delivery['digest']['cadence']} digest ({delivery['digest']['period']}): "
+                     f"{len(carried)} alert(s)" if delivery.get("digest") else None)
+            send_email(subscription["channel"]["email"], carried, title)
+            outcome["status_code"] = None
+    except (requests.RequestException, UnsafeDestination, OSError) as exc:
+        outcome["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    outcome["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+    return _settle(delivery, subscription, outcome, settings)
+
+
+def _settle(delivery, subscription, outcome, settings):
+    code = outcome.get("status_code")
+    if "error" not in outcome and (code is None or 200 <= code < 300):
+        Subscription._get_collection().update_one({"_id": subscription["_id"]}, {"$set": {"consecutive_failures": 0}})
+        return _finish(delivery, "delivered", outcome)
+    if code == 410:
+        _disable(subscription, "the receiver answered 410 Gone")
+        return _finish(delivery, "disabled", outcome)
+    tried = len(delivery.get("attempts", [])) + 1
+    if tried <= len(settings.schedule):
+        wait = settings.schedule[tried - 1] * random.uniform(1 - settings.jitter, 1 + settings.jitter)
+        return _finish(delivery, "retrying", outcome, next_attempt_at=utcnow() + dt.timedelta(seconds=wait))
+    failures = Subscription._get_collection().find_one_and_update(
+        {"_id": subscription["_id"]}, {"$inc": {"consecutive_failures": 1}}, return_document=ReturnDocument.AFTER)
+    if failures and failures["consecutive_failures"] >= DISABLE_AFTER_FAILED_DELIVERIES:
+        _disable(subscription, f"{DISABLE_AFTER_FAILED_DELIVERIES} deliveries in a row failed every attempt")
+    return _finish(delivery, "failed", outcome)
+
+
+def _disable(subscription, reason):
+    Subscription._get_collection().update_one({"_id": subscription["_id"]},
+                                              {"$set": {"status": "disabled", "disabled_reason": reason}})
+    # the operator hears of it in the log (and GET /api/v1/subscriptions shows it to the subscriber)
+    log.warning("subscription %s of %s disabled: %s", subscription["_id"], subscription["subscriber_id"], reason)
+
+
+def _finish(delivery, status, outcome, next_attempt_at=None):
+    """Record the attempt if the claim is still ours (a lease taken over by
+    another instance means that instance owns the next attempt)."""
+    entry = {"at": utcnow().isoformat(), "status_code": outcome.get("status_code"), "error": outcome.get("error"),
+             "duration_ms": outcome.get("duration_ms", 0.0)}
+    Delivery._get_collection().update_one(
+        {"_id": delivery["_id"], "status": "sending", "claimed_by": delivery.get("claimed_by")},
+        {"$set": {"status": status, "next_attempt_at": next_attempt_at, "lease_until": None},
+         "$push": {"attempts": entry}})
+    return status
+
+
+def deliver_due(worker, settings, send_email=None, limit=100):
+    """Send up to ``limit`` due attempts; returns how many were tried."""
+    sent = 0
+    while sent < limit:
+        delivery = claim_due(worker, settings)
+        if delivery is None:
+            break
+        attempt(delivery, settings, send_email)
+        sent += 1
+    return sent
+
+
+def replay(subscriber_id, delivery_id):
+    """Send a delivery again (same notification, same webhook-id)."""
+    found = Delivery._get_collection().find_one_and_update(
+        {"_id": delivery_id, "subscriber_id": subscriber_id, "status": {"$ne": "sending"}},
+        {"$set": {"status": "pending", "next_attempt_at": utcnow(), "lease_until": None}},
+        return_document=ReturnDocument.AFTER)
+    return found
+
+
+def delivery_view(doc):
+    return {"id": doc["_id"], "notification_id": doc["notification_id"], "subscription_id": doc["subscription_id"],
+            "channel": doc["channel"], "status": doc["status"], "attempts": doc.get("attempts", []),
+            "next_attempt_at": doc["next_attempt_at"].isoformat() if doc.get("next_attempt_at") else None,
+            "created_at": doc["created_at"].isoformat()}
+
+
+def list_deliveries(subscriber_id, cursor=None, limit=50, status=None):
+    query = {"subscriber_id": subscriber_id, **({"status": status} if status else {})}
+    return page(Delivery._get_collection(), query, cursor, limit, delivery_view, newest_first=True)

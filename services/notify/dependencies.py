@@ -1,0 +1,51 @@
+"""Adapters of the notify service, configured at container setup from the
+nameko config (``WEBHOOK_RETRY_SCHEDULE``, ``WEBHOOK_TIMEOUT_SECONDS``,
+``WEBHOOK_ALLOW_PRIVATE_NETWORKS``, ``SMTP_*``)."""
+import socket
+import uuid
+
+from nameko.extensions import DependencyProvider
+
+from services.notify import mail
+from services.notify.delivery import DEFAULT_SCHEDULE, DeliverySettings
+
+
+def _flag(value):
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _schedule(value):
+    if not value:
+        return DEFAULT_SCHEDULE
+    parts = value.split(",") if isinstance(value, str) else value
+    return tuple(float(p) for p in parts)
+
+
+class Outbound:
+    """What a worker gets: delivery settings, an SMTP sender, and this instance's name."""
+
+    def __init__(self, settings, smtp, worker):
+        self.settings, self.smtp, self.worker = settings, smtp, worker
+
+    def send_email(self, to, notifications, title=None):
+        mail.send(self.smtp, to, notifications, title)
+
+
+class OutboundConfig(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        settings = DeliverySettings(
+            schedule=_schedule(config.get("WEBHOOK_RETRY_SCHEDULE")),
+            timeout_seconds=float(config.get("WEBHOOK_TIMEOUT_SECONDS") or 10),
+            allow_private=_flag(config.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS") or "0"))
+        smtp = mail.SmtpSettings(
+            host=config.get("SMTP_HOST") or "127.0.0.1", port=int(config.get("SMTP_PORT") or 25),
+            starttls=_flag(config.get("SMTP_STARTTLS") or "0"), use_ssl=_flag(config.get("SMTP_SSL") or "0"),
+            username=config.get("SMTP_USERNAME") or None, password=config.get("SMTP_PASSWORD") or None,
+            sender=config.get("SMTP_FROM") or mail.SmtpSettings.sender)
+        self.outbound = Outbound(settings, smtp, f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}")
+
+    def get_dependency(self, worker_ctx):
+        return self.outbound
+
+
