@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from gateway import openapi
 from gateway.catalog_handlers import CatalogHandlers
+from gateway.notify_handlers import NotifyHandlers
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import RouteNotFound
@@ -46,7 +47,7 @@ def _dataset_id(value):
         raise ValidationError({"id": exc.messages}) from None
 
 
-class GatewayService(CatalogHandlers):
+class GatewayService(CatalogHandlers, NotifyHandlers):
     name = "gateway"
 
     store = MongoStore(STORE_ALIAS, "observatory_gateway")
@@ -112,6 +113,8 @@ class GatewayService(CatalogHandlers):
         subject = wanted.get("provider_id") or wanted.get("subscriber_id")
         if wanted.get("provider_id"):
             subject = self.catalog.get_provider(subject)["id"]  # 404 for an entry that does not exist
+        if wanted.get("subscriber_id"):
+            subject = self.notify.get_subscriber(subject)["id"]
         credential, token = mint_credential(wanted["role"], subject, wanted.get("label"),
                                             created_by=call.principal.credential_id or "operator")
         credential.token = token  # shown in this answer only; never stored
@@ -165,7 +168,8 @@ class GatewayService(CatalogHandlers):
         period = call.params.get("period")
         return self._published(request, call, ("corridor", source, destination, period),
                                lambda: with_catalog_extras(self.ingest.corridor(source, destination, period),
-                                                           self.catalog, call.response_schema.dump), dumped=True)
+                                                           self.catalog, call.response_schema.dump, period is None),
+                               dumped=True)
 
     def corridor_history(self, request, call):
         source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])

@@ -5,6 +5,7 @@ role, validates the query and body, and calls the entry's handler; the same
 tables are what the OpenAPI description is to be generated from. Adding an
 endpoint is one entry plus its handler method."""
 from gateway.routes.admin import ROUTES as ADMIN
+from gateway.routes.alerts import ROUTES as ALERTS
 from gateway.routes.credentials import ROUTES as CREDENTIALS
 from gateway.routes.datasets import ROUTES as DATASETS
 from gateway.routes.platform import ROUTES as PLATFORM
@@ -15,6 +16,7 @@ from gateway.routes.table import Call, Route, tagged, wire
 
 ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
           *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
+          *tagged("alerts", ALERTS),
           *tagged("operations", ADMIN))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

@@ -104,6 +104,11 @@ def test_operator_mints_tokens_that_are_shown_once_and_work(platform, web_sessio
 
 
 def test_subscriber_tokens_are_bound_to_their_subscriber(platform, web_session, admin_token):
+    assert web_session.post("/api/v1/credentials", json={"role": "subscriber", "subscriber_id": "mof-nepal"},
+                            headers=bearer(admin_token)).status_code == 404, "no such subscriber yet"
+    created = web_session.post("/api/v1/subscribers", json={"id": "mof-nepal", "name": "Ministry of Finance",
+                                                           "country": "NPL"}, headers=bearer(admin_token))
+    assert created.status_code == 201, created.text
     minted = web_session.post("/api/v1/credentials", json={"role": "subscriber", "subscriber_id": "mof-nepal"},
                               headers=bearer(admin_token)).json()
     me = web_session.get("/api/v1/me", headers=bearer(minted["token"])).json()

@@ -35,6 +35,8 @@ def live_gateway(vhost_pipeline):
                      .json()["status"] == "completed", timeout=120, interval=0.5, what=f"{kind} to load")
         wait_for(lambda: requests.get(f"{base}/api/v1/providers/western-union", timeout=30).status_code == 200,
                  timeout=60, interval=0.5, what="the catalog to register the firms")
+        requests.post(f"{base}/api/v1/subscribers", json={"id": "mof-nepal", "name": "Ministry of Finance",
+                                                          "country": "NPL"}, headers=admin, timeout=30)
         tokens = {"operator": ADMIN}
         for role, subject in (("provider", {"provider_id": "western-union"}),
                               ("subscriber", {"subscriber_id": "mof-nepal"})):

@@ -1,0 +1,225 @@
+"""Notify without a broker: matching, signatures, the network guard, and
+delivery (retries, 410, replay, rotation, claims, a dead instance's lease)
+against a real local HTTP receiver and a real local SMTP server."""
+import dataclasses
+import datetime as dt
+import uuid
+
+import mongoengine
+import pytest
+
+from observatory.contracts.notify import SubscriptionCreateSchema
+from observatory.errors import UnsafeDestination
+from observatory.events import new_event, parse_event
+from observatory.mongo import connect_store
+from services.notify import alerts, delivery, matching, subscriptions, webhooks
+from services.notify.models import STORE_ALIAS, Delivery, Notification
+from tests.live import free_port
+from tests.notify_helpers import Receiver, verify
+
+FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, allow_private=True, jitter=0)
+
+
+@pytest.fixture(autouse=True)
+def store():
+    mongoengine.disconnect(STORE_ALIAS)
+    connect_store(STORE_ALIAS, f"notify_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+def corridor_event(average, previous, source="SAU", destination="NPL", period="2014Q1", previous_period="2013Q4"):
+    return parse_event(new_event("corridor.cost.changed", "ingest", {
+        "source": source, "destination": destination, "period": period, "dataset_id": "0123456789abcdef",
+        "average_total_cost_pct": average, "smart_average_pct": None, "quotes_transparent": 5,
+        "revised_from_pct": None, "previous_period": previous_period, "previous_period_average_pct": previous}))
+
+
+def subscribe(receiver, **wanted):
+    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
+    request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
+                                               "channel": {"type": "webhook", "url": receiver.url}, **wanted})
+    created = subscriptions.create_subscription(subscriber["id"], request, allow_private=True)
+    receiver.secrets.append(created["secret"])
+    return created
+
+
+def test_the_standard_webhooks_example_signs_as_the_specification_says():
+    signature = webhooks.sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                              '{"test": 2432232314}')
+    assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    body = b'{"a":1}'
+    assert verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                  webhooks.headers(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], "msg_1", body), body)
+
+
+@pytest.mark.parametrize("average, previous, direction", [(5.2, 4.9, "up"), (5.0, 6.1, "down"), (4.0, 5.0, None),
+                                                          (5.0, 5.0, None), (7.0, 6.0, None), (5.01, 5.0, "up")])
+def test_a_crossing_is_from_at_or_below_the_level_to_above_it_or_back(average, previous, direction):
+    crossed = matching.crossing(corridor_event(average, previous)["data"], 5.0)
+    assert (crossed or {}).get("direction") == direction
+
+
+def test_subscriptions_are_found_by_corridor_country_and_ldc_keys_only():
+    assert matching.subscription_keys({"corridors": [{"source": "SAU", "destination": "NPL"}]}) == ["corridor:SAU-NPL"]
+    assert matching.subscription_keys({"countries": [{"country": "NPL", "role": "either"}]}) == [
+        "receiver:NPL", "sender:NPL"]
+    assert matching.subscription_keys({}) == ["any"]
+    keys = matching.event_keys("corridor.cost.changed", corridor_event(6, 4)["data"])
+    assert set(keys) == {"any", "corridor:SAU-NPL", "sender:SAU", "receiver:NPL", "ldc"}  # Nepal is an LDC
+    assert "ldc" not in matching.event_keys("corridor.cost.changed",
+                                            corridor_event(6, 4, destination="MEX")["data"])
+
+
+def test_an_event_notifies_each_matching_subscription_once_even_redelivered(receiver):
+    wanted = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    subscribe(receiver, corridors=[{"source": "USA", "destination": "MEX"}])  # another corridor
+    subscribe(receiver, countries=[{"country": "NPL", "role": "sender"}])  # Nepal as sender: not this one
+    ldc = subscribe(receiver, ldc_destinations=True, threshold_pct=5.5)  # its own level: 5.2 does not cross 5.5
+    event = corridor_event(5.2, 4.9)
+    created = alerts.apply_event(event)
+    assert alerts.apply_event(event) == []  # redelivered: nothing new
+    notified = Notification._get_collection().find_one({"_id": created[0]})
+    assert len(created) == 1 and notified["subscription_id"] == wanted["id"]
+    assert notified["data"]["direction"] == "up" and notified["data"]["threshold_pct"] == 5.0
+    assert alerts.apply_event(corridor_event(5.6, 5.2)) and ldc["id"] in {
+        n["subscription_id"] for n in Notification._get_collection().find({"data.threshold_pct": 5.5})}
+
+
+def test_a_webhook_is_signed_retried_after_500_with_the_same_id_and_logged(receiver):
+    subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    receiver.answers = [500, 503]
+    assert delivery.deliver_due("w1", FAST) == 3  # no wait in this schedule: due again at once
+    assert [r[2] for r in receiver.received] == [True, True, True]
+    assert len({r[0]["webhook-id"] for r in receiver.received}) == 1
+    body = receiver.received[0][1]
+    assert set(body) == {"id", "type", "occurred_at", "data"} and body["id"] == receiver.received[0][0]["webhook-id"]
+    logged = Delivery._get_collection().find_one()
+    assert logged["status"] == "delivered" and [a["status_code"] for a in logged["attempts"]] == [500, 503, 200]
+
+
+def test_410_disables_the_endpoint_and_exhausted_retries_fail_the_delivery(receiver):
+    subscribed = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    receiver.answers = [410]
+    delivery.deliver_due("w1", FAST)
+    assert subscriptions.list_subscriptions(subscribed["subscriber_id"])["items"][0]["status"] == "disabled"
+    assert alerts.apply_event(corridor_event(4.0, 5.2)) == []  # a disabled subscription hears nothing more
+
+    other = subscribe(receiver, corridors=[{"source": "USA", "destination": "MEX"}])
+    alerts.apply_event(corridor_event(5.2, 4.9, source="USA", destination="MEX"))
+    receiver.answers = [500] * 10
+    while delivery.deliver_due("w1", FAST):
+        pass
+    failed = Delivery._get_collection().find_one({"subscription_id": other["id"]})
+    assert failed["status"] == "failed" and len(failed["attempts"]) == len(FAST.schedule) + 1
+
+
+def test_replay_sends_the_same_webhook_id_again(receiver):
+    subscribed = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    delivery.deliver_due("w1", FAST)
+    sent = Delivery._get_collection().find_one()
+    assert delivery.replay("someone-else", sent["_id"]) is None
+    assert delivery.replay(subscribed["subscriber_id"], sent["_id"])["status"] == "pending"
+    delivery.deliver_due("w1", FAST)
+    assert [r[0]["webhook-id"] for r in receiver.received] == [sent["notification_id"]] * 2
+
+
+def test_during_a_rotation_both_secrets_sign_and_each_verifies(receiver):
+    subscribed = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    old = receiver.secrets[0]
+    rotated = subscriptions.rotate_secret(subscribed["subscriber_id"], subscribed["id"], overlap_seconds=3600)
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    delivery.deliver_due("w1", FAST)
+    headers, body, _ = receiver.received[0]
+    raw = delivery.webhook_body(Notification._get_collection().find_one())
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    assert verify(old, headers, raw) and verify(rotated["secret"], headers, raw) and rotated["secret"] != old
+
+
+def test_private_loopback_and_link_local_urls_are_refused_without_the_setting():
+    for url in ("http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]/x",
+                "http://192.168.0.10/", "http://localhost:8080/"):
+        with pytest.raises(UnsafeDestination):
+            webhooks.check_destination(url)
+        webhooks.check_destination(url, allow_private=True)
+    webhooks.check_destination("https://8.8.8.8/hook")  # a public address passes
+    subscriber = subscriptions.create_subscriber({"name": "Central bank", "country": "BGD"})
+    request = SubscriptionCreateSchema().load({"event_types": ["dataset.published"],
+                                               "channel": {"type": "webhook", "url": "http://127.0.0.1:9/x"}})
+    with pytest.raises(UnsafeDestination):
+        subscriptions.create_subscription(subscriber["id"], request, allow_private=False)
+
+
+def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_out(receiver):
+    subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    first = delivery.claim_due("instance-a", FAST)
+    assert first is not None and delivery.claim_due("instance-b", FAST) is None  # claimed: not due for b
+    # instance-a dies mid-send; once its lease runs out the attempt is due again, same notification
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=FAST.lease_seconds + 1)
+    again = delivery.claim_due("instance-b", FAST, now=later)
+    assert again["_id"] == first["_id"] and again["claimed_by"] == "instance-b"
+    assert delivery.attempt(again, FAST) == "delivered"
+    assert delivery._finish(first, "delivered", {}) == "delivered"  # a's late record does not count
+    logged = Delivery._get_collection().find_one()
+    assert len(logged["attempts"]) == 1 and len(receiver.received) == 1
+
+
+def test_email_arrives_at_a_real_smtp_server_with_text_and_html():
+    from aiosmtpd.controller import Controller
+
+    from services.notify import mail
+
+    class Inbox:
+        messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = dataclasses.replace(mail.SmtpSettings(), host="127.0.0.1", port=port)
+        crossed = {"type": "corridor.cost.threshold_crossed", "data": matching.crossing(
+            corridor_event(5.2, 4.9)["data"], 5.0)}
+        mail.send(settings, "alerts@mof.gov.np", [crossed])
+        message = inbox.messages[0]
+        text = message.content.decode()
+        assert message.rcpt_tos == ["alerts@mof.gov.np"]
+        assert "SAU → NPL" in text or "SAU =E2=86=92 NPL" in text
+        assert "text/plain" in text and "text/html" in text and "5.20" in text
+    finally:
+        controller.stop()
+
+
+def test_a_daily_digest_groups_the_days_notifications_once(receiver):
+    from services.notify import digests
+
+    daily = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}], cadence="daily")
+    immediate = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(corridor_event(5.2, 4.9, period="2013Q4", previous_period="2013Q3"))
+    alerts.apply_event(corridor_event(4.8, 5.2))
+    yesterday = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    Notification._get_collection().update_many({}, {"$set": {"created_at": yesterday}})
+    alerts.apply_event(corridor_event(5.5, 4.8, period="2014Q2", previous_period="2014Q1"))  # today's: not yet
+    assert Delivery._get_collection().count_documents({"subscription_id": daily["id"]}) == 0  # nothing immediate
+    queued = digests.queue_digests()
+    assert len(queued) == 1 and digests.queue_digests() == []  # once per window
+    delivery.deliver_due("w1", FAST)
+    digest = [body for _, body, ok in receiver.received if body["type"] == "digest"]
+    assert len(digest) == 1 and all(ok for _, _, ok in receiver.received)
+    assert digest[0]["data"]["cadence"] == "daily"
+    assert sorted(n["data"]["direction"] for n in digest[0]["data"]["notifications"]) == ["down", "up"]
+    assert len([b for _, b, _ in receiver.received if b["type"] != "digest"]) == 3  # the immediate one: each
+    assert immediate["id"] != daily["id"]
