@@ -25,6 +25,7 @@ class Receiver:
         self.secrets = list(secrets)
         self.received = []  # (headers, body dict, verified)
         self.answers = []  # status codes to answer, in order; 200 once used up
+        self.hold = None  # a threading.Event: requests wait for it before being answered
         self.lock = threading.Lock()
         receiver = self
 
@@ -36,6 +37,9 @@ class Receiver:
                     ok = any(verify(s, headers, body) for s in receiver.secrets) if receiver.secrets else None
                     receiver.received.append((headers, json.loads(body), ok))
                     status = receiver.answers.pop(0) if receiver.answers else 200
+                    hold = receiver.hold
+                if hold is not None:
+                    hold.wait(30)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

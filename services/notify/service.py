@@ -6,7 +6,6 @@ loses nothing: the state is in the store, and the attempt becomes due again.
 """
 import logging
 
-import eventlet
 from nameko.rpc import rpc as _rpc
 
 from observatory.contracts.notify import (
@@ -71,11 +70,8 @@ class NotifyService(PingMixin):
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):
-        out = self.outbound
-        pool = eventlet.GreenPool(SENDERS)
-        for _ in range(SENDERS):  # each sender claims attempts one at a time until none is due
-            pool.spawn(delivery.deliver_due, out.worker, out.settings, out.send_email)
-        pool.waitall()
+        out = self.outbound  # each sender claims attempts one at a time until none is due
+        out.run_senders(SENDERS, lambda: delivery.deliver_due(out.worker, out.settings, out.send_email))
 
     @ConfiguredTimer.decorator("NOTIFY_DIGEST_SECONDS", DIGEST_CHECK_SECONDS)
     def queue_digests(self):

@@ -1,0 +1,101 @@
+"""Two notify instances on one store and the real broker: every attempt is
+sent once; an instance killed while its request is in flight is followed by
+exactly one successful delivery, with the same webhook-id."""
+import threading
+
+import pytest
+from nameko.runners import ServiceRunner
+from nameko.standalone.events import event_dispatcher
+
+from observatory.contracts.notify import SubscriptionCreateSchema
+from observatory.events import new_event
+from services.notify import subscriptions
+from services.notify.models import Delivery
+from services.notify.service import NotifyService
+from tests.conftest import wait_for
+from tests.notify_helpers import Receiver
+
+pytestmark = pytest.mark.broker
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    if receiver.hold is not None:
+        receiver.hold.set()
+    receiver.close()
+
+
+@pytest.fixture
+def notify_config(rabbit_config):
+    return {**rabbit_config, "MONGODB_URI": "", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
+            "NOTIFY_DELIVERY_SECONDS": 0.1, "WEBHOOK_TIMEOUT_SECONDS": 2, "NOTIFY_LEASE_SECONDS": 3,
+            "WEBHOOK_RETRY_SCHEDULE": "0.2,0.2"}
+
+
+def instance(config):
+    runner = ServiceRunner(config)
+    runner.add_service(NotifyService)
+    runner.start()
+    return runner
+
+
+def subscribe(receiver, corridors):
+    subscriber = subscriptions.create_subscriber({"name": "Ministry", "country": "NPL"})
+    request = SubscriptionCreateSchema().load({
+        "event_types": ["corridor.cost.changed"], "corridors": [{"source": s, "destination": d} for s, d in corridors],
+        "channel": {"type": "webhook", "url": receiver.url}})
+    receiver.secrets.append(subscriptions.create_subscription(subscriber["id"], request, allow_private=True)["secret"])
+
+
+def corridor_changed(source, destination):
+    return new_event("corridor.cost.changed", "ingest", {
+        "source": source, "destination": destination, "period": "2014Q1", "dataset_id": "0123456789abcdef",
+        "average_total_cost_pct": 6.0, "smart_average_pct": None, "quotes_transparent": 4, "revised_from_pct": None,
+        "previous_period": "2013Q4", "previous_period_average_pct": 5.5})
+
+
+CORRIDORS = [(s, d) for s in ("ARE", "SAU", "USA", "GBR", "QAT") for d in ("NPL", "BGD", "PHL", "IND", "PAK", "LKA")]
+
+
+def test_two_instances_send_each_attempt_once(notify_config, receiver):
+    first, second = instance(notify_config), instance(notify_config)
+    try:
+        subscribe(receiver, CORRIDORS)
+        dispatch = event_dispatcher(notify_config)
+        for source, destination in CORRIDORS:
+            dispatch("ingest", "corridor.cost.changed", corridor_changed(source, destination))
+        wait_for(lambda: Delivery._get_collection().count_documents({"status": "delivered"}) == len(CORRIDORS),
+                 timeout=60, what="every delivery")
+        ids = [headers["webhook-id"] for headers, _, _ in receiver.received]
+        assert len(ids) == len(set(ids)) == len(CORRIDORS), "each attempt sent once"
+        assert all(ok for _, _, ok in receiver.received)
+        senders = {d["claimed_by"] for d in Delivery._get_collection().find()}
+        print(f"\n{len(CORRIDORS)} deliveries by {len(senders)} instance(s)")
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_an_instance_killed_mid_delivery_is_followed_by_exactly_one_success(notify_config, receiver):
+    receiver.hold = threading.Event()
+    doomed = instance(notify_config)
+    survivor = None
+    try:
+        subscribe(receiver, [("ARE", "NPL")])
+        event_dispatcher(notify_config)("ingest", "corridor.cost.changed", corridor_changed("ARE", "NPL"))
+        wait_for(lambda: receiver.received, timeout=30, what="the first attempt to reach the receiver")
+        doomed.kill()  # the request is in flight, its answer never read
+        receiver.hold.set()
+        receiver.hold = None
+        survivor = instance(notify_config)
+        wait_for(lambda: Delivery._get_collection().find_one({"status": "delivered"}), timeout=30,
+                 what="the survivor to deliver once the dead instance's claim ran out")
+        delivered = Delivery._get_collection().find_one()
+        assert [a["status_code"] for a in delivered["attempts"]] == [200], "one successful attempt recorded"
+        ids = [headers["webhook-id"] for headers, _, _ in receiver.received]
+        assert len(ids) == 2 and len(set(ids)) == 1  # the unanswered one and the success: same webhook-id
+    finally:
+        if survivor:
+            survivor.stop()
