@@ -13,6 +13,9 @@ class NotifyHandlers:
     def list_subscribers(self, request, call):
         return self.notify.list_subscribers(call.params)
 
+    def all_subscriptions(self, request, call):
+        return self.notify.all_subscriptions(call.params)
+
     def create_subscription(self, request, call):
         answer = self.notify.create_subscription(call.principal.subject_id, call.body)
         return Reply(answer, headers={"Cache-Control": "no-store"})  # it holds the secret

@@ -155,6 +155,11 @@ class DeliveryListSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class SubscriptionAdminQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(("active", "disabled")))
+    subscriber_id = fields.String(validate=validate.Length(max=64))
+
+
 class FeedQuerySchema(PageQuerySchema):
     type = fields.String(validate=validate.OneOf(SUBSCRIBER_EVENT_TYPES))
 

@@ -12,6 +12,7 @@ from observatory.contracts.notify import (
     DeliveryQuerySchema,
     FeedQuerySchema,
     SubscriberCreateSchema,
+    SubscriptionAdminQuerySchema,
     SubscriptionCreateSchema,
 )
 from observatory.contracts.catalog import PageQuerySchema
@@ -100,6 +101,12 @@ class NotifyService(PingMixin):
     @rpc
     def list_subscriptions(self, subscriber_id, params):
         return subscriptions.list_subscriptions(str(subscriber_id), **validated(PageQuerySchema(), params))
+
+    @rpc
+    def all_subscriptions(self, params):
+        """For operators: every subscription, e.g. the disabled ones and why."""
+        query = validated(SubscriptionAdminQuerySchema(), params)
+        return subscriptions.list_subscriptions(query.pop("subscriber_id", None), **query)
 
     @rpc
     def delete_subscription(self, subscriber_id, subscription_id):

@@ -100,9 +100,10 @@ def _own_subscription(subscriber_id, subscription_id):
     return doc
 
 
-def list_subscriptions(subscriber_id, cursor=None, limit=50):
-    return page(Subscription._get_collection(), {"subscriber_id": subscriber_id}, cursor, limit,
-                 subscription_view)
+def list_subscriptions(subscriber_id, cursor=None, limit=50, status=None):
+    """One subscriber's subscriptions; ``subscriber_id`` None: everyone's (operators)."""
+    query = {**({"subscriber_id": subscriber_id} if subscriber_id else {}), **({"status": status} if status else {})}
+    return page(Subscription._get_collection(), query, cursor, limit, subscription_view)
 
 
 def delete_subscription(subscriber_id, subscription_id):

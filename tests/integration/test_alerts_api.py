@@ -141,6 +141,11 @@ def test_a_ministry_gets_exactly_the_crossings_the_real_file_implies_signed(plat
     wait_for(lambda: len(receiver.received) == len(expected) + 1, timeout=15, what="the replay")
     assert receiver.received[-1][0]["webhook-id"] == deliveries[0]["notification_id"]
 
+    everyone = requests.get(platform["base"] + API + "/admin/subscriptions", headers=platform["operator"], timeout=30,
+                            params={"status": "active"}).json()["items"]
+    assert subscription.json()["id"] in [s["id"] for s in everyone] and all("secret" not in s for s in everyone)
+    assert get(platform, "/admin/subscriptions", token).status_code == 403
+
     stranger = subscriber_token(platform, "bank-bangladesh", "BGD")
     assert get(platform, "/notifications", stranger).json()["items"] == []
     assert post(platform, f"/deliveries/{deliveries[0]['id']}/replay", None, stranger).status_code == 404
