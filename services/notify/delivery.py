@@ -9,6 +9,7 @@ import json
 import logging
 import random
 import time
+import uuid
 
 import requests
 from pymongo import ReturnDocument
@@ -21,7 +22,8 @@ from services.notify.subscriptions import page, secrets_in_force, utcnow
 log = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)  # seconds before each retry
-DISABLE_AFTER_FAILED_DELIVERIES = 3  # deliveries that used up their schedule, in a row
+DISABLE_AFTER_FAILED_DELIVERIES = 3
+BATCH_SIZE = 10  # attempts one sender claims at once (one query each for them, their notifications, subscriptions)  # deliveries that used up their schedule, in a row
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,15 +35,26 @@ class DeliverySettings:
     jitter: float = 0.2  # each wait is ±20 %
 
 
-def claim_due(worker, settings, now=None):
-    """One due attempt, now ours; None when nothing is due."""
+def _due(now):
+    return {"$or": [{"status": {"$in": ["pending", "retrying"]}, "next_attempt_at": {"$lte": now}},
+                    {"status": "sending", "lease_until": {"$lte": now}}]}  # its sender died mid-attempt
+
+
+def claim_due(worker, settings, now=None, size=1):
+    """Up to ``size`` due attempts, now ours (a list; empty when nothing is
+    due). The claim is one conditional update over the ids found due, so an
+    attempt another instance claimed meanwhile is not ours; each claim has a
+    token of its own, which recording the outcome checks."""
     now = now or utcnow()
-    due = {"$or": [{"status": {"$in": ["pending", "retrying"]}, "next_attempt_at": {"$lte": now}},
-                   {"status": "sending", "lease_until": {"$lte": now}}]}  # its sender died mid-attempt
-    return Delivery._get_collection().find_one_and_update(
-        due, {"$set": {"status": "sending", "claimed_by": worker,
-                       "lease_until": now + dt.timedelta(seconds=settings.lease_seconds)}},
-        sort=[("next_attempt_at", 1)], return_document=ReturnDocument.AFTER)
+    collection = Delivery._get_collection()
+    ids = [d["_id"] for d in collection.find(_due(now), {"_id": 1}).sort("next_attempt_at", 1).limit(size)]
+    if not ids:
+        return []
+    token = f"{worker}:{uuid.uuid4().hex[:12]}"
+    collection.update_many({"$and": [{"_id": {"$in": ids}}, _due(now)]},
+                           {"$set": {"status": "sending", "claimed_by": token,
+                                     "lease_until": now + dt.timedelta(seconds=settings.lease_seconds)}})
+    return list(collection.find({"claimed_by": token, "status": "sending"}))
 
 
 def webhook_body(notification):
@@ -50,11 +63,21 @@ def webhook_body(notification):
                       separators=(",", ":"), default=str).encode()
 
 
-def _message(delivery):
+class Batch:
+    """The notifications and subscriptions of claimed deliveries, read in two queries."""
+
+    def __init__(self, deliveries):
+        notification_ids = [d["notification_id"] for d in deliveries if not d.get("digest")]
+        self.notifications = {n["_id"]: n for n in Notification._get_collection().find({"_id": {"$in": notification_ids}})}
+        self.subscriptions = {s["_id"]: s for s in Subscription._get_collection().find(
+            {"_id": {"$in": sorted({d["subscription_id"] for d in deliveries})}})}
+
+
+def _message(delivery, batch):
     """(message, the notifications it carries): one notification, or a digest of several."""
     notifications = Notification._get_collection()
     if not delivery.get("digest"):
-        notification = notifications.find_one({"_id": delivery["notification_id"]})
+        notification = batch.notifications.get(delivery["notification_id"])
         return notification, [notification] if notification else []
     carried = sorted(notifications.find({"_id": {"$in": delivery["notification_ids"]}}),
                      key=lambda n: (n["created_at"], n["_id"]))
@@ -65,10 +88,11 @@ def _message(delivery):
     return message, carried
 
 
-def attempt(delivery, settings, send_email=None):
+def attempt(delivery, settings, send_email=None, batch=None):
     """Send one claimed delivery and record what happened."""
-    notification, carried = _message(delivery)
-    subscription = Subscription._get_collection().find_one({"_id": delivery["subscription_id"]})
+    batch = batch or Batch([delivery])
+    notification, carried = _message(delivery, batch)
+    subscription = batch.subscriptions.get(delivery["subscription_id"])
     if notification is None or subscription is None or subscription.get("status") != "active":
         return _finish(delivery, "disabled", {"error": "the subscription is gone or disabled"})
     started = time.monotonic()
@@ -94,7 +118,9 @@ def attempt(delivery, settings, send_email=None):
 def _settle(delivery, subscription, outcome, settings):
     code = outcome.get("status_code")
     if "error" not in outcome and (code is None or 200 <= code < 300):
-        Subscription._get_collection().update_one({"_id": subscription["_id"]}, {"$set": {"consecutive_failures": 0}})
+        if subscription.get("consecutive_failures"):
+            Subscription._get_collection().update_one({"_id": subscription["_id"]},
+                                                      {"$set": {"consecutive_failures": 0}})
         return _finish(delivery, "delivered", outcome)
     if code == 410:
         _disable(subscription, "the receiver answered 410 Gone")
@@ -129,15 +155,17 @@ def _finish(delivery, status, outcome, next_attempt_at=None):
     return status
 
 
-def deliver_due(worker, settings, send_email=None, limit=100):
-    """Send up to ``limit`` due attempts; returns how many were tried."""
+def deliver_due(worker, settings, send_email=None, limit=100, batch_size=BATCH_SIZE):
+    """Send up to ``limit`` due attempts, claimed a few at a time; returns how many were tried."""
     sent = 0
     while sent < limit:
-        delivery = claim_due(worker, settings)
-        if delivery is None:
+        claimed = claim_due(worker, settings, size=min(batch_size, limit - sent))
+        if not claimed:
             break
-        attempt(delivery, settings, send_email)
-        sent += 1
+        batch = Batch(claimed)
+        for delivery in claimed:
+            attempt(delivery, settings, send_email, batch)
+        sent += len(claimed)
     return sent
 
 
