@@ -2,7 +2,7 @@
 its subscriptions and reads its feed and delivery log."""
 from gateway.auth import OPERATOR, SUBSCRIBER
 from gateway.routes.table import API, Route
-from observatory.contracts.catalog import PageQuerySchema
+from observatory.contracts.common import PageQuerySchema
 from observatory.contracts.notify import (
     DeliveryListSchema,
     DeliveryQuerySchema,

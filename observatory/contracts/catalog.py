@@ -8,6 +8,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from observatory.contracts.common import Number, PageQuerySchema
 from observatory.contracts.events import ISO3, PERIOD, ObservedProductSchema
 from observatory.vocabulary import PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
 
@@ -17,7 +18,6 @@ CORRIDOR = pattern(r"^[A-Z]{3}-[A-Z]{3}$", error="a corridor like USA-MEX")
 CURRENCY = pattern(r"^[A-Z]{3}$", error="an ISO 4217 currency code")
 HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=True)
 THEME = pattern(PRACTICE_THEME_PATTERN, error="a theme: lower-case words")
-MAX_LIMIT = 200
 _ENTRY_TAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 
 
@@ -32,26 +32,12 @@ def version_of(etag):
     return int(match.group(1)) if match else None
 
 
-class Number(fields.Float):
-    """A JSON number: "200" (a string) is refused, not read as 200; so are NaN and booleans."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValidationError("Not a valid number.")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
 def _text(maximum, minimum=None, **kwargs):
     return fields.String(validate=validate.Length(min=minimum, max=maximum), **kwargs)
 
 
 def _list(field, maximum, minimum=None, **kwargs):
     return fields.List(field, validate=validate.Length(min=minimum, max=maximum), **kwargs)
-
-
-class PageQuerySchema(Schema):
-    cursor = _text(200)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 # -- providers ----------------------------------------------------------------------

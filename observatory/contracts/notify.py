@@ -2,7 +2,7 @@
 deliveries, as the gateway sends and serves them."""
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from observatory.contracts.catalog import PageQuerySchema, Number
+from observatory.contracts.common import Number, PageQuerySchema
 from observatory.contracts.events import ISO3, PERIOD
 from observatory.countries import countries
 from observatory.vocabulary import PRACTICE_THEME_PATTERN, PROVIDER_TYPES, SUBSCRIBER_EVENT_TYPES, pattern

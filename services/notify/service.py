@@ -15,7 +15,7 @@ from observatory.contracts.notify import (
     SubscriptionAdminQuerySchema,
     SubscriptionCreateSchema,
 )
-from observatory.contracts.catalog import PageQuerySchema
+from observatory.contracts.common import PageQuerySchema
 from observatory.errors import EXPECTED, NotFound, validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
