@@ -1,0 +1,1 @@
+"""The operator's command line (``observatory``), over the HTTP API."""
