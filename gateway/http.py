@@ -23,14 +23,14 @@ def json_response(payload, status=200, headers=None):
     return Response(json.dumps(payload, default=str), status=status, headers=headers, mimetype=JSON)
 
 
-def cached_json_response(request, body, etag, cache_control):
+def cached_json_response(request, body, etag, cache_control, mimetype=JSON, headers=None):
     """A published read: 304 when the client already holds this version."""
     if etag is None:  # an incomplete answer: not to be kept by anyone
-        return Response(body, status=200, headers={"Cache-Control": "no-store"}, mimetype=JSON)
-    headers = {"ETag": etag, "Cache-Control": cache_control}
+        return Response(body, status=200, headers={"Cache-Control": "no-store", **(headers or {})}, mimetype=mimetype)
+    headers = {"ETag": etag, "Cache-Control": cache_control, **(headers or {})}
     if request.if_none_match and (request.if_none_match.star_tag or request.if_none_match.contains(etag.strip('"'))):
         return Response(status=304, headers=headers)
-    return Response(body, status=200, headers=headers, mimetype=JSON)
+    return Response(body, status=200, headers=headers, mimetype=mimetype)
 
 
 def error_response(exc):

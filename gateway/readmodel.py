@@ -32,7 +32,8 @@ class Incomplete(Exception):
 
 
 def encode(payload):
-    body = json.dumps(payload, default=str, separators=(",", ":")).encode()
+    """(body, ETag) of a JSON-able answer, or of ready bytes (an export)."""
+    body = payload if isinstance(payload, bytes) else json.dumps(payload, default=str, separators=(",", ":")).encode()
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 

@@ -5,7 +5,6 @@ and validate query and body first), composition over RPC, and the read model.
 Handlers stay thin: take the validated ``Call``, call a service or a plain
 function, shape the answer. Errors are mapped in gateway.exceptions.
 """
-from marshmallow import ValidationError
 from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 
@@ -13,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from gateway import openapi
 from gateway.catalog_handlers import CatalogHandlers
+from gateway.export_handlers import ExportHandlers
 from gateway.notify_handlers import NotifyHandlers
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
@@ -24,7 +24,7 @@ from gateway.models import STORE_ALIAS
 from gateway.readmodel import CACHE_CONTROL, ReadModel
 from gateway.routes import ROUTES, wire
 from gateway.routes.table import API, Reply
-from gateway.schemas import ISO3, DatasetId
+from gateway.paths import dataset_id_from_path, iso3_from_path
 from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
@@ -32,22 +32,7 @@ from observatory.mongo import MongoStore
 PUBLISH_DEADLINE_SECONDS = 60  # publishing a whole dataset writes one state per period
 
 
-def _iso3(value):
-    """A country code from the path, upper-cased; 400 when it is not ISO3-shaped."""
-    try:
-        return ISO3(value.upper())
-    except ValidationError as exc:
-        raise ValidationError({"country": exc.messages}) from None
-
-
-def _dataset_id(value):
-    try:
-        return DatasetId(value)
-    except ValidationError as exc:
-        raise ValidationError({"id": exc.messages}) from None
-
-
-class GatewayService(CatalogHandlers, NotifyHandlers):
+class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers):
     name = "gateway"
 
     store = MongoStore(STORE_ALIAS, "observatory_gateway")
@@ -138,18 +123,18 @@ class GatewayService(CatalogHandlers, NotifyHandlers):
         return self.ingest.list_datasets(**call.params)
 
     def get_dataset(self, request, call):
-        answer = self.ingest.get_dataset(_dataset_id(call.path["dataset_id"]), **call.params)
+        answer = self.ingest.get_dataset(dataset_id_from_path(call.path["dataset_id"]), **call.params)
         self.reads.saw_dataset(answer)
         return answer
 
     def publish_dataset(self, request, call):
         answer = self.ingest.with_deadline(PUBLISH_DEADLINE_SECONDS).publish_dataset(
-            _dataset_id(call.path["dataset_id"]), call.principal.credential_id or "operator")
+            dataset_id_from_path(call.path["dataset_id"]), call.principal.credential_id or "operator")
         self.reads.invalidate(answer["id"])
         return answer
 
     def reject_dataset(self, request, call):
-        return self.ingest.reject_dataset(_dataset_id(call.path["dataset_id"]), call.principal.credential_id or "operator")
+        return self.ingest.reject_dataset(dataset_id_from_path(call.path["dataset_id"]), call.principal.credential_id or "operator")
 
     # -- published data (no token needed) ----------------------------------
     def _published(self, request, call, key, compute, dumped=False):
@@ -164,7 +149,7 @@ class GatewayService(CatalogHandlers, NotifyHandlers):
                                lambda: self.ingest.list_corridors(**query))
 
     def corridor(self, request, call):
-        source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])
+        source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         period = call.params.get("period")
         return self._published(request, call, ("corridor", source, destination, period),
                                lambda: with_catalog_extras(self.ingest.corridor(source, destination, period),
@@ -172,7 +157,7 @@ class GatewayService(CatalogHandlers, NotifyHandlers):
                                dumped=True)
 
     def corridor_history(self, request, call):
-        source, destination = _iso3(call.path["source"]), _iso3(call.path["destination"])
+        source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         return self._published(request, call, ("history", source, destination),
                                lambda: self.ingest.corridor_history(source, destination))
 
@@ -182,7 +167,7 @@ class GatewayService(CatalogHandlers, NotifyHandlers):
                                lambda: self.ingest.indicators(period))
 
     def country(self, request, call):
-        iso3 = _iso3(call.path["iso3"])
+        iso3 = iso3_from_path(call.path["iso3"])
         return self._published(request, call, ("country", iso3),
                                lambda: with_country_extras(self.ingest.country_profile(iso3), self.catalog, iso3,
                                                            call.response_schema.dump), dumped=True)

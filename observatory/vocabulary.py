@@ -21,7 +21,7 @@ SUBSCRIBER_EVENT_TYPES = ("dataset.published", "corridor.cost.threshold_crossed"
 # Quote lists on a corridor: surveyed by the World Bank, or declared by the provider itself.
 QUOTE_KINDS = ("observed", "provider-declared")
 DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "rejected", "failed")
-PERIOD_PATTERN = r"^\d{4}Q[1-4]$"  # 2014Q2, the API's form
+PERIOD_PATTERN = r"^[0-9]{4}Q[1-4]$"  # 2014Q2, the API's form (ASCII digits: \d would take any script's)
 ISO3_PATTERN = r"^[A-Z]{3}$"
 DATASET_ID_PATTERN = r"^[0-9a-f]{16}$"
 # Uploads travel to ingest in chunks of this size: 4 MiB raw is 5.3 MiB of

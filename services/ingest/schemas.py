@@ -8,9 +8,9 @@ from observatory.countries import countries
 from observatory.vocabulary import DATASET_ID_PATTERN, DATASET_KINDS, pattern
 from services.ingest.parsers.tabular import is_missing, to_number
 
-_PERIOD_FORMS = (re.compile(r"^(\d{4})\s*[_\-\s]?\s*Q([1-4])$", re.I),   # 2014Q2, 2014 Q2, 2014-Q2
-                 re.compile(r"^(\d{4})\s*[_\-\s]\s*([1-4])Q$", re.I),     # 2014_2Q (RPW)
-                 re.compile(r"^Q([1-4])\s*[_\-\s]?\s*(\d{4})$", re.I))    # Q2 2014
+_PERIOD_FORMS = (re.compile(r"^([0-9]{4})\s*[_\-\s]?\s*Q([1-4])$", re.I),   # 2014Q2, 2014 Q2, 2014-Q2
+                 re.compile(r"^([0-9]{4})\s*[_\-\s]\s*([1-4])Q$", re.I),     # 2014_2Q (RPW)
+                 re.compile(r"^Q([1-4])\s*[_\-\s]?\s*([0-9]{4})$", re.I))    # Q2 2014
 
 
 def normalise_period(value):

@@ -98,6 +98,13 @@ def test_a_trailing_newline_does_not_pass_the_period_or_iso3_patterns(platform, 
     assert_json_error(web_session.get("/api/v1/corridors", params={"source": "ARE\n"}), 400, "VALIDATION_ERROR")
 
 
+def test_digits_of_another_script_are_not_a_period(platform, web_session):
+    """\\d matches ٢٠١٤ (Arabic-Indic); such a period once reached a download's file name and broke the answer."""
+    for path in ("/api/v1/indicators", "/api/v1/exports/corridors.csv"):
+        assert_json_error(web_session.get(path, params={"period": "\u0662\u0660\u0661\u0664Q1"}), 400,
+                          "VALIDATION_ERROR")
+
+
 def _rabbitmqctl(*args):
     subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
 

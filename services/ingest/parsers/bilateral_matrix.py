@@ -17,7 +17,7 @@ from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, is_missi
 TOTALS = {"total", "total remittances", "world"}
 RESIDUALS = {"other north", "other south", "unidentified"}
 MARKERS = {"n/a*", "n/a", "0*", "-", ""}  # no estimate (India/Pakistan, Israel/Lebanon, ...)
-YEAR_IN_TITLE = re.compile(r"(?:estimates? for|matrix|remittances)\s*(\d{4})", re.I)
+YEAR_IN_TITLE = re.compile(r"(?:estimates? for|matrix|remittances)\s*([0-9]{4})", re.I)
 HEADER_SCAN_ROWS = 10
 
 

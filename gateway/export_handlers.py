@@ -1,0 +1,72 @@
+"""Handlers of the export routes (a mixin of GatewayService): the same
+published answers, in the formats other tools take, through the read model."""
+from gateway import exports
+from gateway.http import cached_json_response
+from gateway.paths import iso3_from_path
+from gateway.readmodel import CACHE_CONTROL
+
+PAGE = 500  # corridors per RPC while gathering a whole quarter
+
+
+class ExportHandlers:
+    """Needs ``self.ingest`` and ``self.reads``."""
+
+    def _export(self, request, key, compute, filename, mimetype="text/csv"):
+        body, etag, _ = self.reads.read(key, compute)
+        return cached_json_response(request, body, etag, CACHE_CONTROL, f"{mimetype}; charset=utf-8",
+                                    {"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    def _all_corridors(self, period):
+        first = self.ingest.list_corridors(period=period, limit=PAGE)
+        items = list(first["items"])
+        while len(items) < first["total"]:
+            items += self.ingest.list_corridors(period=first["period"], offset=len(items), limit=PAGE)["items"]
+        return first["period"], items
+
+    def _corridor_export(self, request, call, fmt):
+        period = call.params.get("period")
+
+        def compute():
+            _, items = self._all_corridors(period)
+            return (exports.corridors_sdmx if fmt == "sdmx" else exports.corridors_csv)(items)
+
+        suffix = "sdmx.csv" if fmt == "sdmx" else "csv"
+        return self._export(request, ("export-corridors", period, fmt), compute,
+                            f"corridors-{period or 'latest'}.{suffix}")  # period: validated, ASCII
+
+    def export_corridors_csv(self, request, call):
+        return self._corridor_export(request, call, "csv")
+
+    def export_corridors_sdmx(self, request, call):
+        return self._corridor_export(request, call, "sdmx")
+
+    def _every_quarter(self):
+        latest = self.ingest.indicators(None)
+        return [self.ingest.indicators(p) for p in latest["available_periods"][:-1]] + [latest]
+
+    def export_indicators_csv(self, request, call):
+        return self._export(request, ("export-indicators", "csv"),
+                            lambda: exports.indicators_csv(self._every_quarter()), "indicators.csv")
+
+    def export_indicators_sdmx(self, request, call):
+        return self._export(request, ("export-indicators", "sdmx"),
+                            lambda: exports.indicators_sdmx(self._every_quarter()), "indicators.sdmx.csv")
+
+    def export_flows_csv(self, request, call):
+        iso3 = iso3_from_path(call.path["iso3"])
+        return self._export(request, ("export-flows", iso3, "csv"),
+                            lambda: exports.flows_csv(self.ingest.country_profile(iso3)), f"flows-{iso3}.csv")
+
+    def export_flows_sdmx(self, request, call):
+        iso3 = iso3_from_path(call.path["iso3"])
+        return self._export(request, ("export-flows", iso3, "sdmx"),
+                            lambda: exports.flows_sdmx(self.ingest.country_profile(iso3)), f"flows-{iso3}.sdmx.csv")
+
+    def releases_calendar(self, request, call):
+        base = request.host_url.rstrip("/")
+
+        def compute():
+            listed = self.ingest.list_datasets(status="completed", limit=500)["items"]
+            return exports.releases_ics(listed, base)
+
+        return self._export(request, ("releases", base), compute, "releases.ics", "text/calendar")

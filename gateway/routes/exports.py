@@ -1,0 +1,24 @@
+"""Open data: the published figures as CSV and SDMX-CSV, and a calendar of releases."""
+from gateway.routes.table import API, Route
+from gateway.schemas import PeriodQuerySchema
+
+CSV = "text/csv"
+
+ROUTES = (
+    Route("GET", f"{API}/exports/corridors.csv", "export_corridors_csv",
+          "Every corridor's figures of a quarter (default: the latest), one row per series", query=PeriodQuerySchema,
+          media=CSV, errors=(400, 404)),
+    Route("GET", f"{API}/exports/corridors.sdmx.csv", "export_corridors_sdmx",
+          "The same as SDMX-CSV (dataflow OBSERVATORY:RPW_CORRIDOR_COST(1.0))", query=PeriodQuerySchema, media=CSV,
+          errors=(400, 404)),
+    Route("GET", f"{API}/exports/indicators.csv", "export_indicators_csv", "The indicators of every quarter",
+          media=CSV, errors=(404,)),
+    Route("GET", f"{API}/exports/indicators.sdmx.csv", "export_indicators_sdmx",
+          "The same as SDMX-CSV (dataflow OBSERVATORY:RPW_INDICATORS(1.0))", media=CSV, errors=(404,)),
+    Route("GET", f"{API}/exports/countries/<iso3>/flows.csv", "export_flows_csv",
+          "A country's remittance series (KNOMAD, WDI), one row per year", media=CSV, errors=(400, 404)),
+    Route("GET", f"{API}/exports/countries/<iso3>/flows.sdmx.csv", "export_flows_sdmx",
+          "The same as SDMX-CSV (dataflow OBSERVATORY:REMITTANCE_FLOWS(1.0))", media=CSV, errors=(400, 404)),
+    Route("GET", f"{API}/releases.ics", "releases_calendar", "Dataset releases as an iCalendar feed",
+          media="text/calendar"),
+)

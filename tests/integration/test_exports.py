@@ -1,0 +1,137 @@
+"""The open-data exports read back, with a strict reader, to the same figures
+the API publishes; the releases feed parses as iCalendar."""
+import csv
+import io
+import re
+
+import pytest
+import requests
+from icalendar import Calendar
+
+from gateway.service import GatewayService
+from services.catalog.service import CatalogService
+from services.ingest.service import IngestService
+from tests.conftest import SHARED_DATA, wait_for
+from tests.ingest_files import DATABANK, RPW_QUOTES
+from tests.live import live_services
+
+pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
+ADMIN = "obs_exports-admin-token-0123456789abcdefghijklmnopqrstu"
+WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
+SDMX_HEAD = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
+
+
+@pytest.fixture(scope="module")
+def base(vhost_pipeline):
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    with live_services(vhost_pipeline, (GatewayService, IngestService, CatalogService), ADMIN,
+                       MAX_UPLOAD_BYTES=16 * 1024 * 1024) as url:
+        for path, kind in ((RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
+                           (WDI_INFLOWS, "country-flows")):
+            dataset_id = requests.post(f"{url}/api/v1/datasets", params={"kind": kind}, data=path.read_bytes(),
+                                       headers=auth, timeout=120).json()["id"]
+            wait_for(lambda: requests.get(f"{url}/api/v1/datasets/{dataset_id}", headers=auth, timeout=30)
+                     .json()["status"] == "completed", timeout=120, interval=0.5, what=f"{kind}")
+        yield url
+
+
+def rows(response):
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("text/csv") and "attachment" in \
+        response.headers["Content-Disposition"]
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def strict_sdmx(response, flow, dimensions, attributes, time_pattern):
+    """Read SDMX-CSV strictly: the exact header, dataflow rows of one
+    structure, action I, a period in SDMX form, a number, one row per key."""
+    table = rows(response)
+    assert table[0] == [*SDMX_HEAD, *dimensions, "TIME_PERIOD", "OBS_VALUE", *attributes]
+    observations, keys = [], set()
+    for row in table[1:]:
+        assert len(row) == len(table[0])
+        record = dict(zip(table[0], row))
+        assert (record["STRUCTURE"], record["STRUCTURE_ID"], record["ACTION"]) == ("dataflow", flow, "I")
+        assert re.fullmatch(time_pattern, record["TIME_PERIOD"]), record["TIME_PERIOD"]
+        record["OBS_VALUE"] = float(record["OBS_VALUE"])
+        key = tuple(record[d] for d in dimensions) + (record["TIME_PERIOD"],)
+        assert key not in keys, f"two observations for {key}"
+        keys.add(key)
+        observations.append(record)
+    return observations
+
+
+def test_corridor_exports_carry_the_published_figures_of_the_quarter(base):
+    api = requests.get(f"{base}/api/v1/corridors", params={"period": "2014Q1", "limit": 500}, timeout=30).json()
+    expected = {}
+    for item in api["items"]:
+        if item["average_source"] == "observed":
+            expected[(item["source"], item["destination"], "observed")] = item["average_total_cost_pct"]
+        if item["official_average_pct"] is not None:
+            expected[(item["source"], item["destination"], "official")] = item["official_average_pct"]
+    table = rows(requests.get(f"{base}/api/v1/exports/corridors.csv", params={"period": "2014Q1"}, timeout=30))
+    header, body = table[0], table[1:]
+    got = {(r[0], r[1], r[3]): float(r[4]) for r in body}
+    assert got == pytest.approx(expected) and {r[2] for r in body} == {"2014Q1"}
+    assert all(r[header.index("provenance")] for r in body)
+
+    sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/corridors.sdmx.csv", params={"period": "2014Q1"},
+                                    timeout=30), "OBSERVATORY:RPW_CORRIDOR_COST(1.0)",
+                       ["FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES"],
+                       ["UNIT_MEASURE", "HEADLINE", "QUOTES_TRANSPARENT", "PROVENANCE"], r"\d{4}-Q[1-4]")
+    assert {(o["SOURCE_AREA"], o["DEST_AREA"], o["SERIES"].lower()): o["OBS_VALUE"] for o in sdmx} == pytest.approx(
+        expected)
+    assert {o["TIME_PERIOD"] for o in sdmx} == {"2014-Q1"}
+
+
+def test_indicator_exports_equal_the_indicators_of_every_quarter(base):
+    periods = requests.get(f"{base}/api/v1/indicators", timeout=30).json()["available_periods"]
+    api = {p: requests.get(f"{base}/api/v1/indicators", params={"period": p}, timeout=30).json() for p in periods}
+    table = rows(requests.get(f"{base}/api/v1/exports/indicators.csv", timeout=30))
+    header = table[0]
+    assert [r[0] for r in table[1:]] == periods
+    for row in table[1:]:
+        record = dict(zip(header, row))
+        assert float(record["global_average_pct"]) == pytest.approx(api[row[0]]["global_average_pct"])
+        assert float(record["ldc_average_pct"]) == pytest.approx(api[row[0]]["ldc_average_pct"])
+    sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/indicators.sdmx.csv", timeout=30),
+                       "OBSERVATORY:RPW_INDICATORS(1.0)", ["FREQ", "INDICATOR"],
+                       ["UNIT_MEASURE", "WEIGHT_YEAR", "PROVENANCE"], r"\d{4}-Q[1-4]")
+    weighted = {o["TIME_PERIOD"].replace("-", ""): o["OBS_VALUE"] for o in sdmx if o["INDICATOR"] == "GLOBAL_WEIGHTED_AVG"}
+    assert weighted == pytest.approx({p: a["global_weighted_average_pct"] for p, a in api.items()
+                                      if a["global_weighted_average_pct"] is not None})
+
+
+def test_country_flow_exports_equal_the_country_profile(base):
+    profile = requests.get(f"{base}/api/v1/countries/NPL", timeout=30).json()
+    expected = {(indicator, str(year)): value for indicator, series in profile["series"].items()
+                for year, value in series["values"].items() if value is not None}
+    assert expected
+    table = rows(requests.get(f"{base}/api/v1/exports/countries/NPL/flows.csv", timeout=30))
+    assert {(r[1], r[2]): float(r[3]) for r in table[1:]} == pytest.approx(expected)
+    sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/countries/npl/flows.sdmx.csv", timeout=30),
+                       "OBSERVATORY:REMITTANCE_FLOWS(1.0)", ["FREQ", "REF_AREA", "INDICATOR"],
+                       ["UNIT_MEASURE", "PROVENANCE"], r"\d{4}")
+    assert {(o["INDICATOR"].lower(), o["TIME_PERIOD"]): o["OBS_VALUE"] for o in sdmx} == pytest.approx(expected)
+    assert requests.get(f"{base}/api/v1/exports/countries/XX1/flows.csv", timeout=30).status_code == 400
+
+
+def test_exports_come_from_the_read_model_with_an_etag(base):
+    first = requests.get(f"{base}/api/v1/exports/indicators.csv", timeout=30)
+    again = requests.get(f"{base}/api/v1/exports/indicators.csv", headers={"If-None-Match": first.headers["ETag"]},
+                         timeout=30)
+    assert again.status_code == 304
+
+
+def test_the_releases_feed_parses_and_lists_every_published_dataset(base):
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    datasets = requests.get(f"{base}/api/v1/datasets", headers=auth, timeout=30).json()["items"]
+    feed = requests.get(f"{base}/api/v1/releases.ics", timeout=30)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    events = [c for c in Calendar.from_ical(feed.content).walk() if c.name == "VEVENT"]
+    assert sorted(str(e["uid"]) for e in events) == sorted(f"dataset-{d['id']}@remittances-observatory"
+                                                           for d in datasets if d["status"] == "completed")
+    by_uid = {str(e["uid"]): e for e in events}
+    for dataset in datasets:
+        event = by_uid[f"dataset-{dataset['id']}@remittances-observatory"]
+        assert dataset["sha256"] in str(event["description"]) and dataset["kind"] in str(event["summary"])
