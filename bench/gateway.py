@@ -83,7 +83,8 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     port = free_port()
-    env = dict(os.environ, OBSERVATORY_PORT=str(port), OBSERVATORY_ADMIN_TOKEN=TOKEN, LOG_LEVEL="WARNING")
+    env = dict(os.environ, OBSERVATORY_PORT=str(port), OBSERVATORY_ADMIN_TOKEN=TOKEN, LOG_LEVEL="WARNING",
+               RATE_LIMIT_ANONYMOUS="off", RATE_LIMIT_TOKEN="off")  # wrk is one client
     env.pop("MONGODB_URI", None)
     platform = Platform(env, Path(tempfile.mkdtemp(prefix="bench-api-logs-")))
     platform.start()

@@ -44,6 +44,14 @@ class PayloadTooLarge(ApiError):
     code = "PAYLOAD_TOO_LARGE"
 
 
+class TooManyRequests(ApiError):
+    status = 429
+    code = "RATE_LIMITED"
+
+    def response_headers(self):
+        return {"Retry-After": str(self.details.get("retry_after_seconds", 1))}
+
+
 class UnsupportedMediaType(ApiError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"

@@ -21,6 +21,7 @@ from gateway.composition import with_catalog_extras, with_country_extras
 from gateway.health import check_services
 from gateway.http import cached_json_response, http
 from gateway.models import STORE_ALIAS
+from gateway.ratelimit import RateLimiter
 from gateway.readmodel import CACHE_CONTROL, ReadModel
 from gateway.routes import ROUTES, wire
 from gateway.routes.table import API, Reply
@@ -40,6 +41,7 @@ class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers):
     auth = Authenticator()
     dead_letters = DeadLetterAdmin()
     reads = ReadModel()
+    rate_limits = RateLimiter()
     ingest = DeadlineRpcProxy("ingest")
     catalog = DeadlineRpcProxy("catalog")
     notify = DeadlineRpcProxy("notify")

@@ -3,6 +3,8 @@ import dataclasses
 
 from werkzeug.wrappers import Response
 
+from gateway.auth import require_role
+from gateway.exceptions import Unauthorized
 from gateway.http import http, json_response, read_json, read_query
 from gateway.schemas import NoQuerySchema
 
@@ -83,7 +85,14 @@ def _entrypoint(route):
     schemas = Schemas(route)
 
     def entrypoint(self, request, **path):
-        principal = self.auth.require(request, *route.roles) if route.roles else None
+        try:
+            principal, refused = self.auth.principal(request), None
+        except Unauthorized as exc:  # a bad token: counted against the address, then refused
+            principal, refused = None, exc
+        self.rate_limits.check(request, principal)
+        if refused is not None:
+            raise refused
+        principal = require_role(principal, *route.roles) if route.roles else principal
         params = read_query(request, schemas.query) if schemas.query else {}
         body = _read_body(request, route, schemas.body)
         result = getattr(self, route.handler)(request, Call(principal, params, body, path, schemas.response))

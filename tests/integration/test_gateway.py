@@ -149,3 +149,17 @@ def test_the_openapi_description_and_the_docs_page_are_served_without_any_cdn(pl
     assert 'spec-url="/api/v1/openapi.json"' in page.text and "http" not in page.text.lower().replace("<!doctype html>", "")
     script = web_session.get("/docs/redoc.standalone.js")
     assert script.status_code == 200 and len(script.content) > 500_000
+
+
+def test_rate_limits_answer_429_with_retry_after_per_address_and_per_token(runner_factory, platform_config,
+                                                                          web_session, admin_token):
+    runner_factory({**platform_config, "RATE_LIMIT_ANONYMOUS": "5/minute", "RATE_LIMIT_TOKEN": "8/minute"},
+                   GatewayService).start()
+    assert [web_session.get("/api/v1").status_code for _ in range(5)] == [200] * 5
+    limited = web_session.get("/api/v1")
+    assert limited.status_code == 429 and limited.json()["error"] == "RATE_LIMITED"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    guessing = web_session.get("/api/v1/me", headers=bearer("obs_guessed-token"))
+    assert guessing.status_code == 429, "a bad token counts against the address"
+    statuses = [web_session.get("/api/v1/me", headers=bearer(admin_token)).status_code for _ in range(9)]
+    assert statuses == [200] * 8 + [429], "a valid token has its own limit"
