@@ -13,7 +13,7 @@ class ExportHandlers:
 
     def _export(self, request, key, compute, filename, mimetype="text/csv"):
         body, etag, _ = self.reads.read(key, compute)
-        return cached_json_response(request, body, etag, CACHE_CONTROL, f"{mimetype}; charset=utf-8",
+        return cached_json_response(request, body, etag, CACHE_CONTROL, mimetype,
                                     {"Content-Disposition": f'attachment; filename="{filename}"'})
 
     def _all_corridors(self, period):

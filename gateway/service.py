@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from gateway import openapi
 from gateway.catalog_handlers import CatalogHandlers
 from gateway.export_handlers import ExportHandlers
+from gateway.page_handlers import PageHandlers
 from gateway.notify_handlers import NotifyHandlers
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
@@ -33,7 +34,7 @@ from observatory.mongo import MongoStore
 PUBLISH_DEADLINE_SECONDS = 60  # publishing a whole dataset writes one state per period
 
 
-class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers):
+class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, PageHandlers):
     name = "gateway"
 
     store = MongoStore(STORE_ALIAS, "observatory_gateway")

@@ -9,6 +9,7 @@ from gateway.routes.alerts import ROUTES as ALERTS
 from gateway.routes.credentials import ROUTES as CREDENTIALS
 from gateway.routes.datasets import ROUTES as DATASETS
 from gateway.routes.exports import ROUTES as EXPORTS
+from gateway.routes.pages import ROUTES as PAGES
 from gateway.routes.platform import ROUTES as PLATFORM
 from gateway.routes.practices import ROUTES as PRACTICES
 from gateway.routes.providers import ROUTES as PROVIDERS
@@ -17,7 +18,7 @@ from gateway.routes.table import Call, Route, tagged, wire
 
 ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
           *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
-          *tagged("alerts", ALERTS), *tagged("open data", EXPORTS),
+          *tagged("alerts", ALERTS), *tagged("open data", EXPORTS), *tagged("pages", PAGES),
           *tagged("operations", ADMIN))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

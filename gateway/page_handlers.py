@@ -1,0 +1,65 @@
+"""Handlers of the web pages (a mixin of GatewayService): the same answers
+the API publishes, rendered, and kept in the read model like them."""
+from werkzeug.wrappers import Response
+
+from gateway import pages
+from gateway.composition import with_catalog_extras, with_country_extras
+from gateway.http import cached_json_response
+from gateway.paths import iso3_from_path
+from gateway.readmodel import CACHE_CONTROL, Incomplete
+from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
+from observatory.errors import NotFound
+
+HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
+_corridor_schema, _country_schema = CorridorSchema(), CountryProfileSchema()
+
+
+class PageHandlers:
+    """Needs ``self.ingest``, ``self.catalog``, ``self.reads`` and the export helpers."""
+
+    def _page(self, request, key, compute):
+        body, etag, _ = self.reads.read(("page", *key), compute)
+        return cached_json_response(request, body, etag, CACHE_CONTROL, HTML)
+
+    def page_overview(self, request, call):
+        def compute():
+            try:
+                quarters = self._every_quarter()
+            except NotFound:  # nothing surveyed published yet
+                quarters = []
+            corridors = self._all_corridors(quarters[-1]["period"])[1] if quarters else []
+            return pages.overview(quarters, corridors)
+
+        return self._page(request, ("overview",), compute)
+
+    def page_corridor(self, request, call):
+        source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
+        period = call.params.get("period")
+
+        def compute():
+            history = self.ingest.corridor_history(source, destination)
+            answer = self.ingest.corridor(source, destination, period)
+            try:
+                composed = with_catalog_extras(answer, self.catalog, _corridor_schema.dump, period is None)
+            except Incomplete as incomplete:  # served without the catalog's parts, not kept
+                raise Incomplete(pages.corridor(incomplete.payload, history)) from None
+            return pages.corridor(composed, history)
+
+        return self._page(request, ("corridor", source, destination, period), compute)
+
+    def page_country(self, request, call):
+        iso3 = iso3_from_path(call.path["iso3"])
+
+        def compute():
+            profile = self.ingest.country_profile(iso3)
+            try:
+                composed = with_country_extras(profile, self.catalog, iso3, _country_schema.dump)
+            except Incomplete as incomplete:
+                raise Incomplete(pages.country(incomplete.payload)) from None
+            return pages.country(composed)
+
+        return self._page(request, ("country", iso3), compute)
+
+    def page_static(self, request, call):
+        body, media = pages.static_file(call.path["name"])
+        return Response(body, mimetype=media, headers={"Cache-Control": "public, max-age=86400"})

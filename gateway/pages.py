@@ -1,0 +1,76 @@
+"""The observatory's web pages, rendered on the server (Jinja2) from the same
+answers the API publishes; charts are drawn in the browser by the vendored
+Apache ECharts from a JSON data island, with every number also in a table."""
+import functools
+import mimetypes
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from observatory.errors import NotFound
+
+WEB = Path(__file__).resolve().parent / "web"
+STATIC = {"site.css": WEB / "static" / "site.css", "charts.js": WEB / "static" / "charts.js",
+          "vendor/echarts/echarts.common.min.js": WEB / "vendor" / "echarts" / "echarts.common.min.js",
+          "vendor/echarts/LICENSE": WEB / "vendor" / "echarts" / "LICENSE",
+          "vendor/echarts/NOTICE": WEB / "vendor" / "echarts" / "NOTICE"}
+SDG_LINES = [{"name": "SDG target 3 %", "value": 3}, {"name": "5 %", "value": 5}]
+
+
+@functools.lru_cache(maxsize=1)
+def environment():
+    return Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=select_autoescape(["html"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template, **context):
+    return environment().get_template(template).render(**context).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def static_file(name):
+    """(bytes, media type) of a file the pages use; NotFound for anything else."""
+    path = STATIC.get(name)
+    if path is None:
+        raise NotFound("no such file", {"path": name})
+    media = mimetypes.guess_type(path.name)[0] or "text/plain"
+    return path.read_bytes(), media
+
+
+def overview(quarters, corridors):
+    """``quarters``: the indicators of every quarter; ``corridors``: the latest quarter's corridor list."""
+    latest = quarters[-1] if quarters else None
+    trend = {"x": [q["period"] for q in quarters], "unit": "%", "lines": SDG_LINES, "series": [
+        {"name": "global average", "values": [q.get("global_average_pct") for q in quarters]},
+        {"name": "weighted by flows", "values": [q.get("global_weighted_average_pct") for q in quarters]},
+        {"name": "to LDCs", "values": [q.get("ldc_average_pct") for q in quarters], "dashed": True}]}
+    ranked = sorted((c for c in corridors if c.get("average_total_cost_pct") is not None),
+                    key=lambda c: -c["average_total_cost_pct"])
+    return render("overview.html", title="The cost of sending money home", latest=latest, quarters=quarters,
+                  trend=trend, corridors=ranked)
+
+
+def corridor(answer, history):
+    items = history["items"]
+    trend = {"x": [i["period"] for i in items], "unit": "%", "lines": SDG_LINES, "series": [
+        {"name": "observed", "values": [i.get("observed_average_pct") for i in items]},
+        {"name": "official (World Bank)", "values": [i.get("official_average_pct") for i in items]},
+        {"name": "derived (third party)", "values": [i.get("derived_average_pct") for i in items], "dashed": True}]}
+    return render("corridor.html", title=f"Sending from {answer['source']} to {answer['destination']}",
+                  c=answer, history=items, trend=trend)
+
+
+def country(profile):
+    series = sorted((profile.get("series") or {}).items())
+    years = sorted({str(y) for _, s in series for y in (s.get("values") or {})})
+    groups = {}
+    for key, s in series:  # one chart per unit: money in one, shares of GDP in another
+        groups.setdefault(s.get("unit") or "", []).append((key, s))
+    charts = [{"id": f"flows-{number}", "label": f"{', '.join(s.get('label', k) for k, s in members)}",
+               "spec": {"x": years, "unit": unit, "series": [
+                   {"name": s.get("label", k), "values": [(s.get("values") or {}).get(y) for y in years]}
+                   for k, s in members]}}
+              for number, (unit, members) in enumerate(sorted(groups.items()))]
+    return render("country.html", title=f"{profile['country']['name']}: remittances", p=profile,
+                  series=[(k, {**s, "values": {str(y): v for y, v in (s.get("values") or {}).items()}})
+                          for k, s in series], years=years, charts=charts)

@@ -1,0 +1,17 @@
+"""The web pages (HTML for people) and the files they use."""
+from gateway.routes.table import Route
+from gateway.schemas import PeriodQuerySchema
+
+HTML = "text/html"
+
+ROUTES = (
+    Route("GET", "/", "page_overview", "Overview: the cost of sending money, per quarter, against 3 % and 5 %",
+          media=HTML),
+    Route("GET", "/corridors/<source>/<destination>", "page_corridor",
+          "A corridor: surveyed providers, declared prices and history", query=PeriodQuerySchema, media=HTML,
+          errors=(400, 404)),
+    Route("GET", "/countries/<iso3>", "page_country", "A country: flows, costs, senders, corridors, providers",
+          media=HTML, errors=(400, 404)),
+    Route("GET", "/static/<path:name>", "page_static", "The pages' style, scripts and the vendored chart library",
+          media="application/octet-stream", errors=(404,)),
+)

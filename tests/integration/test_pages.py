@@ -1,0 +1,150 @@
+"""The web pages in a real browser (Debian's Chromium through Selenium and
+Debian's chromedriver): the figures shown are the API's, the charts draw,
+the keyboard reaches everything, a phone-sized screen works. Screenshots go
+to test-artifacts/."""
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from gateway.service import GatewayService
+from services.catalog.service import CatalogService
+from services.ingest.service import IngestService
+from tests.conftest import ROOT, SHARED_DATA, wait_for
+from tests.ingest_files import DATABANK, RPW_QUOTES
+from tests.live import live_services
+
+pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
+ADMIN = "obs_pages-admin-token-0123456789abcdefghijklmnopqrstuvw"
+ARTIFACTS = ROOT / "test-artifacts"
+WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def base(vhost_pipeline):
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    with live_services(vhost_pipeline, (GatewayService, IngestService, CatalogService), ADMIN,
+                       MAX_UPLOAD_BYTES=16 * 1024 * 1024) as url:
+        for path, kind in ((RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
+                           (WDI_INFLOWS, "country-flows")):
+            dataset_id = requests.post(f"{url}/api/v1/datasets", params={"kind": kind}, data=path.read_bytes(),
+                                       headers=auth, timeout=120).json()["id"]
+            wait_for(lambda: requests.get(f"{url}/api/v1/datasets/{dataset_id}", headers=auth, timeout=30)
+                     .json()["status"] == "completed", timeout=120, interval=0.5, what=kind)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def open_page(browser, url, name):
+    browser.get(url)
+    wait_for(lambda: browser.execute_script("return document.readyState") == "complete", timeout=20, what=name)
+    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def shown(browser, selector):
+    """{data-field: float(data-value)} of the elements matching ``selector``."""
+    found = {}
+    for element in browser.find_elements("css selector", selector):
+        value = element.get_attribute("data-value")
+        if value not in (None, "", "None"):
+            found[element.get_attribute("data-field")] = float(value)
+    return found
+
+
+def chart_drawn(browser, chart_id):
+    return browser.execute_script(f"return document.querySelectorAll('#{chart_id} svg path').length") > 3
+
+
+def test_the_overview_shows_the_apis_indicators_and_draws_the_trend(base, browser):
+    periods = requests.get(f"{base}/api/v1/indicators", timeout=30).json()["available_periods"]
+    api = {p: requests.get(f"{base}/api/v1/indicators", params={"period": p}, timeout=30).json() for p in periods}
+    open_page(browser, base + "/", "overview")
+    latest = api[periods[-1]]
+    cards = shown(browser, "#latest [data-field]")
+    assert cards and all(cards[f] == pytest.approx(latest[f]) for f in cards)
+    assert browser.find_element("css selector", "#latest [data-field=global_average_pct]").text == \
+        f"{latest['global_average_pct']:.2f} %"
+    rows = browser.find_elements("css selector", "#quarters tbody tr")
+    assert [r.get_attribute("data-period") for r in rows] == periods
+    for row in rows:
+        cells = shown(row, "[data-field]")
+        expected = api[row.get_attribute("data-period")]
+        assert all(cells[f] == pytest.approx(expected[f]) for f in cells), row.get_attribute("data-period")
+    wait_for(lambda: chart_drawn(browser, "trend"), timeout=10, what="the chart")
+
+
+def test_a_corridor_page_shows_the_apis_quotes_declared_prices_and_history(base, browser):
+    api = requests.get(f"{base}/api/v1/corridors/USA/MEX", params={"period": "2014Q1"}, timeout=30).json()
+    open_page(browser, base + "/corridors/USA/MEX?period=2014Q1", "corridor-USA-MEX-2014Q1")
+    assert shown(browser, "#headline [data-field=average_total_cost_pct]")["average_total_cost_pct"] == \
+        pytest.approx(api["average_total_cost_pct"])
+    totals = sorted(float(c.get_attribute("data-value")) for c in
+                    browser.find_elements("css selector", "#quotes [data-field=total_cost_pct]"))
+    assert totals == pytest.approx(sorted(q["total_cost_pct"] for q in api["quotes"]))
+    assert "never part of any average" in browser.page_source
+    wait_for(lambda: chart_drawn(browser, "history"), timeout=10, what="the history chart")
+    history = requests.get(f"{base}/api/v1/corridors/USA/MEX/history", timeout=30).json()["items"]
+    assert len(browser.find_elements("css selector", "#history-table tbody tr")) == len(history)
+
+
+def test_a_country_page_shows_the_apis_flows_and_costs(base, browser):
+    api = requests.get(f"{base}/api/v1/countries/NPL", timeout=30).json()
+    open_page(browser, base + "/countries/NPL", "country-NPL")
+    costs = shown(browser, "#costs [data-field]")
+    assert all(costs[f] == pytest.approx(api[f]) for f in costs)
+    for cell in browser.find_elements("css selector", "#flows td[data-value]"):
+        series, year = cell.get_attribute("data-series"), cell.get_attribute("data-year")
+        expected = {str(y): v for y, v in api["series"][series]["values"].items()}[year]
+        assert float(cell.get_attribute("data-value")) == pytest.approx(expected)
+    assert browser.find_elements("css selector", "#flows td[data-value]")
+    assert "A Least Developed Country" in browser.page_source  # Nepal, in the UN list on hand
+
+
+def test_the_keyboard_reaches_the_content_and_the_links(base, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, base + "/", "overview-keyboard")
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.switch_to.active_element.text == "Skip to the content"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    assert browser.execute_script("return location.hash") == "#main"
+    open_page(browser, base + "/", "overview-keyboard")
+    for _ in range(8):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if browser.switch_to.active_element.text == "A country profile":
+            break
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for(lambda: browser.current_url.endswith("/countries/NPL"), timeout=10, what="the keyboard's navigation")
+
+
+def test_pages_fit_a_phone_sized_screen(base, browser):
+    browser.set_window_size(390, 844)
+    try:
+        for path, name in (("/", "phone-overview"), ("/corridors/USA/MEX?period=2014Q1", "phone-corridor"),
+                           ("/countries/NPL", "phone-country")):
+            open_page(browser, base + path, name)
+            assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+                f"{path} scrolls sideways on a phone"
+    finally:
+        browser.set_window_size(1280, 1600)
+    assert Path(ARTIFACTS / "phone-country.png").exists()
