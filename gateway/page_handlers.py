@@ -8,6 +8,7 @@ from gateway.http import cached_json_response
 from gateway.paths import iso3_from_path
 from gateway.readmodel import CACHE_CONTROL, Incomplete
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
+from observatory.countries import countries
 from observatory.errors import NotFound
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
@@ -59,6 +60,13 @@ class PageHandlers:
             return pages.country(composed)
 
         return self._page(request, ("country", iso3), compute)
+
+    def page_ldc(self, request, call):
+        def compute():
+            ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
+            return pages.ldc_lens([self.ingest.country_profile(iso3) for iso3 in ldcs])
+
+        return self._page(request, ("ldc",), compute)
 
     def page_static(self, request, call):
         body, media = pages.static_file(call.path["name"])

@@ -12,6 +12,8 @@ ROUTES = (
           errors=(400, 404)),
     Route("GET", "/countries/<iso3>", "page_country", "A country: flows, costs, senders, corridors, providers",
           media=HTML, errors=(400, 404)),
+    Route("GET", "/ldc", "page_ldc", "The LDC lens: the cost of sending to each LDC, and what 3 % would leave recipients",
+          media=HTML),
     Route("GET", "/static/<path:name>", "page_static", "The pages' style, scripts and the vendored chart library",
           media="application/octet-stream", errors=(404,)),
 )

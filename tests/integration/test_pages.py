@@ -119,6 +119,28 @@ def test_a_country_page_shows_the_apis_flows_and_costs(base, browser):
     assert "A Least Developed Country" in browser.page_source  # Nepal, in the UN list on hand
 
 
+def test_the_ldc_lens_shows_each_ldcs_cost_and_the_estimate_from_the_apis_inputs(base, browser):
+    open_page(browser, base + "/ldc", "ldc-lens")
+    rows = browser.find_elements("css selector", "#ldcs tbody tr")
+    assert len(rows) >= 40  # the UN list of LDCs on hand
+    checked = 0
+    for row in rows:
+        iso3 = row.get_attribute("data-iso3")
+        values = shown(row, "[data-field]")
+        if "cost_pct" not in values:
+            continue
+        profile = requests.get(f"{base}/api/v1/countries/{iso3}", timeout=30).json()
+        assert profile["country"]["ldc"] and values["cost_pct"] == pytest.approx(profile["average_cost_to_receive_pct"])
+        inflows = {int(y): v for y, v in profile["series"]["wdi_inflows_usd_m"]["values"].items() if v is not None}
+        latest = inflows[max(inflows)]
+        assert values["inflows_usd_m"] == pytest.approx(latest)
+        assert values["kept_usd_m"] == pytest.approx(max(0.0, latest * (profile["average_cost_to_receive_pct"] - 3) / 100))
+        checked += 1
+    assert checked >= 5, "LDCs with a surveyed cost and inflows"
+    wait_for(lambda: chart_drawn(browser, "ldc-costs"), timeout=10, what="the chart")
+    assert "estimate" in browser.find_element("css selector", "main p").text
+
+
 def test_the_keyboard_reaches_the_content_and_the_links(base, browser):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
