@@ -13,13 +13,10 @@ nothing. Goal (issue 7): every published read >= 0.8x the trivial endpoint,
 p99 < 25 ms, zero non-2xx.
 """
 import argparse
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -27,8 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import bundled_data  # noqa: E402
-from run_platform import health  # noqa: E402
-from supervision import Platform  # noqa: E402
+from platform_runner import running_platform  # noqa: E402
 
 TOKEN = "obs_benchmark-token-0123456789abcdefghijklmnopqrstuv"
 ENDPOINTS = [
@@ -40,12 +36,6 @@ ENDPOINTS = [
     ("indicators", "/api/v1/indicators?period=2014Q1"),
     ("country profile", "/api/v1/countries/NPL"),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ms(text):
@@ -82,19 +72,8 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
-    port = free_port()
-    env = dict(os.environ, OBSERVATORY_PORT=str(port), OBSERVATORY_ADMIN_TOKEN=TOKEN, LOG_LEVEL="WARNING",
-               RATE_LIMIT_ANONYMOUS="off", RATE_LIMIT_TOKEN="off")  # wrk is one client
-    env.pop("MONGODB_URI", None)
-    platform = Platform(env, Path(tempfile.mkdtemp(prefix="bench-api-logs-")))
-    platform.start()
-    try:
-        deadline = time.monotonic() + 90
-        while health(port) != 200:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the platform did not start")
-            time.sleep(0.3)
-        base = f"http://127.0.0.1:{port}"
+    # the limits off: wrk is one client
+    with running_platform(TOKEN, "bench-api", RATE_LIMIT_ANONYMOUS="off", RATE_LIMIT_TOKEN="off") as base:
         bundled_data.load_all(base, TOKEN, lambda *a: None)
         print(f"platform up on {base} with the bundled data; wrk -t1 -c10 -d{args.seconds}s each\n")
         print(f"{'endpoint':28} {'cold ms':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>6}")
@@ -105,8 +84,6 @@ def main():
             baseline = baseline or rps
             print(f"{name:28} {cold:8.1f} {rps:9.0f} {p50:8.2f} {p99:8.2f} {non2xx:8d} {rps / baseline:6.2f}  {errors}")
         print("\ngoal: every published read >= 0.80x the trivial endpoint, p99 < 25 ms, no non-2xx")
-    finally:
-        platform.stop()
 
 
 if __name__ == "__main__":

@@ -19,9 +19,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import sys
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 import bundled_data  # noqa: E402
-from run_platform import health  # noqa: E402
-from supervision import Platform  # noqa: E402
+from platform_runner import running_platform  # noqa: E402
 
 from services.notify import webhooks  # noqa: E402
 
@@ -137,22 +134,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscriptions", type=int, default=1000)
     args = parser.parse_args()
-    from tests.live import free_port
-
-    port = free_port()
-    env = dict(os.environ, OBSERVATORY_PORT=str(port), OBSERVATORY_ADMIN_TOKEN=TOKEN, LOG_LEVEL="WARNING",
-               WEBHOOK_ALLOW_PRIVATE_NETWORKS="1", RATE_LIMIT_TOKEN="off")  # 1,000 subscriptions in seconds
-    env.pop("MONGODB_URI", None)
-    platform = Platform(env, Path(tempfile.mkdtemp(prefix="bench-webhooks-logs-")))
-    platform.start()
     receiver = Receiver()
-    try:
-        deadline = time.monotonic() + 90
-        while health(port) != 200:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the platform did not start")
-            time.sleep(0.3)
-        base = f"http://127.0.0.1:{port}"
+    # the per-token limit off: 1,000 subscriptions are made in seconds
+    with running_platform(TOKEN, "bench-webhooks", WEBHOOK_ALLOW_PRIVATE_NETWORKS="1",
+                          RATE_LIMIT_TOKEN="off") as base:
         source_file = quotes_file()
         bulk, corridors = rows_of(source_file, lambda period, s, d: period == "2014_1Q")
         corridors = sorted(corridors)
@@ -196,8 +181,6 @@ def main():
         print(f"baseline: {args.subscriptions} signed POSTs one after another from one process: {base_seconds:.2f} s")
         print(f"\nratio (time to the last webhook / baseline): {last / base_seconds:.2f}   "
               f"goal: <= 0.5; single-update p95 goal: < 1 s")
-    finally:
-        platform.stop()
 
 
 if __name__ == "__main__":

@@ -29,3 +29,19 @@ def live_services(vhost_pipeline, services, admin_token, **config):
         finally:
             runner.stop()
             mongoengine.disconnect_all()
+
+
+def import_datasets(base, token, files, timeout=120):
+    """Upload each (path, kind) and wait until it is completed."""
+    import requests
+
+    from tests.conftest import wait_for
+
+    auth = {"Authorization": f"Bearer {token}"}
+    for path, kind in files:
+        answer = requests.post(f"{base}/api/v1/datasets", params={"kind": kind}, data=path.read_bytes(),
+                               headers=auth, timeout=120)
+        assert answer.status_code in (200, 202), answer.text
+        dataset_id = answer.json()["id"]
+        wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=30)
+                 .json()["status"] == "completed", timeout=timeout, interval=0.5, what=f"{kind} {path.name}")

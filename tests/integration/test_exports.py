@@ -11,9 +11,9 @@ from icalendar import Calendar
 from gateway.service import GatewayService
 from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
-from tests.conftest import SHARED_DATA, wait_for
+from tests.conftest import SHARED_DATA
 from tests.ingest_files import DATABANK, RPW_QUOTES
-from tests.live import live_services
+from tests.live import import_datasets, live_services
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_exports-admin-token-0123456789abcdefghijklmnopqrstu"
@@ -23,15 +23,10 @@ SDMX_HEAD = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
 
 @pytest.fixture(scope="module")
 def base(vhost_pipeline):
-    auth = {"Authorization": f"Bearer {ADMIN}"}
     with live_services(vhost_pipeline, (GatewayService, IngestService, CatalogService), ADMIN,
                        MAX_UPLOAD_BYTES=16 * 1024 * 1024) as url:
-        for path, kind in ((RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
-                           (WDI_INFLOWS, "country-flows")):
-            dataset_id = requests.post(f"{url}/api/v1/datasets", params={"kind": kind}, data=path.read_bytes(),
-                                       headers=auth, timeout=120).json()["id"]
-            wait_for(lambda: requests.get(f"{url}/api/v1/datasets/{dataset_id}", headers=auth, timeout=30)
-                     .json()["status"] == "completed", timeout=120, interval=0.5, what=f"{kind}")
+        import_datasets(url, ADMIN, [(RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
+                                     (WDI_INFLOWS, "country-flows")])
         yield url
 
 

@@ -12,7 +12,7 @@ from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from services.notify.service import NotifyService
 from tests.conftest import wait_for
-from tests.live import live_services
+from tests.live import import_datasets, live_services
 from tests.ingest_files import DATABANK, RPW_QUOTES
 
 # CSV bodies (the practice import) go out as the generated text, like text/plain.
@@ -28,11 +28,7 @@ def live_gateway(vhost_pipeline):
     services = (GatewayService, IngestService, CatalogService, NotifyService)
     with live_services(vhost_pipeline, services, ADMIN, MAX_UPLOAD_BYTES=16 * 1024 * 1024) as base:
         admin = {"Authorization": f"Bearer {ADMIN}"}
-        for path, kind in ((RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages")):
-            dataset_id = requests.post(f"{base}/api/v1/datasets", params={"kind": kind}, data=path.read_bytes(),
-                                       headers=admin, timeout=120).json()["id"]
-            wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=admin, timeout=30)
-                     .json()["status"] == "completed", timeout=120, interval=0.5, what=f"{kind} to load")
+        import_datasets(base, ADMIN, [(RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages")])
         wait_for(lambda: requests.get(f"{base}/api/v1/providers/western-union", timeout=30).status_code == 200,
                  timeout=60, interval=0.5, what="the catalog to register the firms")
         requests.post(f"{base}/api/v1/subscribers", json={"id": "mof-nepal", "name": "Ministry of Finance",
