@@ -20,9 +20,14 @@ def candidates(event_type, data):
     return Subscription._get_collection().find(query, {"secrets": 0, "applied_events": 0, "outbox": 0})
 
 
-def apply_event(envelope):
+def delivery_id(notification_id):
+    return f"dlv_{notification_id[4:]}"
+
+
+def apply_event(envelope, deliveries=None):
     """Create one notification per (event, matching subscription) and its
-    delivery. Returns the ids of the notifications this call created."""
+    delivery. Returns the ids of the notifications this call created; the ids
+    of the deliveries it created are appended to ``deliveries`` when given."""
     created = []
     for subscription in candidates(envelope["type"], envelope["data"]):
         for subscriber_type, data in matching.notices(subscription, envelope["type"], envelope["data"]):
@@ -30,7 +35,8 @@ def apply_event(envelope):
             if _insert(Notification, notification):
                 created.append(notification["_id"])
             if subscription["channel"]["type"] in DELIVERED_CHANNELS and subscription.get("cadence") == "immediate":
-                _insert(Delivery, _delivery(notification, subscription))
+                if _insert(Delivery, _delivery(notification, subscription)) and deliveries is not None:
+                    deliveries.append(delivery_id(notification["_id"]))
     return created
 
 
@@ -44,7 +50,7 @@ def _notification(envelope, subscription, subscriber_type, data):
 
 def _delivery(notification, subscription):
     now = utcnow()
-    return {"_id": f"dlv_{notification['_id'][4:]}", "notification_id": notification["_id"],
+    return {"_id": delivery_id(notification["_id"]), "notification_id": notification["_id"],
             "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
             "channel": subscription["channel"]["type"], "status": "pending", "attempts": [],
             "next_attempt_at": now, "lease_until": None, "claimed_by": None, "created_at": now,

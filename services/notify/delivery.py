@@ -22,8 +22,8 @@ from services.notify.subscriptions import page, secrets_in_force, utcnow
 log = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)  # seconds before each retry
-DISABLE_AFTER_FAILED_DELIVERIES = 3
-BATCH_SIZE = 10  # attempts one sender claims at once (one query each for them, their notifications, subscriptions)  # deliveries that used up their schedule, in a row
+DISABLE_AFTER_FAILED_DELIVERIES = 3  # deliveries that used up their schedule, in a row
+BATCH_SIZE = 10  # attempts one sender claims at once (one query each for them, their notifications, subscriptions)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,14 +40,15 @@ def _due(now):
                     {"status": "sending", "lease_until": {"$lte": now}}]}  # its sender died mid-attempt
 
 
-def claim_due(worker, settings, now=None, size=1):
-    """Up to ``size`` due attempts, now ours (a list; empty when nothing is
-    due). The claim is one conditional update over the ids found due, so an
-    attempt another instance claimed meanwhile is not ours; each claim has a
-    token of its own, which recording the outcome checks."""
+def claim_due(worker, settings, now=None, size=1, ids=None):
+    """Up to ``size`` due attempts (of ``ids`` only, when given), now ours (a
+    list; empty when nothing is due). The claim is one conditional update over
+    the ids found due, so an attempt another instance claimed meanwhile is not
+    ours; each claim has a token of its own, which recording the outcome checks."""
     now = now or utcnow()
     collection = Delivery._get_collection()
-    ids = [d["_id"] for d in collection.find(_due(now), {"_id": 1}).sort("next_attempt_at", 1).limit(size)]
+    if ids is None:
+        ids = [d["_id"] for d in collection.find(_due(now), {"_id": 1}).sort("next_attempt_at", 1).limit(size)]
     if not ids:
         return []
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
@@ -88,7 +89,7 @@ def _message(delivery, batch):
     return message, carried
 
 
-def attempt(delivery, settings, send_email=None, batch=None):
+def attempt(delivery, settings, send_email=None, batch=None, session=None):
     """Send one claimed delivery and record what happened."""
     batch = batch or Batch([delivery])
     notification, carried = _message(delivery, batch)
@@ -102,7 +103,7 @@ def attempt(delivery, settings, send_email=None, batch=None):
             body = webhook_body(notification)
             response = webhooks.post(subscription["channel"]["url"], body,
                                      webhooks.headers(secrets_in_force(subscription), notification["_id"], body),
-                                     settings.timeout_seconds, settings.allow_private)
+                                     settings.timeout_seconds, settings.allow_private, session)
             outcome["status_code"] = response.status_code
         else:
             title = (f"Your {delivery['digest']['cadence']} digest ({delivery['digest']['period']}): "
@@ -155,7 +156,18 @@ def _finish(delivery, status, outcome, next_attempt_at=None):
     return status
 
 
-def deliver_due(worker, settings, send_email=None, limit=100, batch_size=BATCH_SIZE):
+def deliver_now(worker, settings, ids, send_email=None, session=None):
+    """Send the given fresh deliveries at once (an event's), if still due and
+    unclaimed; what this misses, the timer's ``deliver_due`` picks up."""
+    claimed = claim_due(worker, settings, ids=list(ids)) if ids else []
+    if claimed:
+        batch = Batch(claimed)
+        for found in claimed:
+            attempt(found, settings, send_email, batch, session)
+    return len(claimed)
+
+
+def deliver_due(worker, settings, send_email=None, limit=100, batch_size=BATCH_SIZE, session=None):
     """Send up to ``limit`` due attempts, claimed a few at a time; returns how many were tried."""
     sent = 0
     while sent < limit:
@@ -164,7 +176,7 @@ def deliver_due(worker, settings, send_email=None, limit=100, batch_size=BATCH_S
             break
         batch = Batch(claimed)
         for delivery in claimed:
-            attempt(delivery, settings, send_email, batch)
+            attempt(delivery, settings, send_email, batch, session)
         sent += len(claimed)
     return sent
 

@@ -6,7 +6,7 @@ import uuid
 
 from nameko.extensions import DependencyProvider
 
-from services.notify import mail
+from services.notify import delivery, mail, webhooks
 from services.notify.delivery import DEFAULT_SCHEDULE, DeliverySettings
 
 
@@ -22,18 +22,30 @@ def _schedule(value):
 
 
 class Outbound:
-    """What a worker gets: delivery settings, an SMTP sender, and this instance's name."""
+    """What a worker gets: delivery settings, an SMTP sender, pooled
+    connections to receivers, and this instance's name."""
 
     def __init__(self, settings, smtp, worker, spawn):
         self.settings, self.smtp, self.worker = settings, smtp, worker
+        self.session = webhooks.session()
         self._spawn = spawn
 
-    def run_senders(self, count, send):
-        """Run ``count`` senders at once as threads of the container (so a
-        container that is killed takes its in-flight attempts with it, like a
-        killed process) and wait for them."""
-        for thread in [self._spawn(send) for _ in range(count)]:
+    def run_senders(self, count):
+        """Run ``count`` senders of what is due at once as threads of the
+        container (so a container that is killed takes its in-flight attempts
+        with it, like a killed process) and wait for them."""
+        for thread in [self._spawn(self._send_due) for _ in range(count)]:
             thread.wait()
+
+    def _send_due(self):
+        delivery.deliver_due(self.worker, self.settings, self.send_email, session=self.session)
+
+    def dispatch(self, delivery_ids):
+        """Send an event's fresh deliveries now, beside the handler (which
+        need not wait for receivers); the timer is the safety net."""
+        if delivery_ids:
+            self._spawn(lambda: delivery.deliver_now(self.worker, self.settings, delivery_ids, self.send_email,
+                                                     self.session))
 
     def send_email(self, to, notifications, title=None):
         mail.send(self.smtp, to, notifications, title)

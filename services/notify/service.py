@@ -44,9 +44,11 @@ class NotifyService(PingMixin):
     # -- events in ------------------------------------------------------------
     def _apply(self, payload):
         event = parse_event(payload)
-        created = alerts.apply_event(event)
+        fresh_deliveries = []
+        created = alerts.apply_event(event, fresh_deliveries)
         if created:
             log.info("%s %s: %d notification(s)", event["type"], event["event_id"], len(created))
+        self.outbound.dispatch(fresh_deliveries)
 
     @reliable_event_handler("ingest", "dataset.published")
     def on_dataset_published(self, payload):
@@ -71,8 +73,7 @@ class NotifyService(PingMixin):
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):
-        out = self.outbound  # each sender claims attempts one at a time until none is due
-        out.run_senders(SENDERS, lambda: delivery.deliver_due(out.worker, out.settings, out.send_email))
+        self.outbound.run_senders(SENDERS)  # each claims a few attempts at a time until none is due
 
     @ConfiguredTimer.decorator("NOTIFY_DIGEST_SECONDS", DIGEST_CHECK_SECONDS)
     def queue_digests(self):

@@ -61,12 +61,22 @@ def check_destination(url, allow_private=False):
                                 "(WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 allows them)", {"url": url, "addresses": refused})
 
 
-def post(url, body, request_headers, timeout, allow_private=False):
-    """POST ``body``; follow at most a few 307/308 redirects, each target
-    checked like the first. Returns the final response."""
+def session(connections=32):
+    """A session that keeps connections to receivers open between attempts."""
+    pooled = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=connections, pool_maxsize=connections)
+    pooled.mount("https://", adapter)
+    pooled.mount("http://", adapter)
+    return pooled
+
+
+def post(url, body, request_headers, timeout, allow_private=False, through=None):
+    """POST ``body`` (through a pooled session when given); follow at most a
+    few 307/308 redirects, each target checked like the first. Returns the
+    final response."""
     for _ in range(MAX_REDIRECTS + 1):
         check_destination(url, allow_private)
-        response = requests.post(url, data=body, headers=request_headers, timeout=timeout, allow_redirects=False)
+        response = (through or requests).post(url, data=body, headers=request_headers, timeout=timeout, allow_redirects=False)
         if response.status_code not in (307, 308) or "Location" not in response.headers:
             return response
         url = urljoin(url, response.headers["Location"])

@@ -223,3 +223,20 @@ def test_a_daily_digest_groups_the_days_notifications_once(receiver):
     assert sorted(n["data"]["direction"] for n in digest[0]["data"]["notifications"]) == ["down", "up"]
     assert len([b for _, b, _ in receiver.received if b["type"] != "digest"]) == 3  # the immediate one: each
     assert immediate["id"] != daily["id"]
+
+
+def test_an_events_fresh_deliveries_go_out_at_once_through_one_pooled_session_and_only_once(receiver):
+    subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    subscribe(receiver, countries=[{"country": "NPL", "role": "receiver"}])
+    fresh, event = [], corridor_event(5.2, 4.9)
+    alerts.apply_event(event, fresh)
+    assert len(fresh) == 2
+    pooled = webhooks.session()
+    assert delivery.deliver_now("instance-a", FAST, fresh, session=pooled) == 2
+    assert delivery.deliver_now("instance-b", FAST, fresh, session=pooled) == 0  # already sent: not due
+    assert delivery.deliver_due("instance-b", FAST) == 0  # nor for the timer
+    assert len(receiver.received) == 2 and all(verified for _, _, verified in receiver.received)
+    assert {d["status"] for d in Delivery._get_collection().find()} == {"delivered"}
+    redelivered = []
+    alerts.apply_event(event, redelivered)
+    assert redelivered == []  # the same event again creates no delivery to send
