@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from marshmallow import ValidationError
 
+from gateway.pages import error_page
 from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
 from observatory.errors import ObservatoryError
 
@@ -33,12 +34,22 @@ def cached_json_response(request, body, etag, cache_control, mimetype=JSON, head
     return Response(body, status=200, headers=headers, mimetype=mimetype)
 
 
-def error_response(exc):
+def error_response(exc, html=False):
+    """The JSON error; for a page (``html``), the same code and message as a page for people."""
     status, body = describe_error(exc)
     headers = {"Retry-After": "5"} if status == 503 else {}
     if isinstance(exc, ObservatoryError) and hasattr(exc, "response_headers"):
         headers.update(exc.response_headers())
+    if html:
+        return Response(error_page(status, body), status=status, headers=headers or None, mimetype="text/html")
     return json_response(body, status, headers or None)
+
+
+def wants_html(request):
+    """A browser (it prefers HTML; ``*/*`` gets JSON) asking for something
+    outside the API, such as a mistyped page address."""
+    return not request.path.startswith("/api/") and \
+        request.accept_mimetypes.best_match([JSON, "text/html"]) == "text/html"
 
 
 MAX_JSON_BYTES = 1024 * 1024  # no JSON request of this API comes near it
@@ -111,7 +122,7 @@ class JsonWsgiApp(WsgiApp):
             request.path_values = values
             response = provider.handle_request(request)
         except HTTPException as exc:
-            response = error_response(exc)
+            response = error_response(exc, html=wants_html(request))
         return response(environ, start_response)
 
 
@@ -120,16 +131,18 @@ class JsonWebServer(WebServer):
         return JsonWsgiApp(self)
 
 
+
 class JsonHttpEntrypoint(HttpRequestHandler):
     server = JsonWebServer()
 
-    def __init__(self, method, url, **kwargs):
+    def __init__(self, method, url, html_errors=False, **kwargs):
         # client errors are answers, not faults: logged as warnings by nameko
         kwargs.setdefault("expected_exceptions", (ObservatoryError, ValidationError, HTTPException))
+        self.html_errors = html_errors  # a page: its errors are pages too
         super().__init__(method, url, **kwargs)
 
     def response_from_exception(self, exc):
-        return error_response(exc)
+        return error_response(exc, html=self.html_errors)
 
 
 http = JsonHttpEntrypoint.decorator

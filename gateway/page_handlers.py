@@ -7,12 +7,14 @@ from gateway.composition import with_catalog_extras, with_country_extras
 from gateway.http import cached_json_response
 from gateway.paths import iso3_from_path
 from gateway.readmodel import CACHE_CONTROL, Incomplete
+from gateway.routes.table import Call
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
 from observatory.countries import countries
 from observatory.errors import NotFound
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
 _corridor_schema, _country_schema = CorridorSchema(), CountryProfileSchema()
+_ALL_RELEASES = Call(None, {"offset": 0, "limit": 500}, None, {})
 
 
 class PageHandlers:
@@ -64,9 +66,39 @@ class PageHandlers:
     def page_ldc(self, request, call):
         def compute():
             ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
-            return pages.ldc_lens([self.ingest.country_profile(iso3) for iso3 in ldcs])
+            return pages.ldc_lens(self.ingest.country_summaries(ldcs)["items"])
 
         return self._page(request, ("ldc",), compute)
+
+    def page_providers(self, request, call):
+        query = dict(call.params)
+        return self._page(request, ("providers", *sorted(query.items())),
+                          lambda: pages.provider_directory(self.catalog.list_providers(query), query))
+
+    def page_provider(self, request, call):
+        provider_id = call.path["provider_id"]
+
+        def compute():
+            entry = self.catalog.get_provider(provider_id)
+            return pages.provider(entry, self.catalog.declared_quotes(provider_id)["items"])
+
+        return self._page(request, ("provider", provider_id), compute)
+
+    def page_practices(self, request, call):
+        query = dict(call.params)
+        return self._page(request, ("practices", *sorted(query.items())),
+                          lambda: pages.practice_library(self.catalog.list_practices(query, True), query))
+
+    def page_practice(self, request, call):
+        practice_id = call.path["practice_id"]
+        return self._page(request, ("practice", practice_id),
+                          lambda: pages.practice(self.catalog.get_practice(practice_id, True)))
+
+    def page_data(self, request, call):
+        return self._page(request, ("data",), lambda: pages.open_data(self.list_releases(request, _ALL_RELEASES)))
+
+    def page_alerts(self, request, call):
+        return self._page(request, ("alerts",), pages.alerts)
 
     def page_static(self, request, call):
         body, media = pages.static_file(call.path["name"])

@@ -4,13 +4,16 @@ Apache ECharts from a JSON data island, with every number also in a table."""
 import functools
 import mimetypes
 from pathlib import Path
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from observatory.errors import NotFound
+from observatory.vocabulary import PROVIDER_TYPES, SUBSCRIBER_EVENT_TYPES
 
 WEB = Path(__file__).resolve().parent / "web"
 STATIC = {"site.css": WEB / "static" / "site.css", "charts.js": WEB / "static" / "charts.js",
+          "alerts.js": WEB / "static" / "alerts.js",
           "vendor/echarts/echarts.common.min.js": WEB / "vendor" / "echarts" / "echarts.common.min.js",
           "vendor/echarts/LICENSE": WEB / "vendor" / "echarts" / "LICENSE",
           "vendor/echarts/NOTICE": WEB / "vendor" / "echarts" / "NOTICE"}
@@ -111,3 +114,44 @@ def ldc_lens(profiles):
     total = sum(r["kept_usd_m"] for r in rows if r["kept_usd_m"] is not None)
     return render("ldc.html", title="The Least Developed Countries: what remittances cost them", rows=rows,
                   spec=spec, total=total, target=TARGET_PCT)
+
+
+def _next_query(query, next_cursor):
+    return urlencode({**{k: v for k, v in query.items() if k != "cursor"}, "cursor": next_cursor}) \
+        if next_cursor else ""
+
+
+def provider_directory(answer, query):
+    return render("providers.html", title="Providers", answer=answer, query=query, types=PROVIDER_TYPES,
+                  next_query=_next_query(query, answer.get("next_cursor")))
+
+
+def provider(entry, declared):
+    return render("provider.html", title=entry["name"], p=entry, declared=declared)
+
+
+def practice_library(answer, query):
+    return render("practices.html", title="Best practices", answer=answer, query=query,
+                  next_query=_next_query(query, answer.get("next_cursor")))
+
+
+def practice(entry):
+    return render("practice.html", title=entry["title"], p=entry)
+
+
+def error_page(status, body):
+    """An HTML error for people: the same code and message as the JSON one, nothing internal."""
+    return render("error.html", title=ERROR_TITLES.get(status, "Something went wrong"), status=status, body=body)
+
+
+ERROR_TITLES = {400: "That request is not valid", 401: "A token is needed", 403: "Not allowed",
+                404: "Not found", 429: "Too many requests", 503: "Temporarily unavailable"}
+
+
+def open_data(answer):
+    return render("data.html", title="Open data", releases=answer["items"],
+                  more=answer["total"] if answer["total"] > len(answer["items"]) else None)
+
+
+def alerts():
+    return render("alerts.html", title="Alerts for member states", event_types=SUBSCRIBER_EVENT_TYPES)

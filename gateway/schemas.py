@@ -1,7 +1,8 @@
 """Request and response schemas of the gateway's own endpoints."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
+from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
 from observatory.vocabulary import (
     DATASET_ID_PATTERN,
     DATASET_KINDS,
@@ -155,3 +156,24 @@ class DeadLetterListSchema(Schema):
 
 class ReplayAnswerSchema(Schema):
     replayed = fields.Integer(required=True)
+
+
+class FormQuery:
+    """A page's query from an HTML form: a field left empty is not given, and
+    codes may be typed in lower case."""
+
+    UPPER = ("country", "corridor")
+
+    @pre_load
+    def _from_form(self, data, **kwargs):
+        return {key: (value.strip().upper() if key in self.UPPER else value.strip())
+                for key, value in data.items() if isinstance(value, str) and value.strip()}
+
+
+class ProviderPageQuerySchema(FormQuery, ProviderQuerySchema):
+    pass
+
+
+class PracticePageQuerySchema(FormQuery, PracticeQuerySchema):
+    class Meta:
+        exclude = ("status",)  # the pages show what is published

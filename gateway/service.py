@@ -14,6 +14,7 @@ from gateway import openapi
 from gateway.catalog_handlers import CatalogHandlers
 from gateway.export_handlers import ExportHandlers
 from gateway.page_handlers import PageHandlers
+from gateway.release_handlers import ReleaseHandlers
 from gateway.notify_handlers import NotifyHandlers
 from gateway.credentials import list_credentials, mint_credential, revoke_credential
 from gateway.dependencies import Authenticator, DeadLetterAdmin
@@ -34,7 +35,7 @@ from observatory.mongo import MongoStore
 PUBLISH_DEADLINE_SECONDS = 60  # publishing a whole dataset writes one state per period
 
 
-class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, PageHandlers):
+class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHandlers, PageHandlers):
     name = "gateway"
 
     store = MongoStore(STORE_ALIAS, "observatory_gateway")

@@ -59,6 +59,16 @@ def answers_200(url):
         return False
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (tests/browser.py); skips where it is not installed."""
+    from tests.browser import start_browser
+
+    driver = start_browser()
+    yield driver
+    driver.quit()
+
+
 def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout``."""
     deadline = time.monotonic() + timeout

@@ -1,6 +1,7 @@
 """Open data: the published figures as CSV and SDMX-CSV, and a calendar of releases."""
 from gateway.routes.table import API, Route
-from gateway.schemas import PeriodQuerySchema
+from gateway.schemas import PageSchema, PeriodQuerySchema
+from observatory.contracts.datasets import ReleaseListSchema
 
 CSV = "text/csv"
 
@@ -19,6 +20,12 @@ ROUTES = (
           "A country's remittance series (KNOMAD, WDI), one row per year", media=CSV, errors=(400, 404)),
     Route("GET", f"{API}/exports/countries/<iso3>/flows.sdmx.csv", "export_flows_sdmx",
           "The same as SDMX-CSV (dataflow OBSERVATORY:REMITTANCE_FLOWS(1.0))", media=CSV, errors=(400, 404)),
+    Route("GET", f"{API}/releases", "list_releases",
+          "Published datasets, newest first, each with its raw file's SHA-256 and download address",
+          query=PageSchema, response=ReleaseListSchema, errors=(400,)),
+    Route("GET", f"{API}/datasets/<dataset_id>/raw", "dataset_raw",
+          "A published dataset's file exactly as imported (ETag and Repr-Digest: its SHA-256); operators: any",
+          media="application/octet-stream", errors=(400, 404, 503)),
     Route("GET", f"{API}/releases.ics", "releases_calendar", "Dataset releases as an iCalendar feed",
           media="text/calendar"),
 )

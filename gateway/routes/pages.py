@@ -1,6 +1,6 @@
 """The web pages (HTML for people) and the files they use."""
 from gateway.routes.table import Route
-from gateway.schemas import PeriodQuerySchema
+from gateway.schemas import PeriodQuerySchema, PracticePageQuerySchema, ProviderPageQuerySchema
 
 HTML = "text/html"
 
@@ -14,6 +14,16 @@ ROUTES = (
           media=HTML, errors=(400, 404)),
     Route("GET", "/ldc", "page_ldc", "The LDC lens: the cost of sending to each LDC, and what 3 % would leave recipients",
           media=HTML),
+    Route("GET", "/providers", "page_providers", "The provider directory, filtered by name, type, country, corridor",
+          query=ProviderPageQuerySchema, media=HTML, errors=(400,)),
+    Route("GET", "/providers/<provider_id>", "page_provider", "A provider: corridors, products, declared prices",
+          media=HTML, errors=(404,)),
+    Route("GET", "/practices", "page_practices", "The best-practice library, searched by words, theme, country",
+          query=PracticePageQuerySchema, media=HTML, errors=(400,)),
+    Route("GET", "/practices/<practice_id>", "page_practice", "A published practice", media=HTML, errors=(404,)),
+    Route("GET", "/data", "page_data", "Open data: exports, and every published file with its SHA-256", media=HTML),
+    Route("GET", "/alerts", "page_alerts", "The subscriber page: subscriptions, notifications, deliveries, replay "
+          "(with a subscriber token, in the browser)", media=HTML),
     Route("GET", "/static/<path:name>", "page_static", "The pages' style, scripts and the vendored chart library",
           media="application/octet-stream", errors=(404,)),
 )

@@ -100,7 +100,7 @@ def _entrypoint(route):
 
     entrypoint.__name__ = entrypoint.__qualname__ = f"http_{route.handler}"
     entrypoint.__doc__ = route.summary
-    return http(route.method, route.path)(entrypoint)
+    return http(route.method, route.path, html_errors=route.media == "text/html")(entrypoint)
 
 
 def tagged(tag, routes):

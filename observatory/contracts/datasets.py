@@ -75,3 +75,25 @@ class RejectAnswerSchema(Schema):
 
     id = fields.String(required=True)
     status = _status()
+
+
+class ReleaseSchema(Schema):
+    """``GET /releases``: a published dataset, for anyone, with its file's checksum."""
+
+    id = fields.String(required=True, metadata={"example": "3f2a9c0d41b7e655"})
+    kind = fields.String(required=True, metadata={"enum": list(DATASET_KINDS), "example": "rpw-quotes"})
+    filename = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String(required=True, metadata={"description": "of the raw file, hex"})
+    periods = fields.List(fields.String(), allow_none=True)
+    year = fields.Integer(allow_none=True)
+    rows_accepted = fields.Integer(allow_none=True)
+    published_at = _when()
+    raw_url = fields.String(required=True, metadata={"example": "/api/v1/datasets/3f2a9c0d41b7e655/raw"})
+
+
+class ReleaseListSchema(Schema):
+    items = fields.List(fields.Nested(ReleaseSchema), required=True)
+    total = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    limit = fields.Integer(required=True)

@@ -180,6 +180,22 @@ def _period_figures(period):
     return publication.load_states([state_id]).get(period, {}).get("figures", {}) if state_id else {}
 
 
+def country_summaries(iso3s):
+    """The costs and flow series of several countries at once (the LDC lens):
+    one pass over the latest figures and one query for the series, where a
+    profile each would repeat both."""
+    known = [c for c in (countries().get(iso3) for iso3 in iso3s) if c is not None]
+    period = latest_period()
+    figures = _period_figures(period) if period else {}
+    series = {d["_id"]: d.get("series", {}) for d in CountryFlows._get_collection().find(
+        {"_id": {"$in": [c.iso3 for c in known]}}, {"series": 1})}
+    return {"period": period, "items": [{
+        "country": c.as_dict(period), "period": period,
+        "average_cost_to_receive_pct": figures.get("by_receiving_country", {}).get(c.iso3, {}).get("average_pct"),
+        "average_cost_to_send_pct": figures.get("by_sending_country", {}).get(c.iso3, {}).get("average_pct"),
+        "series": series.get(c.iso3, {})} for c in known]}
+
+
 def country_profile(iso3, top=10):
     country = countries().get(iso3)
     if country is None:

@@ -77,6 +77,10 @@ class IngestService(PingMixin, OutboxRelay):
 
     # -- review -------------------------------------------------------------
     @rpc
+    def raw_part(self, dataset_id, index=0, published_only=True):
+        return uploads.raw_part(str(dataset_id), int(index), bool(published_only))
+
+    @rpc
     def publish_dataset(self, dataset_id, requested_by="operator"):
         answer = review.publish_dataset(str(dataset_id), str(requested_by), self.settings.weight_lag_years)
         self.outbox.flush(Publication, "observed")
@@ -110,6 +114,10 @@ class IngestService(PingMixin, OutboxRelay):
     @rpc
     def indicators(self, period=None):
         return queries.indicators(period)
+
+    @rpc
+    def country_summaries(self, iso3s):
+        return queries.country_summaries([str(i) for i in iso3s][:500])
 
     @rpc
     def country_profile(self, iso3):

@@ -8,7 +8,7 @@ import uuid
 
 from pymongo.errors import DuplicateKeyError
 
-from observatory.errors import Conflict, InvalidInput
+from observatory.errors import Conflict, InvalidInput, NotFound
 from observatory.events import new_event
 from observatory.vocabulary import UPLOAD_CHUNK_BYTES
 from services.ingest.exceptions import UnreadableFile
@@ -97,3 +97,20 @@ def purge_abandoned_chunks(max_age_seconds, now=None):
     """Chunks of uploads that never finished (the gateway died mid-upload)."""
     cutoff = (now or utcnow()) - dt.timedelta(seconds=max_age_seconds)
     return RawChunk._get_collection().delete_many({"dataset_id": None, "created_at": {"$lt": cutoff}}).deleted_count
+
+
+def raw_part(dataset_id, index, published_only=True):
+    """One stored piece of a dataset's file (base64), with what a download
+    needs to say about the whole file; NotFound when there is none (or, for
+    ``published_only``, when the dataset was never published)."""
+    dataset = Dataset._get_collection().find_one(
+        {"_id": dataset_id}, {"status": 1, "published_at": 1, "sha256": 1, "size": 1, "filename": 1, "kind": 1})
+    if dataset is None or published_only and not (dataset.get("status") == "completed" or dataset.get("published_at")):
+        raise NotFound("no such published dataset", {"id": dataset_id})
+    chunk = RawChunk._get_collection().find_one({"dataset_id": dataset_id, "index": index})
+    if chunk is None:
+        raise NotFound("no raw bytes are stored for this part of the dataset", {"id": dataset_id, "index": index})
+    parts = -(-dataset["size"] // CHUNK_BYTES) if dataset.get("size") else 1
+    return {"id": dataset_id, "kind": dataset["kind"], "filename": dataset.get("filename"), "size": dataset["size"],
+            "sha256": dataset["sha256"], "index": index, "parts": parts,
+            "data": base64.b64encode(chunk["data"]).decode("ascii")}

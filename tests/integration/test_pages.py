@@ -2,7 +2,6 @@
 Debian's chromedriver): the figures shown are the API's, the charts draw,
 the keyboard reaches everything, a phone-sized screen works. Screenshots go
 to test-artifacts/."""
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,14 @@ import requests
 from gateway.service import GatewayService
 from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
-from tests.conftest import ROOT, SHARED_DATA, wait_for
+from tests.browser import ARTIFACTS, open_page, shown
+from tests.conftest import SHARED_DATA, wait_for
 from tests.ingest_files import DATABANK, RPW_QUOTES
 from tests.live import import_datasets, live_services
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_pages-admin-token-0123456789abcdefghijklmnopqrstuvw"
-ARTIFACTS = ROOT / "test-artifacts"
 WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -29,40 +27,6 @@ def base(vhost_pipeline):
         import_datasets(url, ADMIN, [(RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
                                      (WDI_INFLOWS, "country-flows")])
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
-
-
-def open_page(browser, url, name):
-    browser.get(url)
-    wait_for(lambda: browser.execute_script("return document.readyState") == "complete", timeout=20, what=name)
-    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-
-def shown(browser, selector):
-    """{data-field: float(data-value)} of the elements matching ``selector``."""
-    found = {}
-    for element in browser.find_elements("css selector", selector):
-        value = element.get_attribute("data-value")
-        if value not in (None, "", "None"):
-            found[element.get_attribute("data-field")] = float(value)
-    return found
 
 
 def chart_drawn(browser, chart_id):
