@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench bench-api bench-webhooks clean
+.PHONY: run test venv lock bench bench-api bench-pages bench-webhooks clean
 
 run: $(STAMP)
 	$(PY) scripts/run_platform.py
@@ -35,6 +35,10 @@ bench-api: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	@command -v wrk >/dev/null || (apt-get install -y -q --no-install-recommends wrk >/dev/null 2>&1 || echo "install wrk (Debian: apt-get install wrk)")
 	$(PY) bench/gateway.py
+
+bench-pages: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/pages.py
 
 bench-webhooks: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
