@@ -173,3 +173,14 @@ def test_errors_on_pages_are_pages_that_say_what_went_wrong_and_nothing_internal
     assert not any(leak in answer.text for leak in ("Traceback", "/work/", ".py", "site-packages"))
     api_answer = requests.get(platform["base"] + "/api/v1/no-such-endpoint", headers={"Accept": "text/html"}, timeout=30)
     assert api_answer.status_code == 404 and api_answer.json()["error"] == "NOT_FOUND"  # the API stays JSON
+
+
+def test_the_new_pages_fit_a_phone_sized_screen(platform, browser):
+    browser.set_window_size(390, 844)
+    try:
+        for path in ("/providers", "/providers/al-rajhi-bank", "/practices", "/data", "/alerts"):
+            open_page(browser, platform["base"] + path, "phone" + path.replace("/", "-"))
+            assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+                f"{path} scrolls sideways on a phone"
+    finally:
+        browser.set_window_size(1280, 1600)
