@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench bench-api bench-pages bench-webhooks clean
+.PHONY: run test venv lock bench bench-api bench-pages bench-webhooks cluster-up cluster-down clean
 
 run: $(STAMP)
 	$(PY) scripts/run_platform.py
@@ -35,6 +35,12 @@ bench-api: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	@command -v wrk >/dev/null || (apt-get install -y -q --no-install-recommends wrk >/dev/null 2>&1 || echo "install wrk (Debian: apt-get install wrk)")
 	$(PY) bench/gateway.py
+
+cluster-up:
+	python3 scripts/rabbit_cluster.py up
+
+cluster-down:
+	python3 scripts/rabbit_cluster.py down
 
 bench-pages: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management

@@ -1,7 +1,7 @@
 """The ``ping`` every service answers, for the gateway's ``GET /health``."""
 import datetime as dt
 
-from nameko.rpc import rpc
+from observatory.replicated import rpc
 
 from observatory.mongo import uses_real_server
 

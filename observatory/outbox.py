@@ -19,6 +19,7 @@ from nameko.events import EventDispatcher
 from nameko.timer import Timer
 
 from observatory.reliable_events import DEFAULT_ATTEMPTS, commands_exchange, quorum_arguments
+from observatory.replicated import replicas
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,8 @@ class OutboxDispatcher(EventDispatcher):
         for name, attempts in self.commands.items():
             self.declare.append(Queue(f"{self.container.service_name}.{name}", exchange=self.commands_exchange,
                                       routing_key=name, durable=True,
-                                      queue_arguments=quorum_arguments(attempts or DEFAULT_ATTEMPTS)))
+                                      queue_arguments=quorum_arguments(attempts or DEFAULT_ATTEMPTS,
+                                                                       replicas(self.container.config))))
         super().setup()
 
     def get_dependency(self, worker_ctx):

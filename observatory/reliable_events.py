@@ -21,6 +21,7 @@ from nameko.events import EventHandler
 from nameko.messaging import Consumer
 
 from observatory.errors import InvalidMessage
+from observatory.replicated import declare_replacing_classic, quorum, replicas
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +31,22 @@ DEFAULT_ATTEMPTS = 5
 BACKOFF_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
-def dead_letter_topology():
-    """The exchange and classic durable queue that collect dead letters."""
+def dead_letter_topology(replica_count=None):
+    """The exchange and the (quorum) queue that collect dead letters."""
     exchange = Exchange(DEAD_LETTER_EXCHANGE, type="fanout", durable=True)
-    return exchange, Queue(DEAD_LETTER_QUEUE, exchange=exchange, durable=True)
+    return exchange, Queue(DEAD_LETTER_QUEUE, exchange=exchange, durable=True, queue_arguments=quorum(replica_count))
 
 
 def commands_exchange(service):
     return Exchange(f"{service}.commands", type="direct", durable=True)
 
 
-def quorum_arguments(attempts):
+def quorum_arguments(attempts, replica_count=None):
     """RabbitMQ dead-letters a quorum-queue message once it has been
     delivered more than x-delivery-limit times."""
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
-    return {"x-queue-type": "quorum", "x-delivery-limit": attempts - 1,
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE}
+    return quorum(replica_count, **{"x-delivery-limit": attempts - 1, "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE})
 
 
 class _BoundedRetries:
@@ -57,11 +57,10 @@ class _BoundedRetries:
     label = "message"
 
     def _declare_dead_letter_topology(self):
-        exchange, queue = dead_letter_topology()
+        exchange, queue = dead_letter_topology(replicas(self.container.config))
         with Connection(self.container.config["AMQP_URI"]) as conn:
-            channel = conn.default_channel
-            exchange.declare(channel=channel)
-            queue.declare(channel=channel)
+            exchange.declare(channel=conn.default_channel)
+        declare_replacing_classic(self.container.config["AMQP_URI"], queue, only_if_empty=True)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
@@ -96,7 +95,7 @@ class ReliableEventHandler(_BoundedRetries, EventHandler):
 
     def setup(self):
         super().setup()
-        self.queue.queue_arguments = quorum_arguments(self.attempts)
+        self.queue.queue_arguments = quorum_arguments(self.attempts, replicas(self.container.config))
         self._declare_dead_letter_topology()
 
 
@@ -111,6 +110,7 @@ class ReliableCommandHandler(_BoundedRetries, Consumer):
 
     def setup(self):
         super().setup()
+        self.queue.queue_arguments = quorum_arguments(self.attempts, replicas(self.container.config))
         self._declare_dead_letter_topology()
 
 

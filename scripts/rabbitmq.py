@@ -20,9 +20,10 @@ import urllib.request
 MANAGEMENT_PORT = 15672
 
 
-def broker_address(amqp_uri=None):
-    parsed = urllib.parse.urlparse(amqp_uri or os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//"))
-    return parsed.hostname or "127.0.0.1", parsed.port or 5672
+def broker_addresses(amqp_uri=None):
+    """(host, port) of each broker ``AMQP_URI`` names (';' separates the nodes of a cluster)."""
+    uris = (amqp_uri or os.environ.get("AMQP_URI") or "pyamqp://guest:guest@127.0.0.1:5672//").split(";")
+    return [((p.hostname or "127.0.0.1"), p.port or 5672) for p in map(urllib.parse.urlparse, uris) if p.scheme]
 
 
 def port_answers(host, port, timeout=1.0):
@@ -53,8 +54,15 @@ def _wait(check, seconds, what):
 
 
 def ensure(management=False, quiet=False):
-    host, port = broker_address()
     say = (lambda *a: None) if quiet else (lambda *a: print("[rabbitmq]", *a, flush=True))
+    addresses = broker_addresses()
+    if len(addresses) > 1:  # a cluster: started by `make cluster-up` (or elsewhere), never here
+        answering = [f"{h}:{p}" for h, p in addresses if port_answers(h, p)]
+        if not answering:
+            sys.exit("none of the brokers AMQP_URI names answers; for the local cluster run `make cluster-up`")
+        say(f"cluster: {len(answering)} of {len(addresses)} nodes answer ({', '.join(answering)})")
+        return
+    host, port = addresses[0]
     local = host in ("127.0.0.1", "localhost", "::1")
     if not port_answers(host, port):
         if not local:

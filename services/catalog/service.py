@@ -8,12 +8,12 @@ import logging
 
 import eventlet
 
-from nameko.rpc import rpc as _rpc
 
-from observatory.errors import EXPECTED, validated
+from observatory.errors import validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
+from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
 from services.catalog import curation, declared, queries, registry
@@ -31,7 +31,6 @@ from services.catalog.schemas import (
 )
 
 log = logging.getLogger(__name__)
-rpc = _rpc(expected_exceptions=EXPECTED)
 
 
 class CatalogService(PingMixin, OutboxRelay):

@@ -1,13 +1,13 @@
 """The thin nameko face of the ingest service; logic lives in plain modules."""
 import logging
 
-from nameko.rpc import rpc as _rpc
 from nameko.timer import timer
 
-from observatory.errors import EXPECTED, validated
+from observatory.errors import validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
+from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_command_handler
 from services.ingest import queries, review, uploads
@@ -17,7 +17,6 @@ from services.ingest.models import STORE_ALIAS, Dataset, Publication
 from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
 
 log = logging.getLogger(__name__)
-rpc = _rpc(expected_exceptions=EXPECTED)
 IMPORT_ATTEMPTS = 3
 HOUSEKEEPING_SECONDS = 30
 

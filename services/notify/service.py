@@ -6,7 +6,6 @@ loses nothing: the state is in the store, and the attempt becomes due again.
 """
 import logging
 
-from nameko.rpc import rpc as _rpc
 
 from observatory.contracts.notify import (
     DeliveryQuerySchema,
@@ -16,10 +15,11 @@ from observatory.contracts.notify import (
     SubscriptionCreateSchema,
 )
 from observatory.contracts.common import PageQuerySchema
-from observatory.errors import EXPECTED, NotFound, validated
+from observatory.errors import NotFound, validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
+from observatory.replicated import rpc
 from observatory.outbox import ConfiguredTimer
 from observatory.reliable_events import reliable_event_handler
 from services.notify import alerts, delivery, digests, subscriptions
@@ -27,7 +27,6 @@ from services.notify.dependencies import OutboundConfig
 from services.notify.models import STORE_ALIAS
 
 log = logging.getLogger(__name__)
-rpc = _rpc(expected_exceptions=EXPECTED)
 DELIVERY_SECONDS = 0.5  # config NOTIFY_DELIVERY_SECONDS
 ROTATION_OVERLAP_SECONDS = 24 * 3600  # the old secret signs beside the new one this long
 DIGEST_CHECK_SECONDS = 60

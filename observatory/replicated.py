@@ -1,0 +1,77 @@
+"""Queues that survive a broker node: RabbitMQ quorum queues (Raft-replicated
+over the cluster), for RPC as well as for the handlers' and work queues.
+
+nameko declares its RPC queue (``rpc-<service>``) as a classic queue, which
+lives on one node: with that node down, no instance of the service can
+consume or be called. Here the same queue is a quorum queue; its replication
+factor comes from the config (``QUORUM_REPLICAS``; unset: RabbitMQ's
+default). The handlers' and work queues (``reliable_events``, ``outbox``) and
+the dead-letter queue use ``quorum`` too.
+"""
+import logging
+
+from amqp.exceptions import PreconditionFailed
+from kombu import Connection, Queue
+from nameko.rpc import RPC_QUEUE_TEMPLATE, Rpc, RpcConsumer, get_rpc_exchange
+
+from observatory.errors import EXPECTED
+
+log = logging.getLogger(__name__)
+QUORUM = "quorum"
+
+
+def replicas(config):
+    """``QUORUM_REPLICAS`` from the nameko config (None: RabbitMQ's default)."""
+    value = config.get("QUORUM_REPLICAS")
+    return int(value) if value not in (None, "", "0", 0) else None
+
+
+def quorum(replica_count=None, **arguments):
+    """The arguments of a quorum queue with ``replica_count`` members."""
+    group = {"x-quorum-initial-group-size": replica_count} if replica_count else {}
+    return {"x-queue-type": QUORUM, **group, **arguments}
+
+
+def declare_replacing_classic(amqp_uri, queue, only_if_empty=False):
+    """Declare ``queue`` (a quorum queue). A classic queue of the same name,
+    left by an earlier version, is deleted first (``only_if_empty``: only
+    when it holds no message; otherwise it stays, and is used as it is).
+    Returns False when the classic queue had to stay."""
+    with Connection(amqp_uri) as connection:
+        try:
+            queue.bind(connection.channel()).declare()
+            return True
+        except PreconditionFailed:  # the broker closed that channel: the queue exists with other arguments
+            pass
+        try:
+            connection.channel().queue_delete(queue.name, if_empty=only_if_empty)
+        except PreconditionFailed:
+            log.warning("queue %s is an unreplicated classic queue holding messages: kept; drain it (replay the "
+                        "dead letters), delete it, and restart to have it replicated", queue.name)
+            return False
+        log.warning("queue %s was a classic queue (one node): replaced by a quorum queue", queue.name)
+        queue.bind(connection.channel()).declare()
+        return True
+
+
+class QuorumRpcConsumer(RpcConsumer):
+    def setup(self):
+        if self.queue is None:
+            service_name = self.container.service_name
+            config = self.container.config
+            self.queue = Queue(RPC_QUEUE_TEMPLATE.format(service_name), exchange=get_rpc_exchange(config),
+                               routing_key=f"{service_name}.*", durable=True, queue_arguments=quorum(replicas(config)))
+            # pending calls in an old classic queue have callers that gave up long ago (their deadline)
+            declare_replacing_classic(config["AMQP_URI"], self.queue)
+            self.queue_consumer.register_provider(self)
+            self._registered = True
+
+
+class ReplicatedRpc(Rpc):
+    rpc_consumer = QuorumRpcConsumer()
+
+
+def rpc(fn=None, expected_exceptions=EXPECTED, **kwargs):
+    """nameko's ``@rpc`` on a quorum queue; the observatory's errors are expected (answers, not faults)."""
+    decorator = ReplicatedRpc.decorator(expected_exceptions=expected_exceptions, **kwargs)
+    return decorator(fn) if fn is not None else decorator
