@@ -15,6 +15,7 @@ from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, ServiceProxy
 
 from observatory.errors import ServiceUnavailable
+from observatory.replicated import FailoverReplyListener
 
 DEFAULT_DEADLINE_SECONDS = 2.0  # config RPC_DEADLINE_SECONDS, read at container setup
 
@@ -93,7 +94,10 @@ class _DeadlineServiceProxy:
 
 class DeadlineRpcProxy(RpcProxy):
     """``deadline`` given here, or ``RPC_DEADLINE_SECONDS`` from the service
-    config (read at container setup), or 2 s."""
+    config (read at container setup), or 2 s. Its replies come back on a
+    queue that survives the loss of a broker node (``FailoverReplyListener``)."""
+
+    rpc_reply_listener = FailoverReplyListener()
 
     def __init__(self, target_service, deadline=None, **options):
         super().__init__(target_service, **options)

@@ -12,7 +12,7 @@ import logging
 
 from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Queue
-from nameko.rpc import RPC_QUEUE_TEMPLATE, Rpc, RpcConsumer, get_rpc_exchange
+from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, Rpc, RpcConsumer, get_rpc_exchange
 
 from observatory.errors import EXPECTED
 
@@ -75,3 +75,15 @@ def rpc(fn=None, expected_exceptions=EXPECTED, **kwargs):
     """nameko's ``@rpc`` on a quorum queue; the observatory's errors are expected (answers, not faults)."""
     decorator = ReplicatedRpc.decorator(expected_exceptions=expected_exceptions, **kwargs)
     return decorator(fn) if fn is not None else decorator
+
+
+class FailoverReplyListener(ReplyListener):
+    """nameko's reply queue is a durable classic queue: when its node dies it
+    cannot be declared again anywhere, and the caller's whole consumer stops
+    (every RPC of that container times out until the node is back). A
+    transient queue goes with its node and is declared afresh on the next
+    one; replies in flight are lost, and their callers hit their deadline."""
+
+    def setup(self):
+        super().setup()
+        self.queue.durable = False

@@ -41,7 +41,7 @@ def cluster_dir():
 
 
 def amqp_uri(vhost="/"):
-    path = "/" if vhost == "/" else "/" + vhost
+    path = "/" if vhost == "/" else vhost
     return ";".join(f"pyamqp://{USER}@127.0.0.1:{port}/{path}" for port in NODES.values())
 
 

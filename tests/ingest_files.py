@@ -91,3 +91,34 @@ def _typed(value):
         except ValueError:
             return value
     return value
+
+
+def official_corridor_quarters(first="2011Q1", last="2014Q1"):
+    """{(source, destination, period): the World Bank's published average} from the Databank file."""
+    expected = {}
+    with open(DATABANK, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            for column, value in row.items():
+                period = (column or "").split(" [")[0]
+                if period[:4].isdigit() and first <= period <= last and value not in ("..", "", None):
+                    expected[(row["Sending Countries Code"], row["Receiving Countries  Code"], period)] = float(value)
+    return expected
+
+
+def corridor_quarters_off_the_official_series(base, expected, tolerance=0.01):
+    """The corridor-quarters whose computed average (GET .../history) is not the official one within
+    ``tolerance``, or whose official figure is not shown beside it; and how many were checked."""
+    import requests
+
+    wrong, checked = [], 0
+    for source, destination in sorted({(s, d) for s, d, _ in expected}):
+        history = requests.get(f"{base}/api/v1/corridors/{source}/{destination}/history", timeout=30)
+        assert history.status_code == 200, history.text
+        by_period = {item["period"]: item for item in history.json()["items"]}
+        for period in sorted(p for s, d, p in expected if (s, d) == (source, destination)):
+            value, shown = expected[(source, destination, period)], by_period.get(period, {})
+            computed = shown.get("average_total_cost_pct")
+            if computed is None or abs(computed - value) > tolerance or shown.get("official_average_pct") != value:
+                wrong.append((source, destination, period, computed, value))
+            checked += 1
+    return wrong, checked

@@ -15,20 +15,27 @@ def free_port():
 
 @contextlib.contextmanager
 def live_services(vhost_pipeline, services, admin_token, **config):
-    """Start ``services``; yield the gateway's base URL; stop them and drop the stores."""
-    port = free_port()
+    """Start ``services`` on a vhost of their own; yield the gateway's base
+    URL; stop them and drop the stores."""
     with vhost_pipeline.get() as vhost:
-        runner = ServiceRunner({"AMQP_URI": f"pyamqp://guest:guest@localhost:5672/{vhost}",
-                                "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "OBSERVATORY_ADMIN_TOKEN": admin_token,
-                                "MONGODB_URI": "", **config})
-        for service in services:
-            runner.add_service(service)
-        runner.start()
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            runner.stop()
-            mongoengine.disconnect_all()
+        with services_on(f"pyamqp://guest:guest@localhost:5672/{vhost}", services, admin_token, **config) as url:
+            yield url
+
+
+@contextlib.contextmanager
+def services_on(amqp_uri, services, admin_token, **config):
+    """Start ``services`` on the broker(s) ``amqp_uri`` names; yield the gateway's base URL."""
+    port = free_port()
+    runner = ServiceRunner({"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                            "OBSERVATORY_ADMIN_TOKEN": admin_token, "MONGODB_URI": "", **config})
+    for service in services:
+        runner.add_service(service)
+    runner.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        runner.stop()
+        mongoengine.disconnect_all()
 
 
 def import_datasets(base, token, files, timeout=120):

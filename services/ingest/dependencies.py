@@ -1,9 +1,12 @@
 """Adapters handed to the ingest service's workers, configured at container
 setup from the nameko config (not from the environment at import)."""
 import dataclasses
+import socket
+import uuid
 
 from nameko.extensions import DependencyProvider
 
+from services.ingest.importer import LEASE_SECONDS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.limits import ParseLimits
 
@@ -17,11 +20,13 @@ class ImportSettings:
     stalled_seconds: float
     abandoned_upload_seconds: float
     weight_lag_years: int = DEFAULT_WEIGHT_LAG_YEARS
+    lease_seconds: float = LEASE_SECONDS
+    worker: str = "ingest"  # this instance, in the claims it takes
 
 
 class ImportConfig(DependencyProvider):
     """``IMPORT_LIMITS`` (a mapping, see ``ParseLimits``), ``IMPORT_STALLED_SECONDS``,
-    ``ABANDONED_UPLOAD_SECONDS`` and ``WEIGHT_MATRIX_LAG_YEARS`` from the service config."""
+    ``IMPORT_LEASE_SECONDS``, ``ABANDONED_UPLOAD_SECONDS`` and ``WEIGHT_MATRIX_LAG_YEARS`` from the service config."""
 
     def setup(self):
         config = self.container.config
@@ -29,7 +34,9 @@ class ImportConfig(DependencyProvider):
             limits=ParseLimits.from_config(config.get("IMPORT_LIMITS") or {}),
             stalled_seconds=float(config.get("IMPORT_STALLED_SECONDS") or DEFAULT_STALLED_SECONDS),
             abandoned_upload_seconds=float(config.get("ABANDONED_UPLOAD_SECONDS") or DEFAULT_ABANDONED_UPLOAD_SECONDS),
-            weight_lag_years=int(config.get("WEIGHT_MATRIX_LAG_YEARS", DEFAULT_WEIGHT_LAG_YEARS)))
+            weight_lag_years=int(config.get("WEIGHT_MATRIX_LAG_YEARS", DEFAULT_WEIGHT_LAG_YEARS)),
+            lease_seconds=float(config.get("IMPORT_LEASE_SECONDS") or LEASE_SECONDS),
+            worker=f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}")
 
     def get_dependency(self, worker_ctx):
         return self.settings

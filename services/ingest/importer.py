@@ -7,10 +7,19 @@ until the whole file has been read and the dataset is published in one step
 (see ``publication``); whatever goes wrong ends in ``failed`` with a reason.
 Running it again for the same dataset (a redelivered job) does nothing once
 the dataset is settled, and repeats the same work if it was interrupted.
+
+One worker at a time: an import is claimed with one conditional update and
+kept with heartbeats. A job redelivered while its first run is still alive
+(its broker node died, not its worker) waits for that run's outcome; a claim
+whose heartbeat is older than the lease (the worker died) is taken over.
 """
 import datetime as dt
 import logging
 import tempfile
+import time
+import uuid
+
+from pymongo import ReturnDocument
 
 from observatory.events import new_event
 from observatory.outbox import with_outbox
@@ -26,6 +35,7 @@ from services.ingest.store import SOURCE, utcnow
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 2000
 SETTLED = ("completed", "needs_review", "rejected", "failed")
+LEASE_SECONDS = 60.0  # config IMPORT_LEASE_SECONDS: a claim not renewed this long belongs to a dead worker
 
 
 class Tally:
@@ -54,6 +64,24 @@ def _save(dataset_id, fields):
     Dataset._get_collection().update_one({"_id": dataset_id}, {"$set": fields})
 
 
+def _progress(dataset_id, token, fields):
+    """Save progress (a heartbeat) while the claim is still ours."""
+    Dataset._get_collection().update_one({"_id": dataset_id, "status": "processing", "claimed_by": token},
+                                         {"$set": {**fields, "heartbeat_at": utcnow()}})
+
+
+def claim(dataset_id, token, lease_seconds=LEASE_SECONDS, now=None):
+    """Take the import (queued, or processing under a lapsed lease); the dataset, or None if another holds it."""
+    now = now or utcnow()
+    lapsed = now - dt.timedelta(seconds=lease_seconds)
+    return Dataset._get_collection().find_one_and_update(
+        {"_id": dataset_id, "$or": [{"status": "queued"}, {"status": "processing", "heartbeat_at": {"$lt": lapsed}},
+                                    {"status": "processing", "heartbeat_at": None}]},
+        {"$set": {"status": "processing", "claimed_by": token, "started_at": now, "heartbeat_at": now,
+                  "summary": {"phase": "parsing"}}},
+        projection={"outbox": 0, "errors": 0}, return_document=ReturnDocument.AFTER)
+
+
 def dataset_published_event(dataset, tally_fields, summary):
     return new_event("dataset.published", SOURCE, {
         "dataset_id": dataset["_id"], "kind": dataset["kind"], "filename": dataset.get("filename"),
@@ -61,23 +89,27 @@ def dataset_published_event(dataset, tally_fields, summary):
         "rows_accepted": tally_fields["rows_accepted"], "rows_rejected": tally_fields["rows_rejected"], **summary})
 
 
-def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
+def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS,
+               worker="ingest", lease_seconds=LEASE_SECONDS, pause=time.sleep):
     """Import dataset ``dataset_id``; ``copy_raw(file)`` writes its bytes into
     ``file``. Returns the dataset's final status (None when it is unknown)."""
     collection = Dataset._get_collection()
-    dataset = collection.find_one({"_id": dataset_id}, {"outbox": 0, "errors": 0})
-    if dataset is None:
-        log.warning("import job for unknown dataset %s (lost with a restarted in-process store?): acknowledged",
-                    dataset_id)
-        return None
-    if dataset["status"] in SETTLED:
-        return dataset["status"]
+    token = f"{worker}:{uuid.uuid4().hex[:12]}"
     request_id = f"import:{dataset_id}"
-    if request_id in publication.current().get("applied_events", []):  # published, then interrupted
-        _save(dataset_id, {"status": "completed", "finished_at": utcnow()})
-        return "completed"
-    _save(dataset_id, {"status": "processing", "started_at": utcnow(), "heartbeat_at": utcnow(),
-                       "summary": {"phase": "parsing"}})
+    while True:
+        dataset = collection.find_one({"_id": dataset_id}, {"outbox": 0, "errors": 0})
+        if dataset is None:
+            log.warning("import job for unknown dataset %s (lost with a restarted in-process store?): "
+                        "acknowledged", dataset_id)
+            return None
+        if dataset["status"] in SETTLED:
+            return dataset["status"]
+        if request_id in publication.current().get("applied_events", []):  # published, then interrupted
+            _save(dataset_id, {"status": "completed", "finished_at": utcnow()})
+            return "completed"
+        if claim(dataset_id, token, lease_seconds):
+            break
+        pause(1.0)  # another worker is importing it (this job was redelivered): its outcome is ours
     tally = Tally()
     try:
         loader = LOADERS[dataset["kind"]](dataset_id, year=dataset.get("year"), weight_lag_years=weight_lag_years)
@@ -89,10 +121,10 @@ def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_y
                 if tally.count(parsed):
                     loader.add(parsed.record)
                 if tally.total % PROGRESS_EVERY_ROWS == 0:
-                    _save(dataset_id, {**tally.fields(), "heartbeat_at": utcnow(), "summary.phase": "parsing"})
+                    _progress(dataset_id, token, {**tally.fields(), "summary.phase": "parsing"})
         if tally.total == 0:
             raise UnreadableFile("the file holds no data rows")
-        _save(dataset_id, {**tally.fields(), "heartbeat_at": utcnow(), "summary.phase": "storing"})
+        _progress(dataset_id, token, {**tally.fields(), "summary.phase": "storing"})
         return _finish(dataset, loader, tally, request_id, weight_lag_years)
     except UnreadableFile as exc:
         return fail(dataset_id, exc.message, exc.details, tally)

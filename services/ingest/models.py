@@ -43,6 +43,7 @@ class Dataset(ReliableDocument):
     started_at = DateTimeField()
     finished_at = DateTimeField()
     heartbeat_at = DateTimeField()  # progress is saved: a stalled import is marked failed
+    claimed_by = StringField()  # the worker importing it (importer.claim)
     review = DictField()  # the diff against what is published, for rpw-quotes
     published_at = DateTimeField()
 

@@ -1,6 +1,8 @@
 """The thin nameko face of the ingest service; logic lives in plain modules."""
 import logging
 
+import eventlet
+
 from nameko.timer import timer
 
 from observatory.errors import validated
@@ -61,7 +63,8 @@ class IngestService(PingMixin, OutboxRelay):
         request = parse_event(payload)  # the dataset.import contract
         dataset_id = request["data"]["dataset_id"]
         status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits,
-                            weight_lag_years=self.settings.weight_lag_years)
+                            weight_lag_years=self.settings.weight_lag_years, worker=self.settings.worker,
+                            lease_seconds=self.settings.lease_seconds, pause=eventlet.sleep)
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
 

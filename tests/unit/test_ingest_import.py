@@ -293,3 +293,35 @@ def test_the_import_command_an_upload_queues_keeps_its_contract():
     command = Dataset.objects.get(id=answer["id"]).outbox[0]
     assert command["type"] == "dataset.import"
     assert parse_event(command)["data"] == {"dataset_id": answer["id"]}
+
+
+def test_a_redelivered_import_waits_for_the_live_first_run_and_takes_over_a_dead_ones():
+    from services.ingest.importer import claim
+
+    head = RPW_QUOTES.read_bytes()[:200_000]
+    data = head[:head.rindex(b"\n") + 1]  # the real file's first rows
+    dataset_id = uuid.uuid4().hex[:16]
+    Dataset(id=dataset_id, sha256="4" * 64, kind="rpw-quotes", status="queued", created_at=utcnow()).save()
+    assert claim(dataset_id, "first-worker") is not None  # the first run holds it, its heartbeat fresh
+    assert claim(dataset_id, "second-worker") is None
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("a second run parsed the file while the first was alive")
+
+    def first_run_finishes(seconds):  # while the redelivered job waits, the first run completes
+        Dataset._get_collection().update_one({"_id": dataset_id}, {"$set": {"status": "completed",
+                                                                              "rows_accepted": 1234}})
+
+    assert run_import(dataset_id, lambda target: target.write(data), parse=must_not_parse,
+                      pause=first_run_finishes) == "completed"
+    assert Dataset.objects.get(id=dataset_id).rows_accepted == 1234  # its tallies untouched
+
+    orphan = uuid.uuid4().hex[:16]
+    Dataset(id=orphan, sha256="5" * 64, kind="rpw-quotes", status="queued", created_at=utcnow()).save()
+    assert claim(orphan, "dead-worker") is not None  # then its worker dies: no more heartbeats
+    waits = []
+    status = run_import(orphan, lambda target: target.write(data), lease_seconds=0.5,
+                        pause=lambda seconds: (waits.append(seconds), __import__("time").sleep(0.6)))
+    taken = Dataset.objects.get(id=orphan)
+    assert status == "completed" and waits and taken.claimed_by != "dead-worker"
+    assert taken.rows_accepted == taken.rows_total == data.count(b"\n") - 1

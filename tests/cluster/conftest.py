@@ -1,0 +1,65 @@
+"""The local three-node RabbitMQ cluster (scripts/rabbit_cluster.py): started
+for the session when it is not up (and stopped after), a vhost per test, and
+every node running again after each test, whatever the test killed."""
+import base64
+import json
+import shutil
+import sys
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import rabbit_cluster  # noqa: E402
+
+
+def installed():
+    return shutil.which("rabbitmq-server") or Path("/usr/lib/rabbitmq/bin/rabbitmq-server").exists()
+
+
+def management(method, path, body=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{rabbit_cluster.MANAGEMENT_PORT}/api{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Authorization", "Basic " + base64.b64encode(b"guest:guest").decode())
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read()
+    return json.loads(text) if text else None
+
+
+def all_nodes_running():
+    for node, port in rabbit_cluster.NODES.items():
+        if not rabbit_cluster.answers(port):
+            rabbit_cluster.start(node)
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    if not installed():
+        pytest.skip("rabbitmq-server is not installed: the local cluster cannot be started")
+    started_here = not all(rabbit_cluster.answers(p) for p in rabbit_cluster.NODES.values())
+    rabbit_cluster.up(say=lambda *a: None)
+    yield rabbit_cluster
+    all_nodes_running()
+    if started_here:
+        rabbit_cluster.down(say=lambda *a: None)
+
+
+@pytest.fixture
+def cluster_vhost(cluster):
+    """(AMQP_URI of all three nodes on a fresh vhost, vhost name)."""
+    vhost = f"cluster-test-{uuid.uuid4().hex[:8]}"
+    management("PUT", f"/vhosts/{vhost}")
+    management("PUT", f"/permissions/{vhost}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
+    yield cluster.amqp_uri(vhost), vhost
+    all_nodes_running()
+    management("DELETE", f"/vhosts/{vhost}")
+
+
+def leader_of(vhost, queue):
+    """The node name (e.g. obs2) leading a quorum queue."""
+    return management("GET", f"/queues/{vhost}/{urllib.request.quote(queue, safe='')}")["leader"].split("@")[0]
