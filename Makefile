@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test venv lock bench bench-api bench-pages bench-webhooks cluster-up cluster-down clean
 
 run: $(STAMP)
-	$(PY) scripts/run_platform.py
+	SCALE="$(SCALE)" $(PY) scripts/run_platform.py
 
 test: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import bundled_data  # noqa: E402  (sibling scripts)
 import rabbitmq  # noqa: E402
-from supervision import SERVICES, Platform  # noqa: E402,F401  (SERVICES: for callers)
+from supervision import SERVICES, Platform, parse_scale  # noqa: E402,F401  (SERVICES: for callers)
 
 START_SECONDS = 90
 
@@ -107,6 +107,24 @@ def reload_bundled_data(port, token, in_process):
     threading.Thread(target=load, name="reload-bundled-data", daemon=True).start()
 
 
+def scale_from_environment(env):
+    """``SCALE`` ("notify=2 ingest=2"). With the in-process store each
+    process would hold a store of its own: only the gateway (which keeps
+    nothing but credentials, and reads from the others) may then be several."""
+    try:
+        scale = parse_scale(env.get("SCALE"))
+    except ValueError as exc:
+        sys.exit(str(exc))
+    several = sorted(n for n, c in scale.items() if c > 1 and n != "gateway")
+    if several and not env.get("MONGODB_URI"):
+        sys.exit(f"SCALE: {', '.join(several)} cannot have more than one instance on the in-process store "
+                 "(each process would keep a store of its own); set MONGODB_URI, or scale only the gateway")
+    if scale.get("gateway", 1) > 1 and not env.get("MONGODB_URI"):
+        say(f"{scale['gateway']} gateways share port {env['OBSERVATORY_PORT']} (SO_REUSEPORT); credentials "
+            "minted through one are known only to it on the in-process store")
+    return scale
+
+
 def main():
     port = int(os.environ.get("OBSERVATORY_PORT", "8000"))
     rabbitmq.ensure(management=True)
@@ -125,7 +143,7 @@ def main():
     log_dir = ROOT / ".run" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
 
-    platform = Platform(env, log_dir)
+    platform = Platform(env, log_dir, scale=scale_from_environment(env))
     watcher = Watcher(platform)
     stopping = []
     # Ctrl-C (SIGINT) and SIGTERM both mean "stop everything"; set explicitly

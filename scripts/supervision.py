@@ -31,11 +31,24 @@ START_RETRIES = 20  # supervisord waits 1, 2, 3, ... s between failed starts
 
 
 
-def _program(name, target, log_dir):
+def parse_scale(text, known=SERVICES):
+    """``"notify=2 ingest=2"`` → {"notify": 2, "ingest": 2}; ValueError on anything else."""
+    counts = {}
+    for item in (text or "").replace(",", " ").split():
+        name, _, count = item.partition("=")
+        if name not in known or not count.isdigit() or not 1 <= int(count) <= 16:
+            raise ValueError(f"SCALE takes service=count (1-16) for {', '.join(known)}; not {item!r}")
+        counts[name] = int(count)
+    return counts
+
+
+def _program(name, target, log_dir, count=1):
     nameko = Path(sys.executable).with_name("nameko")
+    # several processes of one service: supervisord's numprocs (the gateways share the port: SO_REUSEPORT)
+    several = f"numprocs={count}\nprocess_name=%(program_name)s-%(process_num)d\n" if count > 1 else ""
     return f"""
 [program:{name}]
-command={nameko} run --config {ROOT / "config.yaml"} {target}
+{several}command={nameko} run --config {ROOT / "config.yaml"} {target}
 directory={ROOT}
 autostart=true
 autorestart=true
@@ -46,19 +59,20 @@ stopwaitsecs={STOP_SECONDS}
 stopasgroup=true
 killasgroup=true
 redirect_stderr=true
-stdout_logfile={log_dir / (name + ".log")}
+stdout_logfile={log_dir / (name + ("-%(process_num)d" if count > 1 else "") + ".log")}
 stdout_logfile_maxbytes=50MB
 stdout_logfile_backups=2
 """
 
 
 class Platform:
-    """The four services under one supervisord."""
+    """The four services under one supervisord (``scale``: processes per service)."""
 
-    def __init__(self, env, log_dir, services=SERVICES):
+    def __init__(self, env, log_dir, services=SERVICES, scale=None):
         self.env = env
         self.log_dir = Path(log_dir)
         self.services = services
+        self.scale = dict(scale or {})
         tag = hashlib.sha1(f"{ROOT}:{env.get('OBSERVATORY_PORT')}".encode()).hexdigest()[:10]
         # a unix socket path is limited to 108 bytes: keep it short, wherever the clone lives
         self.socket = Path(tempfile.gettempdir()) / f"observatory-{tag}.sock"
@@ -79,7 +93,8 @@ chmod=0700
 
 [rpcinterface:supervisor]
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-""" + "".join(_program(name, target, self.log_dir) for name, target in self.services.items()))
+""" + "".join(_program(name, target, self.log_dir, self.scale.get(name, 1))
+             for name, target in self.services.items()))
 
     def start(self):
         self._write_config()
@@ -117,7 +132,7 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
             return
         self.supervisord.send_signal(signal.SIGTERM)
         try:
-            self.supervisord.wait(STOP_SECONDS * len(self.services) + 10)
+            self.supervisord.wait(STOP_SECONDS * len(self.services) + 10)  # supervisord stops them in parallel
         except subprocess.TimeoutExpired:
             os.killpg(self.supervisord.pid, signal.SIGKILL)
             self.supervisord.wait()

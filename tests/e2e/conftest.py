@@ -55,7 +55,7 @@ def docker_setup():
 
 @pytest.fixture(scope="session")
 def gateway_url(e2e_admin_token, docker_ip, docker_services):
-    url = f"http://{docker_ip}:{docker_services.port_for('gateway', 8000)}"
+    url = f"http://{docker_ip}:{docker_services.port_for('proxy', 8000)}"
 
     def healthy():
         try:

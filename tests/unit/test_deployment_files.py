@@ -1,14 +1,22 @@
-"""The compose file is checked without a Docker engine."""
-import shutil
+"""The deployment files, checked without a Docker engine or a cluster: the
+compose file against the Compose Specification's schema (check-jsonschema's
+vendored copy) and for what scaling needs; the Kubernetes manifests against
+the Kubernetes schemas (kubernetes-validate, offline, strict)."""
 import subprocess
+import sys
+from pathlib import Path
 
+import kubernetes_validate
 import pytest
 import yaml
 
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
-WORKERS = ("ingest", "catalog", "notify")
+MANIFESTS = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
+APP = ("ingest", "catalog", "notify", "gateway")
+KUBERNETES_VERSION = "1.30.0"
+OPERATOR_KINDS = {("rabbitmq.com/v1beta1", "RabbitmqCluster"), ("mongodbcommunity.mongodb.com/v1", "MongoDBCommunity")}
 
 
 @pytest.fixture(scope="module")
@@ -16,41 +24,72 @@ def compose():
     return yaml.safe_load(COMPOSE.read_text())
 
 
-def test_every_service_is_defined_with_a_healthcheck(compose):
+def test_the_compose_file_follows_the_compose_specification():
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    result = subprocess.run([str(checker), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_runs_a_three_node_broker_cluster_and_a_three_member_replica_set(compose):
     services = compose["services"]
-    assert set(services) == {"rabbitmq", "mongo", "gateway", *WORKERS}
-    for name, service in services.items():
-        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
-    assert services["rabbitmq"]["image"].startswith("rabbitmq:3-management")
-    assert services["mongo"]["image"] == "mongo:7"
-    assert set(compose["volumes"]) == {"rabbitmq-data", "mongo-data"}
+    brokers = [n for n in services if n.startswith("rabbitmq")]
+    members = [n for n in services if n.startswith("mongo") and n != "mongo-init"]
+    assert len(brokers) == 3 and len(members) == 3
+    assert all(services[m]["command"][:3] == ["mongod", "--replSet", "rs0"] for m in members)
+    init = services["mongo-init"]
+    assert init["restart"] == "no" and init["healthcheck"]["test"]
+    assert {d: c["condition"] for d, c in init["depends_on"].items()} == {m: "service_healthy" for m in members}
+    for name in (*brokers, *members):
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
 
 
-def test_services_share_one_image_and_wait_for_healthy_dependencies(compose):
-    app = [compose["services"][n] for n in (*WORKERS, "gateway")]
-    assert {s["image"] for s in app} == {"remittances-observatory:latest"}
-    assert all(s["build"] == "." for s in app)
-    for service in app:
-        assert {d: c["condition"] for d, c in service["depends_on"].items()} == {
-            "rabbitmq": "service_healthy", "mongo": "service_healthy"}
-        assert service["environment"]["MONGODB_URI"].startswith("mongodb://")
-        assert service["environment"]["AMQP_URI"].startswith("pyamqp://")
-
-
-def test_workers_can_be_scaled(compose):
-    for name in WORKERS:
+def test_every_service_reaches_every_broker_and_writes_to_a_majority(compose):
+    for name in APP:
         service = compose["services"][name]
-        assert "container_name" not in service and "ports" not in service, f"{name} cannot be scaled"
+        environment = service["environment"]
+        assert environment["AMQP_URI"].count("pyamqp://") == 3 and environment["QUORUM_REPLICAS"] == "3"
+        uri = environment["MONGODB_URI"]
+        assert "replicaSet=rs0" in uri and "w=majority" in uri and "retryWrites=true" in uri
+        assert service["depends_on"]["mongo-init"]["condition"] == "service_completed_successfully"
+        assert service["healthcheck"]["test"]
 
 
-def test_each_worker_runs_its_own_service_class(compose):
-    for name in WORKERS:
-        command = compose["services"][name]["command"]
-        assert command[:2] == ["nameko", "run"] and command[-1].startswith(f"services.{name}.service:")
+def test_every_service_can_be_scaled_behind_one_published_port(compose):
+    services = compose["services"]
+    for name in APP:
+        assert "container_name" not in services[name] and "ports" not in services[name], f"{name} cannot be scaled"
+        command = services[name]["command"]
+        assert command[:2] == ["nameko", "run"] and command[-1].split(":")[0].endswith(f"{name}.service")
+    assert [p.split(":")[-1] for p in services["proxy"]["ports"]] == ["8000"]
+    assert "gateway:8000" in (ROOT / "deploy" / "compose" / "nginx.conf").read_text()
 
 
-@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose (v1) not installed to lint with")
-def test_docker_compose_accepts_the_file():
-    result = subprocess.run(["docker-compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True,
-                            env={"OBSERVATORY_ADMIN_TOKEN": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
-    assert result.returncode == 0, result.stderr
+def manifests():
+    return [(path.name, doc) for path in MANIFESTS for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+@pytest.mark.parametrize("name, manifest", manifests(), ids=lambda v: v if isinstance(v, str) else v.get("kind"))
+def test_each_manifest_validates_against_the_kubernetes_schemas(name, manifest):
+    if (manifest["apiVersion"], manifest["kind"]) in OPERATOR_KINDS:
+        pytest.skip(f"{manifest['kind']}: its schema comes with its operator's CRD, not with Kubernetes")
+    kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
+
+
+def test_each_service_has_probes_requests_an_autoscaler_and_a_disruption_budget():
+    by_kind = {}
+    for _, doc in manifests():
+        by_kind.setdefault(doc["kind"], {})[doc["metadata"]["name"]] = doc
+    for name in APP:
+        container, = by_kind["Deployment"][name]["spec"]["template"]["spec"]["containers"]
+        assert container["readinessProbe"] and container["livenessProbe"], name
+        assert container["resources"]["requests"]["cpu"] and container["resources"]["requests"]["memory"], name
+        assert by_kind["HorizontalPodAutoscaler"][name]["spec"]["scaleTargetRef"]["name"] == name
+        assert by_kind["HorizontalPodAutoscaler"][name]["spec"]["maxReplicas"] > 1
+        assert by_kind["PodDisruptionBudget"][name]["spec"]["selector"]["matchLabels"] == \
+            by_kind["Deployment"][name]["spec"]["selector"]["matchLabels"]
+    assert by_kind["Deployment"]["gateway"]["spec"]["template"]["spec"]["containers"][0]["readinessProbe"][
+        "httpGet"]["path"] == "/health"
+    assert by_kind["RabbitmqCluster"]["observatory-rabbitmq"]["spec"]["replicas"] == 3
+    mongo = by_kind["MongoDBCommunity"]["observatory-mongo"]["spec"]
+    assert mongo["members"] == 3 and mongo["type"] == "ReplicaSet"
