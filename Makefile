@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench bench-api bench-pages bench-webhooks cluster-up cluster-down clean
+.PHONY: run test venv lock bench bench-api bench-pages bench-scaling bench-webhooks cluster-up cluster-down clean
 
 run: $(STAMP)
 	SCALE="$(SCALE)" $(PY) scripts/run_platform.py
@@ -45,6 +45,10 @@ cluster-down:
 bench-pages: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/pages.py
+
+bench-scaling: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/scaling.py
 
 bench-webhooks: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
