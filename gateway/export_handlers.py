@@ -1,9 +1,11 @@
 """Handlers of the export routes (a mixin of GatewayService): the same
 published answers, in the formats other tools take, through the read model."""
 from gateway import exports
+from gateway.ldc import ldc_rows
 from gateway.http import cached_json_response
 from gateway.paths import iso3_from_path
 from gateway.readmodel import CACHE_CONTROL
+from observatory.countries import countries
 
 PAGE = 500  # corridors per RPC while gathering a whole quarter
 
@@ -51,6 +53,13 @@ class ExportHandlers:
     def export_indicators_sdmx(self, request, call):
         return self._export(request, ("export-indicators", "sdmx"),
                             lambda: exports.indicators_sdmx(self._every_quarter()), "indicators.sdmx.csv")
+
+    def export_ldc_csv(self, request, call):
+        def compute():
+            ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
+            return exports.ldc_csv(ldc_rows(self.ingest.country_summaries(ldcs)["items"]))
+
+        return self._export(request, ("export-ldc",), compute, "ldc-lens.csv")
 
     def export_flows_csv(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])

@@ -108,6 +108,16 @@ def flows_sdmx(profile):
                   for iso3, indicator, year, value, unit, source in flow_observations(profile)])
 
 
+# -- the LDC lens ---------------------------------------------------------------------------
+
+LDC_COLUMNS = ["iso3", "name", "cost_pct", "period", "inflows_usd_m", "inflows_year", "inflows_source", "kept_usd_m"]
+
+
+def ldc_csv(rows):
+    """The LDC lens's table: ``kept_usd_m`` is an estimate, inflows × (cost − 3 %)."""
+    return _write(LDC_COLUMNS, [[row[c] if row[c] is not None else "" for c in LDC_COLUMNS] for row in rows])
+
+
 # -- releases ---------------------------------------------------------------------------
 
 def releases_ics(datasets, base_url):

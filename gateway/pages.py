@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from gateway.ldc import TARGET_PCT, ldc_rows
 from observatory.errors import NotFound
 from observatory.vocabulary import PROVIDER_TYPES, SUBSCRIBER_EVENT_TYPES
 
@@ -79,35 +80,8 @@ def country(profile):
                           for k, s in series], years=years, charts=charts)
 
 
-INFLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m")  # in this order of preference
-TARGET_PCT = 3.0
-
-
-def latest_inflows(profile):
-    """(USD millions, year, series label) of the latest inflows figure, or Nones."""
-    for key in INFLOW_SERIES:
-        values = {int(y): v for y, v in ((profile.get("series") or {}).get(key, {}).get("values") or {}).items()
-                  if v is not None}
-        if values:
-            year = max(values)
-            return values[year], year, profile["series"][key].get("label", key)
-    return None, None, None
-
-
-def ldc_row(profile):
-    """What recipients in one LDC would keep each year if sending cost 3 %:
-    inflows × (average cost − 3 %), an estimate from the latest figures."""
-    cost = profile.get("average_cost_to_receive_pct")
-    inflows, year, source = latest_inflows(profile)
-    kept = inflows * (cost - TARGET_PCT) / 100 if cost is not None and inflows is not None and cost > TARGET_PCT \
-        else (0.0 if cost is not None and inflows is not None else None)
-    return {"iso3": profile["country"]["iso3"], "name": profile["country"]["name"], "cost_pct": cost,
-            "period": profile.get("period"), "inflows_usd_m": inflows, "inflows_year": year,
-            "inflows_source": source, "kept_usd_m": kept}
-
-
 def ldc_lens(profiles):
-    rows = sorted((ldc_row(p) for p in profiles), key=lambda r: (r["cost_pct"] is None, -(r["cost_pct"] or 0)))
+    rows = ldc_rows(profiles)
     costed = [r for r in rows if r["cost_pct"] is not None]
     spec = {"x": [r["iso3"] for r in costed], "unit": "%", "lines": SDG_LINES, "series": [
         {"name": "average cost of sending to the country", "type": "bar", "values": [r["cost_pct"] for r in costed]}]}

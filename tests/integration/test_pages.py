@@ -100,6 +100,24 @@ def test_the_ldc_lens_shows_each_ldcs_cost_and_the_estimate_from_the_apis_inputs
     assert "estimate" in browser.find_element("css selector", "main p").text
 
 
+def test_the_ldc_lens_table_downloads_as_csv_with_the_pages_figures(base, browser):
+    import csv
+    import io
+
+    open_page(browser, base + "/ldc", "ldc-lens-download")
+    link = browser.find_element("link text", "CSV").get_attribute("href")
+    rows = list(csv.DictReader(io.StringIO(requests.get(link, timeout=30).text)))
+    shown_rows = {row.get_attribute("data-iso3"): shown(row, "[data-field]")
+                  for row in browser.find_elements("css selector", "#ldcs tbody tr")}
+    assert [r["iso3"] for r in rows] == list(shown_rows)  # the same countries, in the same order
+    compared = 0
+    for row in rows:
+        for field, value in shown_rows[row["iso3"]].items():
+            assert float(row[field]) == pytest.approx(value), (row["iso3"], field)
+            compared += 1
+    assert compared >= 15
+
+
 def test_the_keyboard_reaches_the_content_and_the_links(base, browser):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
