@@ -6,8 +6,9 @@ Nodes obs1, obs2, obs3 @localhost answer AMQP on 127.0.0.1:5682, 5683, 5684;
 obs1 serves the management API on 15682. Each node has its own data
 directory, HOME (with the cluster's Erlang cookie), distribution port, and a
 config file of its own (the system file pins 5672), all under
-``$OBSERVATORY_CLUSTER_DIR`` (default .cluster/ in the project). The system
-broker on 5672 is left alone.
+``$OBSERVATORY_CLUSTER_DIR`` (default ~/.cache/observatory-cluster: the
+ports are the machine's, so the cluster is too, whichever checkout starts
+it). The system broker on 5672 is left alone.
 
     AMQP_URI='pyamqp://guest:guest@127.0.0.1:5682//;pyamqp://guest:guest@127.0.0.1:5683//;pyamqp://guest:guest@127.0.0.1:5684//'
 """
@@ -22,7 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 NODES = {"obs1": 5682, "obs2": 5683, "obs3": 5684}
 MANAGEMENT_PORT = 15682
 DIST_PORT_OFFSET = 20000  # obs1 distributes on 25682
@@ -37,7 +37,7 @@ def tool(name):
 
 
 def cluster_dir():
-    return Path(os.environ.get("OBSERVATORY_CLUSTER_DIR") or ROOT / ".cluster")
+    return Path(os.environ.get("OBSERVATORY_CLUSTER_DIR") or Path.home() / ".cache" / "observatory-cluster")
 
 
 def amqp_uri(vhost="/"):
@@ -75,7 +75,7 @@ def _environment(node):
 
 def ctl(node, *args, timeout=120, check=True):
     result = subprocess.run([tool("rabbitmqctl"), "-n", node_name(node), *args], env=_environment(node),
-                            capture_output=True, text=True, timeout=timeout)
+                            capture_output=True, text=True, timeout=timeout, cwd=cluster_dir())  # crash dumps go there
     if check and result.returncode != 0:
         raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {node}: {result.stderr.strip() or result.stdout.strip()}")
     return result.stdout
@@ -93,7 +93,8 @@ def start(node):
     """Start one node (and wait until it runs)."""
     environment = _environment(node)
     (cluster_dir() / node / "rabbitmq-env.conf").write_text("")  # not the system's env file
-    subprocess.run([tool("rabbitmq-server"), "-detached"], env=environment, check=True, capture_output=True)
+    subprocess.run([tool("rabbitmq-server"), "-detached"], env=environment, check=True, capture_output=True,
+                   cwd=cluster_dir() / node)
     ctl(node, "wait", environment["RABBITMQ_PID_FILE"], "--timeout", "90", timeout=100)
     ctl(node, "await_startup", timeout=150)
 
