@@ -6,7 +6,6 @@ Handlers stay thin: take the validated ``Call``, call a service or a plain
 function, shape the answer. Errors are mapped in gateway.exceptions.
 """
 from nameko.dependency_providers import Config
-from nameko.events import BROADCAST, event_handler
 
 from werkzeug.wrappers import Response
 
@@ -31,6 +30,7 @@ from gateway.paths import dataset_id_from_path, iso3_from_path
 from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
+from observatory.replicated import broadcast_handler
 
 PUBLISH_DEADLINE_SECONDS = 60  # publishing a whole dataset writes one state per period
 
@@ -48,22 +48,22 @@ class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHan
     catalog = DeadlineRpcProxy("catalog")
     notify = DeadlineRpcProxy("notify")
 
-    @event_handler("ingest", "dataset.published", handler_type=BROADCAST, reliable_delivery=False)
+    @broadcast_handler("ingest", "dataset.published")
     def on_dataset_published(self, payload):
         """Every gateway instance drops its cached published reads."""
         data = payload.get("data") if isinstance(payload, dict) else None
         self.reads.invalidate((data or {}).get("dataset_id"))
 
     # Corridor and country answers name providers and practices: catalog news drops them too.
-    @event_handler("catalog", "provider.registered", handler_type=BROADCAST, reliable_delivery=False)
+    @broadcast_handler("catalog", "provider.registered")
     def on_provider_registered(self, payload):
         self.reads.invalidate()
 
-    @event_handler("catalog", "provider.updated", handler_type=BROADCAST, reliable_delivery=False)
+    @broadcast_handler("catalog", "provider.updated")
     def on_provider_updated(self, payload):
         self.reads.invalidate()
 
-    @event_handler("catalog", "practice.published", handler_type=BROADCAST, reliable_delivery=False)
+    @broadcast_handler("catalog", "practice.published")
     def on_practice_published(self, payload):
         self.reads.invalidate()
 

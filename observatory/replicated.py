@@ -9,15 +9,18 @@ default). The handlers' and work queues (``reliable_events``, ``outbox``) and
 the dead-letter queue use ``quorum`` too.
 """
 import logging
+import uuid
 
 from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Queue
+from nameko.events import BROADCAST, EventHandler
 from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, Rpc, RpcConsumer, get_rpc_exchange
 
 from observatory.errors import EXPECTED
 
 log = logging.getLogger(__name__)
 QUORUM = "quorum"
+BROADCAST_QUEUE_EXPIRES_MS = 10 * 60 * 1000  # an instance's queue outlives it this long, then goes
 
 
 def replicas(config):
@@ -87,3 +90,27 @@ class FailoverReplyListener(ReplyListener):
     def setup(self):
         super().setup()
         self.queue.durable = False
+
+
+class ReplicatedBroadcastHandler(EventHandler):
+    """Every instance hears every event (a queue of its own, like nameko's
+    broadcast), on a quorum queue: when a broker node dies the queue and the
+    events in it survive, where nameko's exclusive queue would vanish with
+    its node and the events sent meanwhile with it. It expires
+    ``BROADCAST_QUEUE_EXPIRES_MS`` after its instance is gone."""
+
+    def __init__(self, source_service, event_type, **kwargs):
+        super().__init__(source_service, event_type, handler_type=BROADCAST, reliable_delivery=True, **kwargs)
+        self._instance = uuid.uuid4().hex  # per container: two instances in one process are two listeners
+
+    @property
+    def broadcast_identifier(self):
+        return self._instance
+
+    def setup(self):
+        super().setup()
+        self.queue.queue_arguments = quorum(replicas(self.container.config),
+                                            **{"x-expires": BROADCAST_QUEUE_EXPIRES_MS})
+
+
+broadcast_handler = ReplicatedBroadcastHandler.decorator

@@ -63,3 +63,7 @@ def cluster_vhost(cluster):
 def leader_of(vhost, queue):
     """The node name (e.g. obs2) leading a quorum queue."""
     return management("GET", f"/queues/{vhost}/{urllib.request.quote(queue, safe='')}")["leader"].split("@")[0]
+
+
+def management_queues(vhost):
+    return management("GET", f"/queues/{vhost}")

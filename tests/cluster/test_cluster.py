@@ -17,7 +17,7 @@ from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from services.notify.models import Delivery
 from services.notify.service import NotifyService
-from tests.cluster.conftest import leader_of
+from tests.cluster.conftest import leader_of, management_queues
 from tests.conftest import wait_for
 from tests.ingest_files import DATABANK, RPW_QUOTES, corridor_quarters_off_the_official_series, official_corridor_quarters
 from tests.integration.test_notify_instances import CORRIDORS, corridor_changed, subscribe
@@ -137,3 +137,40 @@ def test_two_notify_instances_deliver_each_webhook_once_across_a_node_kill(clust
         for runner in runners:
             runner.stop()
         receiver.close()
+
+
+def quarter_of_quotes(period):
+    """The real quotes of one survey round (``2011_1Q``), as a CSV file's bytes."""
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        lines = f.read().splitlines(keepends=True)
+    column = lines[0].rstrip("\n").split(",").index("period")
+    return (lines[0] + "".join(line for line in lines[1:] if line.split(",")[column] == period)).encode()
+
+
+def test_every_gateway_drops_its_reads_on_a_release_even_across_a_node_kill(cluster, cluster_vhost, tmp_path):
+    amqp_uri, vhost = cluster_vhost
+    first, second = tmp_path / "rpw_2011q1.csv", tmp_path / "rpw_2011q3.csv"
+    first.write_bytes(quarter_of_quotes("2011_1Q"))
+    second.write_bytes(quarter_of_quotes("2011_3Q"))
+    with services_on(amqp_uri, (GatewayService, IngestService), ADMIN, **REPLICATED) as writer, \
+            services_on(amqp_uri, (GatewayService,), ADMIN, **REPLICATED) as reader:
+        import_datasets(writer, ADMIN, [(first, "rpw-quotes")])  # through the first gateway only
+
+        def periods():
+            answer = requests.get(f"{reader}/api/v1/indicators", timeout=30)
+            return answer.json()["available_periods"] if answer.status_code == 200 else None
+
+        wait_for(lambda: periods() == ["2011Q1"], timeout=30, what="the second gateway to read the release")
+        assert periods() == ["2011Q1"]  # kept in its read model
+        queues = [q["name"] for q in management_queues(vhost) if q["name"].startswith(
+            "evt-ingest-dataset.published--gateway.on_dataset_published-")]
+        assert len(queues) == 2, queues  # one per gateway instance: each hears every release
+        victim = leader_of(vhost, queues[0])
+        cluster.kill(victim)
+        # a caller may get a 503 (Retry-After) while the gateway fails over to the next node
+        wait_for(lambda: requests.get(f"{writer}/api/v1/datasets", headers=OPERATOR, timeout=30).status_code == 200,
+                 timeout=60, interval=0.5, what="the first gateway to fail over")
+        import_datasets(writer, ADMIN, [(second, "rpw-quotes")], timeout=180)
+        # the reader never saw the dataset answer: only the broadcast event can refresh it
+        wait_for(lambda: periods() == ["2011Q1", "2011Q3"], timeout=60, what="the reader's read model to drop")
+        print(f"\nkilled {victim}; both gateways served 2011Q3 after the release")
