@@ -121,6 +121,27 @@ def kill(node):
     return pid
 
 
+def partition(node):
+    """Cut ``node``'s links to the others (as a network partition would);
+    Erlang reconnects them when next they speak, and RabbitMQ, having seen
+    the partition, heals it as ``cluster_partition_handling`` says
+    (``pause_minority``: the cut-off node pauses, then rejoins)."""
+    for other in NODES:
+        if other != node and answers(NODES[other]):
+            ctl(other, "eval", f"erlang:disconnect_node('{node_name(node)}').")
+
+
+def partitions():
+    """Partitions a running node has seen ([] when the cluster is whole)."""
+    for node, port in NODES.items():
+        if answers(port):
+            try:
+                return json.loads(ctl(node, "cluster_status", "--formatter", "json")).get("partitions") or []
+            except (RuntimeError, ValueError):
+                continue
+    return []
+
+
 def running_nodes():
     try:
         status = json.loads(ctl(next(n for n in NODES if answers(NODES[n])), "cluster_status", "--formatter", "json"))
@@ -160,7 +181,7 @@ def down(say=print):
 
 def main():
     parser = argparse.ArgumentParser(description="a local three-node RabbitMQ cluster")
-    parser.add_argument("command", choices=["up", "down", "status", "kill", "start"])
+    parser.add_argument("command", choices=["up", "down", "status", "kill", "start", "partition"])
     parser.add_argument("node", nargs="?", choices=list(NODES))
     args = parser.parse_args()
     if args.command == "up":
@@ -173,6 +194,9 @@ def main():
         sys.exit(f"{args.command} needs a node: {', '.join(NODES)}")
     elif args.command == "kill":
         print(f"killed {args.node} (pid {kill(args.node)})")
+    elif args.command == "partition":
+        partition(args.node)
+        print(f"cut {args.node} off from the others")
     else:
         start(args.node)
 

@@ -7,6 +7,7 @@ import csv
 import threading
 import time
 
+import eventlet
 import pytest
 import requests
 from nameko.runners import ServiceRunner
@@ -101,13 +102,16 @@ def test_an_import_survives_the_kill_of_the_node_leading_its_queue(cluster, clus
               f"equal the official series; {len(heard)} corridor events heard once each")
 
 
-def test_two_notify_instances_deliver_each_webhook_once_across_a_node_kill(cluster, cluster_vhost):
+def deliver_across(cluster_vhost, disturb):
+    """Two notify instances deliver webhooks for 30 corridor events while
+    ``disturb(vhost)`` happens with the first webhooks in flight; returns
+    (what ``disturb`` did, deliveries, webhook-ids received) once all are delivered."""
     amqp_uri, vhost = cluster_vhost
     config = {"AMQP_URI": amqp_uri, "MONGODB_URI": "", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
               "NOTIFY_DELIVERY_SECONDS": 0.1, "WEBHOOK_TIMEOUT_SECONDS": 2, "NOTIFY_LEASE_SECONDS": 3,
               "WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2,0.2", **REPLICATED}
     receiver = Receiver()
-    receiver.hold = threading.Event()  # the first webhooks wait: in flight when the node dies
+    receiver.hold = threading.Event()  # the first webhooks wait: in flight when the broker is disturbed
     runners = []
     try:
         for _ in range(2):
@@ -119,24 +123,51 @@ def test_two_notify_instances_deliver_each_webhook_once_across_a_node_kill(clust
         for source, destination in CORRIDORS:
             dispatch("ingest", "corridor.cost.changed", corridor_changed(source, destination))
         wait_for(lambda: len(receiver.received) >= 1, timeout=30, what="a webhook in flight")
-        victim = leader_of(vhost, "evt-ingest-corridor.cost.changed--notify.on_corridor_cost_changed")
-        cluster.kill(victim)
+        done = disturb(vhost)
         receiver.hold.set()
         wait_for(lambda: Delivery._get_collection().count_documents({"status": "delivered"}) == len(CORRIDORS),
-                 timeout=90, what="every delivery")
+                 timeout=120, what="every delivery")
+        eventlet.sleep(2)  # redeliveries after the disturbance, if any, have arrived by now
         deliveries = list(Delivery._get_collection().find())
-        assert len(deliveries) == len(CORRIDORS)
-        assert all(sum(1 for a in d["attempts"] if a["status_code"] == 200) == 1 for d in deliveries)
-        ids = [headers["webhook-id"] for headers, _, _ in receiver.received]
-        assert set(ids) == {d["notification_id"] for d in deliveries}  # every one arrived, under its own id
         assert all(ok for _, _, ok in receiver.received)
-        print(f"\nkilled {victim}; {len(deliveries)} deliveries, {len(ids)} requests received "
-              f"({len(ids) - len(set(ids))} retries, each with its webhook-id)")
+        return done, deliveries, [headers["webhook-id"] for headers, _, _ in receiver.received]
     finally:
         receiver.hold.set()
         for runner in runners:
             runner.stop()
         receiver.close()
+
+
+def assert_each_delivered_once(deliveries, ids):
+    assert len(deliveries) == len(CORRIDORS)  # one per event: none lost, none applied twice
+    assert all(sum(1 for a in d["attempts"] if a["status_code"] == 200) == 1 for d in deliveries)
+    assert set(ids) == {d["notification_id"] for d in deliveries}  # every one arrived, under its own id
+
+
+def test_two_notify_instances_deliver_each_webhook_once_across_a_node_kill(cluster, cluster_vhost):
+    def kill_the_leader(vhost):
+        victim = leader_of(vhost, "evt-ingest-corridor.cost.changed--notify.on_corridor_cost_changed")
+        cluster.kill(victim)
+        return victim
+
+    victim, deliveries, ids = deliver_across(cluster_vhost, kill_the_leader)
+    assert_each_delivered_once(deliveries, ids)
+    print(f"\nkilled {victim}; {len(deliveries)} deliveries, {len(ids)} requests received "
+          f"({len(ids) - len(set(ids))} retries, each with its webhook-id)")
+
+
+def test_two_notify_instances_deliver_each_webhook_once_across_a_healed_partition(cluster, cluster_vhost):
+    def cut_off_the_leader(vhost):
+        victim = leader_of(vhost, "evt-ingest-corridor.cost.changed--notify.on_corridor_cost_changed")
+        cluster.partition(victim)
+        wait_for(cluster.partitions, timeout=30, interval=0.5, what="RabbitMQ to see the partition")
+        return victim
+
+    victim, deliveries, ids = deliver_across(cluster_vhost, cut_off_the_leader)
+    wait_for(lambda: not cluster.partitions() and len(cluster.running_nodes()) == 3, timeout=120, interval=1,
+             what="the partition to heal")
+    assert_each_delivered_once(deliveries, ids)
+    print(f"\ncut {victim} off, healed; {len(deliveries)} deliveries, {len(ids)} requests received")
 
 
 def quarter_of_quotes(period):
