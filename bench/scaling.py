@@ -18,7 +18,6 @@ import csv
 import io
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import mongoengine  # noqa: E402
 import requests  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.standalone.events import event_dispatcher  # noqa: E402
@@ -38,6 +38,7 @@ from gateway.service import GatewayService  # noqa: E402
 from services.ingest.service import IngestService  # noqa: E402
 from services.notify.models import Delivery  # noqa: E402
 from services.notify.service import NotifyService  # noqa: E402
+from tests.cluster.conftest import new_vhost  # noqa: E402
 from tests.conftest import SHARED_DATA  # noqa: E402
 from tests.integration.test_notify_instances import corridor_changed, subscribe  # noqa: E402
 from tests.live import free_port  # noqa: E402
@@ -45,23 +46,6 @@ from tests.notify_helpers import Receiver  # noqa: E402
 
 TOKEN = "obs_benchmark-token-0123456789abcdefghijklmnopqrstuv"
 QUOTES = SHARED_DATA / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv"
-
-
-def vhost(management_port, name):
-    """A fresh vhost through the management API."""
-    import base64
-    import json
-
-    def call(method, path, body=None):
-        request = urllib.request.Request(f"http://127.0.0.1:{management_port}/api{path}", method=method,
-                                         data=json.dumps(body).encode() if body is not None else None)
-        request.add_header("Authorization", "Basic " + base64.b64encode(b"guest:guest").decode())
-        request.add_header("Content-Type", "application/json")
-        urllib.request.urlopen(request, timeout=10).read()
-
-    call("PUT", f"/vhosts/{name}")
-    call("PUT", f"/permissions/{name}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
-    return lambda: call("DELETE", f"/vhosts/{name}")
 
 
 def quarters():
@@ -112,7 +96,6 @@ def imports_per_second(amqp_uri, instances, files, **config):
     finally:
         for runner in runners:
             runner.stop()
-        import mongoengine
         mongoengine.disconnect_all()
 
 
@@ -142,7 +125,6 @@ def webhooks_per_second(amqp_uri, instances, events, **config):
         for runner in runners:
             runner.stop()
         receiver.close()
-        import mongoengine
         mongoengine.disconnect_all()
 
 
@@ -160,7 +142,7 @@ def main():
     results = {}
     for label, template, management, config in brokers:
         name = f"bench-scaling-{uuid.uuid4().hex[:6]}"
-        drop = vhost(management, name)
+        drop = new_vhost(name, port=management)
         uri = template.format(name) if template else rabbit_cluster.amqp_uri(name)
         try:
             for work, measure, unit, amount in (("imports", imports_per_second, "rows/s", files),

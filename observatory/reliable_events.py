@@ -16,7 +16,7 @@ service can record the failure (e.g. mark a dataset failed).
 import logging
 
 import eventlet
-from kombu import Connection, Exchange, Queue
+from kombu import Exchange, Queue
 from nameko.events import EventHandler
 from nameko.messaging import Consumer
 
@@ -57,9 +57,7 @@ class _BoundedRetries:
     label = "message"
 
     def _declare_dead_letter_topology(self):
-        exchange, queue = dead_letter_topology(replicas(self.container.config))
-        with Connection(self.container.config["AMQP_URI"]) as conn:
-            exchange.declare(channel=conn.default_channel)
+        _, queue = dead_letter_topology(replicas(self.container.config))  # declaring it declares its exchange
         declare_replacing_classic(self.container.config["AMQP_URI"], queue, only_if_empty=True)
 
     def handle_message_processed(self, message, result=None, exc_info=None):

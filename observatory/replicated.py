@@ -12,9 +12,9 @@ import logging
 import uuid
 
 from amqp.exceptions import PreconditionFailed
-from kombu import Connection, Queue
+from kombu import Connection
 from nameko.events import BROADCAST, EventHandler
-from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, Rpc, RpcConsumer, get_rpc_exchange
+from nameko.rpc import ReplyListener, Rpc, RpcConsumer
 
 from observatory.errors import EXPECTED
 
@@ -59,15 +59,12 @@ def declare_replacing_classic(amqp_uri, queue, only_if_empty=False):
 
 class QuorumRpcConsumer(RpcConsumer):
     def setup(self):
-        if self.queue is None:
-            service_name = self.container.service_name
-            config = self.container.config
-            self.queue = Queue(RPC_QUEUE_TEMPLATE.format(service_name), exchange=get_rpc_exchange(config),
-                               routing_key=f"{service_name}.*", durable=True, queue_arguments=quorum(replicas(config)))
+        super().setup()  # nameko's queue, once per container
+        config = self.container.config
+        if (self.queue.queue_arguments or {}).get("x-queue-type") != QUORUM:
+            self.queue.queue_arguments = quorum(replicas(config))
             # pending calls in an old classic queue have callers that gave up long ago (their deadline)
             declare_replacing_classic(config["AMQP_URI"], self.queue)
-            self.queue_consumer.register_provider(self)
-            self._registered = True
 
 
 class ReplicatedRpc(Rpc):

@@ -8,10 +8,8 @@ import re
 import struct
 import zipfile
 
-from tests.conftest import SHARED_DATA
-from tests.ingest_files import RPW_QUOTES, real_rows, workbook_bytes
+from tests.ingest_files import RPW_QUOTES, WDI_INFLOWS, real_rows, workbook_bytes
 
-WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
 
 def real_workbook(rows=300):

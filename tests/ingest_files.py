@@ -13,6 +13,7 @@ RPW_QUOTES = SHARED_DATA / "rpw" / "rpw_provider_quotes_2011q1_2014q1.csv"
 DATABANK = SHARED_DATA / "rpw" / "rpw_corridor_avg_total_cost_databank_2011q1_2020q3.csv"
 DERIVED = SHARED_DATA / "rpw" / "rpw_corridor_quarter_means_derived_2016q2_2023q4.csv"
 FLOWS = SHARED_DATA / "flows"
+WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
 # R's make.names undone: the names as the World Bank wrote them (2011-2016 files).
 ORIGINAL_NAMES = {"sending.location": "sending location", "speed.actual": "speed actual",

@@ -52,3 +52,19 @@ def import_datasets(base, token, files, timeout=120):
         dataset_id = answer.json()["id"]
         wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=30)
                  .json()["status"] == "completed", timeout=timeout, interval=0.5, what=f"{kind} {path.name}")
+
+
+@contextlib.contextmanager
+def published_platform(vhost_pipeline, admin_token):
+    """Gateway, ingest and catalog with the real quotes, the World Bank's
+    official series and WDI inflows published; yields the base URL."""
+    from gateway.service import GatewayService
+    from services.catalog.service import CatalogService
+    from services.ingest.service import IngestService
+    from tests.ingest_files import DATABANK, RPW_QUOTES, WDI_INFLOWS
+
+    with live_services(vhost_pipeline, (GatewayService, IngestService, CatalogService), admin_token,
+                       MAX_UPLOAD_BYTES=16 * 1024 * 1024) as url:
+        import_datasets(url, admin_token, [(RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
+                                           (WDI_INFLOWS, "country-flows")])
+        yield url

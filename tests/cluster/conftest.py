@@ -21,14 +21,22 @@ def installed():
     return shutil.which("rabbitmq-server") or Path("/usr/lib/rabbitmq/bin/rabbitmq-server").exists()
 
 
-def management(method, path, body=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{rabbit_cluster.MANAGEMENT_PORT}/api{path}", method=method,
+def management(method, path, body=None, port=rabbit_cluster.MANAGEMENT_PORT):
+    """Call the management API of the cluster (or, with ``port``, of another broker)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api{path}", method=method,
                                      data=json.dumps(body).encode() if body is not None else None)
     request.add_header("Authorization", "Basic " + base64.b64encode(b"guest:guest").decode())
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read()
     return json.loads(text) if text else None
+
+
+def new_vhost(name, port=rabbit_cluster.MANAGEMENT_PORT):
+    """Create vhost ``name`` for guest; returns what deletes it."""
+    management("PUT", f"/vhosts/{name}", port=port)
+    management("PUT", f"/permissions/{name}/guest", {"configure": ".*", "write": ".*", "read": ".*"}, port=port)
+    return lambda: management("DELETE", f"/vhosts/{name}", port=port)
 
 
 def all_nodes_running():
@@ -53,11 +61,10 @@ def cluster():
 def cluster_vhost(cluster):
     """(AMQP_URI of all three nodes on a fresh vhost, vhost name)."""
     vhost = f"cluster-test-{uuid.uuid4().hex[:8]}"
-    management("PUT", f"/vhosts/{vhost}")
-    management("PUT", f"/permissions/{vhost}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
+    drop = new_vhost(vhost)
     yield cluster.amqp_uri(vhost), vhost
     all_nodes_running()
-    management("DELETE", f"/vhosts/{vhost}")
+    drop()
 
 
 def leader_of(vhost, queue):

@@ -70,8 +70,11 @@ def test_an_import_survives_the_kill_of_the_node_leading_its_queue(cluster, clus
                  what="the import to start")
         victim = leader_of(vhost, "ingest.dataset.import")
         cluster.kill(victim)  # mid-import: its queue's leader, with the import's message unacknowledged
-        finished = wait_for(lambda: dataset(base, dataset_id).get("status") in ("completed", "failed") and
-                            dataset(base, dataset_id), timeout=240, interval=0.5, what="the import")
+        def settled():
+            answer = dataset(base, dataset_id)
+            return answer if answer.get("status") in ("completed", "failed") else None
+
+        finished = wait_for(settled, timeout=240, interval=0.5, what="the import")
         assert finished["status"] == "completed" and finished["rows_accepted"] == 25_516, finished
         import_datasets(base, ADMIN, [(DATABANK, "rpw-corridor-averages")])
 

@@ -11,15 +11,14 @@ from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from services.notify.service import NotifyService
 from tests.browser import open_page
-from tests.conftest import SHARED_DATA, wait_for
-from tests.ingest_files import RPW_QUOTES
+from tests.conftest import wait_for
+from tests.ingest_files import RPW_QUOTES, WDI_INFLOWS
 from tests.live import import_datasets, live_services
 from tests.notify_helpers import Receiver
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_directory-admin-token-0123456789abcdefghijklmnopqr"
 OPERATOR = {"Authorization": f"Bearer {ADMIN}"}
-WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
 
 @pytest.fixture(scope="module")

@@ -8,25 +8,16 @@ import pytest
 import requests
 from icalendar import Calendar
 
-from gateway.service import GatewayService
-from services.catalog.service import CatalogService
-from services.ingest.service import IngestService
-from tests.conftest import SHARED_DATA
-from tests.ingest_files import DATABANK, RPW_QUOTES
-from tests.live import import_datasets, live_services
+from tests.live import published_platform
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_exports-admin-token-0123456789abcdefghijklmnopqrstu"
-WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 SDMX_HEAD = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
 
 
 @pytest.fixture(scope="module")
 def base(vhost_pipeline):
-    with live_services(vhost_pipeline, (GatewayService, IngestService, CatalogService), ADMIN,
-                       MAX_UPLOAD_BYTES=16 * 1024 * 1024) as url:
-        import_datasets(url, ADMIN, [(RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
-                                     (WDI_INFLOWS, "country-flows")])
+    with published_platform(vhost_pipeline, ADMIN) as url:
         yield url
 
 

@@ -14,18 +14,17 @@ from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from tests.conftest import wait_for
 from tests.live import live_services
-from tests.conftest import SHARED_DATA
 from tests.ingest_files import (
     DATABANK,
     DERIVED,
     RPW_QUOTES,
+    WDI_INFLOWS,
     as_csv,
     corridor_quarters_off_the_official_series,
     official_corridor_quarters,
     real_rows,
 )
 
-WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 UPLOAD_LIMIT = 10 * 1024 * 1024  # the real files are under it; 100 MB is covered by bench/

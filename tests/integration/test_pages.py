@@ -7,25 +7,17 @@ from pathlib import Path
 import pytest
 import requests
 
-from gateway.service import GatewayService
-from services.catalog.service import CatalogService
-from services.ingest.service import IngestService
 from tests.browser import ARTIFACTS, open_page, shown
-from tests.conftest import SHARED_DATA, wait_for
-from tests.ingest_files import DATABANK, RPW_QUOTES
-from tests.live import import_datasets, live_services
+from tests.conftest import wait_for
+from tests.live import published_platform
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_pages-admin-token-0123456789abcdefghijklmnopqrstuvw"
-WDI_INFLOWS = SHARED_DATA / "wdi" / "wdi_BX.TRF.PWKR.CD.DT_remittances_received_usd.csv"
 
 
 @pytest.fixture(scope="module")
 def base(vhost_pipeline):
-    with live_services(vhost_pipeline, (GatewayService, IngestService, CatalogService), ADMIN,
-                       MAX_UPLOAD_BYTES=16 * 1024 * 1024) as url:
-        import_datasets(url, ADMIN, [(RPW_QUOTES, "rpw-quotes"), (DATABANK, "rpw-corridor-averages"),
-                                     (WDI_INFLOWS, "country-flows")])
+    with published_platform(vhost_pipeline, ADMIN) as url:
         yield url
 
 
