@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench bench-api bench-pages bench-scaling bench-webhooks cluster-up cluster-down clean
+.PHONY: run test venv lock bench bench-api bench-pages bench-scaling bench-webhooks cluster-up cluster-down cluster-reset clean
 
 run: $(STAMP)
 	SCALE="$(SCALE)" $(PY) scripts/run_platform.py
@@ -41,6 +41,10 @@ cluster-up:
 
 cluster-down:
 	python3 scripts/rabbit_cluster.py down
+
+# A fresh cluster: forgets the saved state (what `up` says to do when no node can boot from it).
+cluster-reset:
+	python3 scripts/rabbit_cluster.py reset
 
 bench-pages: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management

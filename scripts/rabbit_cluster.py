@@ -1,6 +1,12 @@
 """A local three-node RabbitMQ cluster beside the system broker (stdlib only).
 
-    python3 scripts/rabbit_cluster.py up | down | status | kill NODE | start NODE
+    python3 scripts/rabbit_cluster.py up [--fresh] | down | reset | status | kill NODE | start NODE
+
+`up` starts the cluster from any state it was left in: the stopped nodes
+boot together (a clustered node restarted alone waits for the tables of the
+node stopped last), a node that cannot rejoin with its saved state is reset
+and joined again, and a state no node can boot from is reported with what
+to do. `reset` (make cluster-reset) starts a fresh cluster.
 
 Nodes obs1, obs2, obs3 @localhost answer AMQP on 127.0.0.1:5682, 5683, 5684;
 obs1 serves the management API on 15682. Each node has its own data
@@ -16,10 +22,12 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,7 +69,9 @@ def _environment(node):
     (home / ".erlang.cookie").write_text(cookie.read_text())
     (home / ".erlang.cookie").chmod(0o400)
     config = [f"listeners.tcp.local = 127.0.0.1:{port}", "loopback_users = none",
-              "cluster_partition_handling = pause_minority"]
+              "cluster_partition_handling = pause_minority",
+              # a node waiting for a peer's tables gives up in 50 s (default 5 min), so `up` can reset it
+              "mnesia_table_loading_retry_timeout = 10000", "mnesia_table_loading_retry_limit = 5"]
     if node == "obs1":
         config += [f"management.tcp.port = {MANAGEMENT_PORT}", "management.tcp.ip = 127.0.0.1"]
     (base / "rabbitmq.conf").write_text("\n".join(config) + "\n")
@@ -89,14 +99,48 @@ def answers(port):
         return False
 
 
-def start(node):
-    """Start one node (and wait until it runs)."""
+START_SECONDS = 150  # the whole of `up`, nodes booting together included
+
+
+class ClusterUnrecoverable(RuntimeError):
+    """No node of the saved cluster can boot: only a fresh cluster helps."""
+
+
+def launch(node):
+    """Start one node's VM in the background (returns at once)."""
     environment = _environment(node)
     (cluster_dir() / node / "rabbitmq-env.conf").write_text("")  # not the system's env file
     subprocess.run([tool("rabbitmq-server"), "-detached"], env=environment, check=True, capture_output=True,
                    cwd=cluster_dir() / node)
-    ctl(node, "wait", environment["RABBITMQ_PID_FILE"], "--timeout", "90", timeout=100)
-    ctl(node, "await_startup", timeout=150)
+
+
+def await_running(node, seconds):
+    """Wait until ``node``'s rabbit application runs; False when its VM
+    exits or the time runs out (a node waiting for tables it cannot get)."""
+    try:
+        ctl(node, "wait", str(cluster_dir() / node / "rabbit.pid"), "--timeout", str(int(seconds)),
+            timeout=seconds + 10)
+        ctl(node, "await_startup", "--timeout", str(int(seconds)), timeout=seconds + 10)
+        return True
+    except (RuntimeError, subprocess.TimeoutExpired):
+        return False
+
+
+def start(node, seconds=START_SECONDS):
+    """Start one node and wait until it runs (a node alone: the others run)."""
+    launch(node)
+    if not await_running(node, seconds):
+        raise RuntimeError(f"{node} did not start within {seconds} s: see {cluster_dir() / node / 'log'}")
+
+
+def alive(pid):
+    """Whether ``pid`` runs (a zombie does not: PID 1 here may never reap it)."""
+    if not pid:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def pid_of(node):
@@ -110,13 +154,13 @@ def pid_of(node):
 def kill(node):
     """``kill -9`` the node's Erlang VM: no goodbye to the cluster."""
     pid = pid_of(node)
-    if pid:
+    if alive(pid):  # not a stale file's pid, which may be another process's by now
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + 20
-        while answers(NODES[node]) and time.monotonic() < deadline:
+        while (answers(NODES[node]) or alive(pid)) and time.monotonic() < deadline:
             time.sleep(0.1)
     return pid
 
@@ -150,42 +194,108 @@ def running_nodes():
     return sorted(status.get("running_nodes", []))
 
 
-def up(say=print):
+def boot_together(nodes, seconds, say):
+    """Launch every node of ``nodes`` at once, then wait for all of them: a
+    node restarted after a full stop waits for the tables of the last one
+    stopped, so one started alone can wait forever. Returns those that failed."""
+    for node in nodes:
+        if alive(pid_of(node)) and not answers(NODES[node]):
+            kill(node)  # a VM left booting (or stuck waiting for tables) by an earlier run
+        say(f"[cluster] starting {node} on 127.0.0.1:{NODES[node]}")
+        launch(node)
+    results = {}
+    threads = [threading.Thread(target=lambda n=node: results.__setitem__(n, await_running(n, seconds)))
+               for node in nodes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [node for node in nodes if not results[node]]
+
+
+def rejoin(node, member, say):
+    """Wipe ``node``'s state and join it to the running ``member`` afresh."""
+    say(f"[cluster] {node} cannot rejoin with its saved state: resetting it and joining {member}")
+    kill(node)
+    ctl(member, "forget_cluster_node", node_name(node), check=False)
+    shutil.rmtree(cluster_dir() / node / "mnesia", ignore_errors=True)
+    start(node)
+    join(node, member)
+
+
+def join(node, member):
+    ctl(node, "stop_app")
+    ctl(node, "reset")
+    ctl(node, "join_cluster", node_name(member))
+    ctl(node, "start_app")
+
+
+def up(say=print, fresh=False):
+    """Start the cluster from whatever state it was left in (``fresh``: from none)."""
     cluster_dir().mkdir(parents=True, exist_ok=True)
+    if fresh:
+        reset(say)
+    deadline = time.monotonic() + START_SECONDS
     for node, port in NODES.items():
         if answers(port):
             say(f"[cluster] {node} already answers on {port}")
-            continue
-        say(f"[cluster] starting {node} on 127.0.0.1:{port}")
-        start(node)
+    failed = boot_together([n for n, port in NODES.items() if not answers(port)], START_SECONDS / 2, say)
+    running = [n for n in NODES if n not in failed]
+    if not running:
+        for node in failed:
+            kill(node)
+        raise ClusterUnrecoverable(
+            f"no node of the cluster in {cluster_dir()} can start from its saved state (logs in */log there): "
+            "`make cluster-reset` starts a fresh cluster")
+    for node in failed:
+        rejoin(node, running[0], say)
     members = running_nodes()
-    for node in ("obs2", "obs3"):
+    for node in NODES:
         if node_name(node) not in members:
-            say(f"[cluster] {node} joins obs1")
-            ctl(node, "stop_app")
-            ctl(node, "reset")
-            ctl(node, "join_cluster", node_name("obs1"))
-            ctl(node, "start_app")
+            say(f"[cluster] {node} joins {running[0]}")
+            join(node, running[0])
+    if len(running_nodes()) != len(NODES) or time.monotonic() > deadline:
+        raise RuntimeError(f"the cluster is not whole after `up`: running {running_nodes()}")
     say(f"[cluster] running: {', '.join(running_nodes())}; management on http://127.0.0.1:{MANAGEMENT_PORT}")
     say(f"[cluster] AMQP_URI='{amqp_uri()}'")
 
 
-def down(say=print):
-    for node, port in reversed(NODES.items()):
-        if answers(port) or pid_of(node):
+def down(say=print, order=None):
+    """Stop every node (in ``order``, default obs3, obs2, obs1), whatever was
+    killed before: the state left boots again with `up`, which starts all
+    the nodes together."""
+    for node in order or reversed(NODES):
+        port = NODES[node]
+        if answers(port) or alive(pid_of(node)):
             say(f"[cluster] stopping {node}")
-            if ctl(node, "stop", timeout=120, check=False) is None or answers(port):
+            ctl(node, "stop", timeout=120, check=False)
+            if answers(port) or alive(pid_of(node)):
                 kill(node)
-    say("[cluster] down (data kept in %s; `rm -rf` it for a fresh cluster)" % cluster_dir())
+    say("[cluster] down (data kept in %s; `make cluster-reset` for a fresh cluster)" % cluster_dir())
+
+
+def reset(say=print):
+    """Stop every node and forget the cluster's state (the cookie stays)."""
+    for node in NODES:
+        if alive(pid_of(node)) or answers(NODES[node]):
+            kill(node)
+        shutil.rmtree(cluster_dir() / node, ignore_errors=True)
+    say(f"[cluster] state removed from {cluster_dir()}")
 
 
 def main():
     parser = argparse.ArgumentParser(description="a local three-node RabbitMQ cluster")
-    parser.add_argument("command", choices=["up", "down", "status", "kill", "start", "partition"])
+    parser.add_argument("command", choices=["up", "down", "reset", "status", "kill", "start", "partition"])
     parser.add_argument("node", nargs="?", choices=list(NODES))
+    parser.add_argument("--fresh", action="store_true", help="with up: forget the saved state first")
     args = parser.parse_args()
     if args.command == "up":
-        up()
+        try:
+            up(fresh=args.fresh)
+        except ClusterUnrecoverable as error:
+            sys.exit(f"[cluster] {error}")
+    elif args.command == "reset":
+        up(fresh=True)
     elif args.command == "down":
         down()
     elif args.command == "status":

@@ -7,6 +7,7 @@ import shutil
 import sys
 import urllib.request
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -40,9 +41,10 @@ def new_vhost(name, port=rabbit_cluster.MANAGEMENT_PORT):
 
 
 def all_nodes_running():
-    for node, port in rabbit_cluster.NODES.items():
-        if not rabbit_cluster.answers(port):
-            rabbit_cluster.start(node)
+    """Every node up and clustered again, whatever a test killed or stopped."""
+    if not all(rabbit_cluster.answers(port) for port in rabbit_cluster.NODES.values()) \
+            or len(rabbit_cluster.running_nodes()) != len(rabbit_cluster.NODES):
+        rabbit_cluster.up(say=lambda *a: None)
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +52,12 @@ def cluster():
     if not installed():
         pytest.skip("rabbitmq-server is not installed: the local cluster cannot be started")
     started_here = not all(rabbit_cluster.answers(p) for p in rabbit_cluster.NODES.values())
-    rabbit_cluster.up(say=lambda *a: None)
+    try:
+        rabbit_cluster.up(say=lambda *a: None)
+    except rabbit_cluster.ClusterUnrecoverable as error:
+        # the cluster holds only the tests' throwaway vhosts: a fresh one loses nothing
+        warnings.warn(f"{error}; the tests start a fresh cluster")
+        rabbit_cluster.up(say=lambda *a: None, fresh=True)
     yield rabbit_cluster
     all_nodes_running()
     if started_here:
