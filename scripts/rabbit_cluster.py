@@ -83,12 +83,23 @@ def _environment(node):
                 RABBITMQ_PID_FILE=str(base / "rabbit.pid"), RABBITMQ_CONF_ENV_FILE=str(base / "rabbitmq-env.conf"))
 
 
-def ctl(node, *args, timeout=120, check=True):
+def ctl(node, *args, timeout=120, check=True, status=False):
+    """rabbitmqctl on ``node``: its output (``status``: whether it succeeded)."""
     result = subprocess.run([tool("rabbitmqctl"), "-n", node_name(node), *args], env=_environment(node),
                             capture_output=True, text=True, timeout=timeout, cwd=cluster_dir())  # crash dumps go there
-    if check and result.returncode != 0:
+    if check and not status and result.returncode != 0:
         raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {node}: {result.stderr.strip() or result.stdout.strip()}")
-    return result.stdout
+    return result.returncode == 0 if status else result.stdout
+
+
+def cluster_members(node):
+    """The nodes ``node`` counts as members of its cluster (running or not)."""
+    try:
+        status = json.loads(ctl(node, "cluster_status", "--formatter", "json"))
+    except (RuntimeError, ValueError):
+        return []
+    disc = status.get("disk_nodes") or status.get("nodes", {}).get("disc", [])
+    return sorted(set(disc) | set(status.get("running_nodes", [])))
 
 
 def answers(port):
@@ -217,7 +228,12 @@ def rejoin(node, member, say):
     """Wipe ``node``'s state and join it to the running ``member`` afresh."""
     say(f"[cluster] {node} cannot rejoin with its saved state: resetting it and joining {member}")
     kill(node)
-    ctl(member, "forget_cluster_node", node_name(node), check=False)
+    deadline = time.monotonic() + 30
+    while True:  # the member may not have seen the node go yet; until it forgets, the node's old self lingers
+        forgotten = ctl(member, "forget_cluster_node", node_name(node), check=False, status=True)
+        if forgotten or node_name(node) not in cluster_members(member) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     shutil.rmtree(cluster_dir() / node / "mnesia", ignore_errors=True)
     start(node)
     join(node, member)

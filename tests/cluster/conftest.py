@@ -44,7 +44,19 @@ def all_nodes_running():
     """Every node up and clustered again, whatever a test killed or stopped."""
     if not all(rabbit_cluster.answers(port) for port in rabbit_cluster.NODES.values()) \
             or len(rabbit_cluster.running_nodes()) != len(rabbit_cluster.NODES):
+        start_the_cluster()
+
+
+def start_the_cluster():
+    """`up`; where the saved state cannot be brought back (a node killed while
+    it rejoined after a partition, say), a fresh cluster: it holds only the
+    tests' throwaway vhosts, so that loses nothing, and the next test starts
+    on a whole cluster."""
+    try:
         rabbit_cluster.up(say=lambda *a: None)
+    except (rabbit_cluster.ClusterUnrecoverable, RuntimeError) as error:
+        warnings.warn(f"{error}; the tests start a fresh cluster")
+        rabbit_cluster.up(say=lambda *a: None, fresh=True)
 
 
 @pytest.fixture(scope="session")
@@ -52,12 +64,7 @@ def cluster():
     if not installed():
         pytest.skip("rabbitmq-server is not installed: the local cluster cannot be started")
     started_here = not all(rabbit_cluster.answers(p) for p in rabbit_cluster.NODES.values())
-    try:
-        rabbit_cluster.up(say=lambda *a: None)
-    except rabbit_cluster.ClusterUnrecoverable as error:
-        # the cluster holds only the tests' throwaway vhosts: a fresh one loses nothing
-        warnings.warn(f"{error}; the tests start a fresh cluster")
-        rabbit_cluster.up(say=lambda *a: None, fresh=True)
+    start_the_cluster()
     yield rabbit_cluster
     all_nodes_running()
     if started_here:
