@@ -17,7 +17,14 @@ server refuses connections past a number per client address. The bounds
   which also bounds a client that stops reading its answer): 408, closed;
 - more than ``HTTP_MAX_CONNECTIONS_PER_ADDRESS`` open from one address: the
   extra connection is closed at once.
+
+A body of up to PREFETCH_BODY_BYTES with a Content-Length (every JSON
+request) is read by the connection's greenthread before a nameko worker is
+taken: workers are few (``max_workers``), so clients that stall such bodies
+cannot keep the others waiting. Larger and chunked bodies (uploads) stream
+through the worker, each pause bounded as above.
 """
+import io
 import json
 import logging
 import math
@@ -34,6 +41,8 @@ from gateway.exceptions import RequestTimeout, describe_error
 from gateway.ratelimit import OFF
 
 log = logging.getLogger(__name__)
+
+PREFETCH_BODY_BYTES = 1024 * 1024  # gateway.http's JSON limit: a JSON body is always read before the worker
 
 
 @dataclass(frozen=True)
@@ -160,6 +169,23 @@ class BoundedProtocol(HttpOnlyProtocol):
         env = super().get_environ()
         env["wsgi.input"] = BodyWithIdleBound(env["wsgi.input"], self)
         return env
+
+    def handle_one_response(self):
+        try:
+            self._prefetch_body()
+        except RequestTimeout as error:
+            self._answer_timeout(error)
+            return
+        super().handle_one_response()
+
+    def _prefetch_body(self):
+        """A small declared body is read here, before the worker; the app
+        reads it from memory (short when the client left: werkzeug answers 400)."""
+        length = self.environ.get("CONTENT_LENGTH")  # eventlet has refused a malformed one
+        if not length or int(length) > PREFETCH_BODY_BYTES or "HTTP_TRANSFER_ENCODING" in self.environ:
+            return
+        body = self.environ["wsgi.input"].read(int(length))
+        self.environ["wsgi.input"] = io.BytesIO(body)
 
     def body_timed_out(self):
         """The answer (a 408 from the handler) closes the connection: the

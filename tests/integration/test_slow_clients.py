@@ -118,13 +118,19 @@ def test_headers_sent_a_line_at_a_time_get_408_within_the_head_bound(start_gatew
     assert time.monotonic() - started <= BOUND + MARGIN
 
 
-def test_a_body_stalled_midway_gets_408_within_the_body_bound(start_gateway, admin_token):
-    port = start_gateway()
+def stall_a_body(port, admin_token):
+    """A connection that sent its headers and half of its JSON body."""
     body = json.dumps({"role": "subscriber", "subscriber_id": "mof-nepal", "label": "Ministry of Finance"}).encode()
     slow = connect(port)
     slow.sendall((f"POST /api/v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {admin_token}\r\n"
                   f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
                  + body[:len(body) // 2])
+    return slow
+
+
+def test_a_body_stalled_midway_gets_408_within_the_body_bound(start_gateway, admin_token):
+    port = start_gateway()
+    slow = stall_a_body(port, admin_token)
     stalled_at = time.monotonic()
     assert another_client_is_served(port)
     assert not_answered_yet(slow)
@@ -132,6 +138,15 @@ def test_a_body_stalled_midway_gets_408_within_the_body_bound(start_gateway, adm
     assert_408(response, "body")
     assert time.monotonic() - stalled_at <= BOUND + MARGIN
     closed_within(slow, MARGIN)  # the rest of the body is not waited for
+
+
+def test_more_stalled_bodies_than_workers_keep_no_other_client_waiting(start_gateway, admin_token):
+    port = start_gateway(max_workers=2)
+    stalled = [stall_a_body(port, admin_token) for _ in range(3)]
+    assert another_client_is_served(port)
+    assert all(not_answered_yet(slow) for slow in stalled)
+    for slow in stalled:
+        assert_408(answer_of(slow, BOUND + MARGIN)[0], "body")
 
 
 def test_an_idle_connection_is_closed_within_the_idle_bound(start_gateway):
