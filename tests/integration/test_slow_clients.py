@@ -15,8 +15,13 @@ import time
 import eventlet
 import pytest
 
+import requests
+
 from gateway.service import GatewayService
+from gateway.uploads import CHUNK_BYTES
+from services.ingest.service import IngestService
 from tests.conftest import wait_for
+from tests.ingest_files import RPW_QUOTES
 
 pytestmark = pytest.mark.broker
 
@@ -27,10 +32,10 @@ READ = "GET /api/v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"  # answere
 
 @pytest.fixture
 def start_gateway(runner_factory, platform_config, web_config_port):
-    def start(**bounds):
+    def start(*services, **bounds):
         config = {"HTTP_HEAD_TIMEOUT_SECONDS": BOUND, "HTTP_IDLE_TIMEOUT_SECONDS": BOUND,
                   "HTTP_BODY_IDLE_TIMEOUT_SECONDS": BOUND, **bounds}
-        runner_factory({**platform_config, **config}, GatewayService).start()
+        runner_factory({**platform_config, **config}, GatewayService, *services).start()
         return web_config_port
     return start
 
@@ -138,6 +143,25 @@ def test_a_body_stalled_midway_gets_408_within_the_body_bound(start_gateway, adm
     assert_408(response, "body")
     assert time.monotonic() - stalled_at <= BOUND + MARGIN
     closed_within(slow, MARGIN)  # the rest of the body is not waited for
+
+
+def test_an_upload_stalled_midway_gets_408_and_leaves_no_dataset(start_gateway, admin_token):
+    port = start_gateway(IngestService)
+    base, auth = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {admin_token}"}
+    data = RPW_QUOTES.read_bytes()
+    slow = connect(port)  # streamed through a worker: one chunk reaches ingest before the pause
+    slow.sendall((f"POST /api/v1/datasets?kind=rpw-quotes HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  f"Authorization: Bearer {admin_token}\r\nContent-Length: {len(data)}\r\n\r\n").encode()
+                 + data[:CHUNK_BYTES + 65536])
+    stalled_at = time.monotonic()
+    assert another_client_is_served(port)
+    assert not_answered_yet(slow)
+    assert_408(answer_of(slow, BOUND + MARGIN)[0], "body")
+    assert time.monotonic() - stalled_at <= BOUND + MARGIN
+    assert requests.get(f"{base}/api/v1/datasets", headers=auth, timeout=30).json()["items"] == []
+    whole = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, data=data, headers=auth,
+                          timeout=120)
+    assert whole.status_code == 202 and not whole.json().get("duplicate")
 
 
 def test_more_stalled_bodies_than_workers_keep_no_other_client_waiting(start_gateway, admin_token):
