@@ -22,7 +22,8 @@ A body of up to PREFETCH_BODY_BYTES with a Content-Length (every JSON
 request) is read by the connection's greenthread before a nameko worker is
 taken: workers are few (``max_workers``), so clients that stall such bodies
 cannot keep the others waiting. Larger and chunked bodies (uploads) stream
-through the worker, each pause bounded as above.
+through the worker, each pause bounded as above, and so do small ones while
+PREFETCH_BUDGET_BYTES are held by others (memory stays bounded).
 """
 import io
 import json
@@ -43,6 +44,7 @@ from gateway.ratelimit import OFF
 log = logging.getLogger(__name__)
 
 PREFETCH_BODY_BYTES = 1024 * 1024  # gateway.http's JSON limit: a JSON body is always read before the worker
+PREFETCH_BUDGET_BYTES = 64 * 1024 * 1024  # of such bodies held at once by one gateway
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,11 @@ class ConnectionsPerAddress:
     def __init__(self, limit):
         self.limit = limit
         self.open = Counter()
+        self.refused = Counter()  # since the address last had none open
 
     def admit(self, address):
         if self.limit is not None and self.open[address] >= self.limit:
+            self.refused[address] += 1
             return False
         self.open[address] += 1
         return True
@@ -103,6 +107,24 @@ class ConnectionsPerAddress:
         self.open[address] -= 1
         if self.open[address] <= 0:
             del self.open[address]
+            self.refused.pop(address, None)
+
+
+class ByteBudget:
+    """Bytes held at once across connections."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.held = 0
+
+    def take(self, size):
+        if self.held + size > self.limit:
+            return False
+        self.held += size
+        return True
+
+    def give(self, size):
+        self.held -= size
 
 
 class _HeadTimedOut(Exception):
@@ -171,21 +193,24 @@ class BoundedProtocol(HttpOnlyProtocol):
         return env
 
     def handle_one_response(self):
+        size = int(self.environ.get("CONTENT_LENGTH") or 0)  # eventlet has refused a malformed one
+        prefetch = 0 < size <= PREFETCH_BODY_BYTES and self.server.prefetch_budget.take(size)
         try:
-            self._prefetch_body()
-        except RequestTimeout as error:
-            self._answer_timeout(error)
-            return
-        super().handle_one_response()
+            if prefetch:
+                try:
+                    self._prefetch_body(size)
+                except RequestTimeout as error:
+                    self._answer_timeout(error)
+                    return
+            super().handle_one_response()
+        finally:
+            if prefetch:
+                self.server.prefetch_budget.give(size)
 
-    def _prefetch_body(self):
-        """A small declared body is read here, before the worker; the app
-        reads it from memory (short when the client left: werkzeug answers 400)."""
-        length = self.environ.get("CONTENT_LENGTH")  # eventlet has refused a malformed one
-        if not length or int(length) > PREFETCH_BODY_BYTES or "HTTP_TRANSFER_ENCODING" in self.environ:
-            return
-        body = self.environ["wsgi.input"].read(int(length))
-        self.environ["wsgi.input"] = io.BytesIO(body)
+    def _prefetch_body(self, size):
+        """Read the body here, before the worker; the app reads it from
+        memory (short when the client left: werkzeug answers 400)."""
+        self.environ["wsgi.input"] = io.BytesIO(self.environ["wsgi.input"].read(size))
 
     def body_timed_out(self):
         """The answer (a 408 from the handler) closes the connection: the
@@ -242,6 +267,7 @@ class BoundedWebServer(WebServer):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         server = super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
         server.client_bounds = self.client_bounds
+        server.prefetch_budget = ByteBudget(PREFETCH_BUDGET_BYTES)
         server.socket_timeout = self.client_bounds.body_idle_seconds
         server.keepalive = self.client_bounds.idle_seconds  # also announced in Keep-Alive: timeout=
         return server
@@ -251,8 +277,10 @@ class BoundedWebServer(WebServer):
         while self._is_accepting:
             sock, address = self._sock.accept()
             if not self.connections.admit(address[0]):
-                log.warning("closed a connection from %s: already %d open from there", address[0],
-                            self.connections.limit)
+                refused = self.connections.refused[address[0]]
+                if refused == 1 or refused % 1000 == 0:  # not a line per connection of a flood
+                    log.warning("closed a connection from %s: %d open from there already (%d closed so far)",
+                                address[0], self.connections.limit, refused)
                 sock.close()
                 continue
             sock.settimeout(self._serv.socket_timeout)

@@ -4,7 +4,7 @@ tests/integration/test_slow_clients.py."""
 import pytest
 from nameko.exceptions import ConfigurationError
 
-from gateway.server import ClientBounds, ConnectionsPerAddress
+from gateway.server import ByteBudget, ClientBounds, ConnectionsPerAddress
 
 
 def test_the_bounds_come_from_the_config_with_defaults():
@@ -32,12 +32,21 @@ def test_connections_are_counted_per_address_and_released():
     assert connections.admit("10.0.0.2")
     connections.release("10.0.0.1")
     assert connections.admit("10.0.0.1") and not connections.admit("10.0.0.1")
+    assert connections.refused == {"10.0.0.1": 2}  # what the warning in the log counts
     for _ in range(2):
         connections.release("10.0.0.1")
     connections.release("10.0.0.2")
-    assert connections.open == {}
+    assert connections.open == {} and connections.refused == {}
 
 
 def test_without_a_limit_every_connection_is_admitted():
     connections = ConnectionsPerAddress(None)
     assert all(connections.admit("10.0.0.1") for _ in range(1000))
+
+
+def test_prefetched_bytes_stay_within_their_budget():
+    budget = ByteBudget(1000)
+    assert budget.take(600) and not budget.take(401) and budget.take(400)
+    assert not budget.take(1)
+    budget.give(600)
+    assert budget.take(600) and budget.held == 1000
