@@ -176,6 +176,7 @@ class BoundedProtocol(HttpOnlyProtocol):
             self._end_head()
 
     def _answer_timeout(self, error):
+        log.info("408 to %s: %s", self.client_address[0], error.message)
         status, body = describe_error(error)
         payload = json.dumps(body).encode()
         head = (f"HTTP/1.1 {status} Request Timeout\r\nContent-Type: application/json\r\n"
