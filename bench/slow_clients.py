@@ -10,9 +10,10 @@ third each dribbling headers a line a second, stalling a JSON body halfway
 and idling. They come from 127.0.0.2 upwards, 40 an address (under the limit
 per address). Prints p50 and p99 of both runs and their ratio, then how each
 kind of slow client ended and after how long. Asserts nothing. Goal (issue
-17): p99 while they are held within 2x the baseline's (more stalled bodies
-than `max_workers` used to stop every other client for 30 s); every slow
-client answered 408 or closed within its bound plus a second.
+17): p99 while they are held within 2x the baseline's (were small bodies not
+read before a worker is taken, more stalled bodies than `max_workers` would
+hold every worker); every slow client answered 408 or closed within its
+bound plus a second.
 """
 import eventlet
 
