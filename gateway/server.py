@@ -147,8 +147,8 @@ class BoundedProtocol(HttpOnlyProtocol):
         """Wait up to the idle bound for a request's first byte."""
         if self.rfile.closed:
             return False
-        self.connection.settimeout(self.server.client_bounds.idle_seconds)
         try:
+            self.connection.settimeout(self.server.client_bounds.idle_seconds)
             return bool(self.rfile.peek(1))
         except OSError:  # the idle bound passed (socket.timeout), or the client left
             return False

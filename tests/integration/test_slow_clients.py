@@ -10,6 +10,7 @@ import http.client
 import json
 import select
 import socket
+import struct
 import time
 
 import eventlet
@@ -123,13 +124,18 @@ def test_headers_sent_a_line_at_a_time_get_408_within_the_head_bound(start_gatew
     assert time.monotonic() - started <= BOUND + MARGIN
 
 
+def credential_request(admin_token):
+    body = json.dumps({"role": "subscriber", "subscriber_id": "mof-nepal", "label": "Ministry of Finance"}).encode()
+    head = (f"POST /api/v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {admin_token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    return head, body
+
+
 def stall_a_body(port, admin_token):
     """A connection that sent its headers and half of its JSON body."""
-    body = json.dumps({"role": "subscriber", "subscriber_id": "mof-nepal", "label": "Ministry of Finance"}).encode()
+    head, body = credential_request(admin_token)
     slow = connect(port)
-    slow.sendall((f"POST /api/v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {admin_token}\r\n"
-                  f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
-                 + body[:len(body) // 2])
+    slow.sendall(head + body[:len(body) // 2])
     return slow
 
 
@@ -171,6 +177,26 @@ def test_more_stalled_bodies_than_workers_keep_no_other_client_waiting(start_gat
     assert all(not_answered_yet(slow) for slow in stalled)
     for slow in stalled:
         assert_408(answer_of(slow, BOUND + MARGIN)[0], "body")
+
+
+def test_clients_that_vanish_at_any_point_leave_the_gateway_serving(start_gateway, admin_token):
+    port = start_gateway()
+    head, body = credential_request(admin_token)
+    request = head + body
+    cuts = (0, 10, len(head) // 2, len(head), len(head) + len(body) // 2, len(request))
+    for cut in cuts:
+        for reset in (False, True):  # a FIN, or an RST (SO_LINGER 0)
+            connection = connect(port)
+            connection.sendall(request[:cut])
+            eventlet.sleep(0.05)  # the server is reading when the client goes
+            if reset:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+    late = stall_a_body(port, admin_token)  # gone about when its 408 is written
+    eventlet.sleep(BOUND)
+    late.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    late.close()
+    assert another_client_is_served(port)
 
 
 def test_an_idle_connection_is_closed_within_the_idle_bound(start_gateway):
