@@ -13,7 +13,8 @@ def test_the_bounds_come_from_the_config_with_defaults():
                                        "HTTP_BODY_IDLE_TIMEOUT_SECONDS": "6", "HTTP_MAX_CONNECTIONS_PER_ADDRESS": "3"})
     assert bounds == ClientBounds(head_seconds=2.5, idle_seconds=4.0, body_idle_seconds=6.0,
                                   max_connections_per_address=3)
-    assert ClientBounds.from_config({"HTTP_MAX_CONNECTIONS_PER_ADDRESS": "off"}).max_connections_per_address is None
+    for off in ("off", False, 0):  # nameko's config loads ${VAR:off} as YAML: False
+        assert ClientBounds.from_config({"HTTP_MAX_CONNECTIONS_PER_ADDRESS": off}).max_connections_per_address is None
 
 
 @pytest.mark.parametrize("key, value", [("HTTP_HEAD_TIMEOUT_SECONDS", "0"), ("HTTP_IDLE_TIMEOUT_SECONDS", "-1"),
