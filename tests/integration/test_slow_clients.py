@@ -15,7 +15,6 @@ import time
 
 import eventlet
 import pytest
-
 import requests
 
 from gateway.service import GatewayService
