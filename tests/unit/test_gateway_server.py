@@ -17,10 +17,10 @@ def test_the_bounds_come_from_the_config_with_defaults():
         assert ClientBounds.from_config({"HTTP_MAX_CONNECTIONS_PER_ADDRESS": off}).max_connections_per_address is None
 
 
-@pytest.mark.parametrize("key, value", [("HTTP_HEAD_TIMEOUT_SECONDS", "0"), ("HTTP_IDLE_TIMEOUT_SECONDS", "-1"),
-                                        ("HTTP_BODY_IDLE_TIMEOUT_SECONDS", "nan"), ("HTTP_HEAD_TIMEOUT_SECONDS", "inf"),
-                                        ("HTTP_HEAD_TIMEOUT_SECONDS", "ten"), ("HTTP_MAX_CONNECTIONS_PER_ADDRESS", "-2"),
-                                        ("HTTP_MAX_CONNECTIONS_PER_ADDRESS", "2.5")])
+@pytest.mark.parametrize("key, value", [
+    ("HTTP_HEAD_TIMEOUT_SECONDS", "0"), ("HTTP_IDLE_TIMEOUT_SECONDS", "-1"), ("HTTP_BODY_IDLE_TIMEOUT_SECONDS", "nan"),
+    ("HTTP_HEAD_TIMEOUT_SECONDS", "inf"), ("HTTP_HEAD_TIMEOUT_SECONDS", "ten"),
+    ("HTTP_MAX_CONNECTIONS_PER_ADDRESS", "-2"), ("HTTP_MAX_CONNECTIONS_PER_ADDRESS", "2.5")])
 def test_a_bound_that_bounds_nothing_is_refused_at_setup(key, value):
     with pytest.raises(ConfigurationError, match=key):
         ClientBounds.from_config({key: value})
