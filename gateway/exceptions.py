@@ -39,6 +39,13 @@ class RouteNotFound(ApiError):
     code = "NOT_FOUND"
 
 
+class RequestTimeout(ApiError):
+    """The client paused too long while sending its request (gateway/server.py)."""
+
+    status = 408
+    code = "REQUEST_TIMEOUT"
+
+
 class PayloadTooLarge(ApiError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"

@@ -5,16 +5,16 @@ werkzeug routing: unknown path, wrong method) answered as a JSON error body
 mapped in ``gateway.exceptions.describe_error``.
 """
 import json
-import socket
 
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from marshmallow import ValidationError
 
 from gateway.pages import error_page
+from gateway.server import BoundedWebServer
 from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
 from observatory.errors import ObservatoryError
 
@@ -127,16 +127,9 @@ class JsonWsgiApp(WsgiApp):
         return response(environ, start_response)
 
 
-class JsonWebServer(WebServer):
+class JsonWebServer(BoundedWebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
-
-    def get_wsgi_server(self, sock, wsgi_app, **kwargs):
-        # eventlet writes headers and a large body in separate sends: with
-        # Nagle's algorithm the last one waits for the client's delayed ACK
-        # (40 ms on Linux). Accepted sockets inherit this from the listener.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return super().get_wsgi_server(sock, wsgi_app, **kwargs)
 
 
 class JsonHttpEntrypoint(HttpRequestHandler):

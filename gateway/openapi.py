@@ -51,7 +51,9 @@ def _operation(route, tag):
         content["example"] = examples()[route.handler]  # a real answer on the bundled data, lists trimmed
     operation["responses"][str(route.status)] = {"description": http.HTTPStatus(route.status).phrase,
                                                  "content": {route.media: content}}
-    for error in route.errors:
+    # a body that falls silent midway gets 408 from the server (gateway/server.py)
+    errors = (*route.errors, 408) if "requestBody" in operation else route.errors
+    for error in errors:
         status, schema = error if isinstance(error, tuple) else (error, "Error")
         operation["responses"][str(status)] = {"description": http.HTTPStatus(status).phrase,
                                                "content": {"application/json": {"schema": schema}}}

@@ -52,6 +52,7 @@ def test_the_openapi_description_is_valid_and_describes_every_route():
         statuses = {str(e[0] if isinstance(e, tuple) else e) for e in route.errors}
         assert statuses <= set(operation["responses"]), route.path
         assert ("security" in operation) == bool(route.roles), route.path
+        assert ("408" in operation["responses"]) == ("requestBody" in operation), route.path  # a stalled body
     corridor = spec["paths"]["/api/v1/corridors/{source}/{destination}"]["get"]
     assert corridor["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Corridor"}
