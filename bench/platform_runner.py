@@ -34,6 +34,13 @@ def cpu_seconds(pid):
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds():
+    """CPU seconds every core of the machine spent on anything, and in all (busy, total), from /proc/stat."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK"), sum(ticks) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
 def started_platform(token, name, **environment):
     """``running_platform``, yielding (the base URL, the supervision Platform: its ``pids()``)."""

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 import bundled_data  # noqa: E402
-from platform_runner import cpu_seconds, started_platform  # noqa: E402
+from platform_runner import cpu_seconds, machine_busy_seconds, started_platform  # noqa: E402
 from tests.cluster.conftest import new_vhost  # noqa: E402
 from wrk import run_wrk, start_wrk, wrk_figures  # noqa: E402
 
@@ -52,6 +53,15 @@ def quarter_of_quotes(period, folder):
     path.write_text(lines[0] + "".join(line for line in lines[1:] if line.split(",")[column] == period),
                     encoding="utf-8")
     return path, sum(1 for line in lines[1:] if line.split(",")[column] == period)
+
+
+def broker_pid():
+    """The process listening on the broker's port (None when it cannot be seen)."""
+    try:
+        out = subprocess.run(["ss", "-ltnpH", "sport = :5672"], capture_output=True, text=True).stdout
+        return int(out.split("pid=", 1)[1].split(",", 1)[0])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def publish(base, kind, path):
@@ -117,8 +127,15 @@ def main():
                           RATE_LIMIT_TOKEN="off") as (base, platform):
         pids = platform.pids()
 
+        broker = broker_pid()
+
         def cpu():
-            return {name: cpu_seconds(pid) for name, pid in pids.items()}
+            """CPU seconds so far: each service, the broker (shared with whatever else uses it), the machine."""
+            spent = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            if broker:
+                spent["(broker)"] = cpu_seconds(broker)
+            spent["(machine busy)"], spent["(machine all)"] = machine_busy_seconds()
+            return spent
 
         changes = CatalogChanges(amqp_uri)
         try:
@@ -154,10 +171,10 @@ def main():
     covered = applied and applied - started <= args.seconds
     print(f"\nimport published after {imported:.1f} s, its firms applied by the catalog after {catalog} "
           f"(window {args.seconds} s{'' if covered else ': too short, raise --seconds'})")
-    print("\nCPU seconds per service in each window (the machine's other load not counted):")
-    for name in sorted(pids):
+    print("\nCPU seconds per window (quiet before / during the import):")
+    for name in sorted(quiet_cpu):
         quiet_s, during_s = quiet_cpu[name] - before[name], during_cpu[name] - quiet_cpu[name]
-        print(f"  {name:12} quiet {quiet_s:6.1f}   during {during_s:6.1f}")
+        print(f"  {name:16} quiet {quiet_s:6.1f}   during {during_s:6.1f}")
     print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("goal: during the import 0 non-2xx and p99 < 25 ms")
 
