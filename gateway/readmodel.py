@@ -22,6 +22,7 @@ import logging
 import threading
 from collections import OrderedDict
 
+import eventlet
 from nameko.extensions import DependencyProvider
 
 from observatory.errors import ObservatoryError, ServiceUnavailable
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 4096
 REBUILT_ENTRIES = 1024  # the most recently read views are rebuilt; the rest are dropped at the swap
+REBUILD_CONCURRENCY = 4  # views computed at once while rebuilding (each is one or two RPCs)
 REMEMBERED_DATASETS = 1000
 WAIT_FOR_RELEASE_SECONDS = 60  # an operator's request waits this long at most for its change to be served
 CACHE_CONTROL = "public, max-age=300"  # quarterly data; a release replaces the views at once, clients revalidate
@@ -48,6 +50,21 @@ def encode(payload):
     """(body, ETag) of a JSON-able answer, or of ready bytes (an export)."""
     body = payload if isinstance(payload, bytes) else json.dumps(payload, default=str, separators=(",", ":")).encode()
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _rebuilt(key, recipe, sources):
+    """(key, recipe, (body, etag) or None, what was missing or None): a view
+    computed again. An answer that is an error now (a corridor gone) is None:
+    the view is dropped, and asked again when read."""
+    try:
+        return key, recipe, encode(recipe(sources)), None
+    except (ServiceUnavailable, Incomplete) as missing:
+        return key, recipe, None, missing
+    except ObservatoryError:
+        return key, recipe, None, None
+    except Exception:  # a fault in one view must not hold every other one back
+        log.exception("read model: %s could not be rebuilt; dropped, computed again when read", key)
+        return key, recipe, None, None
 
 
 class PublishedReads:
@@ -153,23 +170,17 @@ class PublishedReads:
         with self.lock:
             target, fresh = self.building
             hottest = list(self.entries.items())[-self.rebuilt_entries:]
-        for key, (_, _, recipe) in reversed(hottest):
-            if key in fresh:  # read after the change, already kept for the new set
-                continue
-            try:
-                body, etag = encode(recipe(sources))
-            except (ServiceUnavailable, Incomplete) as missing:
+        todo = [(key, recipe) for key, (_, _, recipe) in reversed(hottest) if key not in fresh]  # hottest first
+        pool = eventlet.GreenPool(REBUILD_CONCURRENCY)
+        for key, recipe, encoded, missing in pool.imap(lambda item: _rebuilt(*item, sources), todo):
+            if missing is not None:
                 log.warning("read model: release %d waits, %s could not be rebuilt (%s); the last one is served",
                             target, key, getattr(missing, "message", missing))
                 return False
-            except ObservatoryError:  # the answer is an error now (a corridor gone): asked again when read
-                continue
-            except Exception:  # a fault in one view must not hold every other one back
-                log.exception("read model: %s could not be rebuilt; dropped, computed again when read", key)
-                continue
-            with self.lock:
-                fresh[key] = (body, etag, recipe)
-                fresh.move_to_end(key, last=False)  # rebuilt hottest first: keep the reading order
+            if encoded is not None and key not in fresh:  # not read (and kept) after the change meanwhile
+                with self.lock:
+                    fresh[key] = (*encoded, recipe)
+                    fresh.move_to_end(key, last=False)  # rebuilt hottest first: keep the reading order
         with self.lock:
             self.entries, self.served = fresh, max(self.served, target)
             self.releases += 1
