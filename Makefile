@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench bench-api bench-pages bench-scaling bench-webhooks cluster-up cluster-down cluster-reset clean
+.PHONY: run test venv lock bench bench-api bench-reads bench-pages bench-scaling bench-webhooks cluster-up cluster-down cluster-reset clean
 
 run: $(STAMP)
 	SCALE="$(SCALE)" $(PY) scripts/run_platform.py
@@ -35,6 +35,11 @@ bench-api: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	@command -v wrk >/dev/null || (apt-get install -y -q --no-install-recommends wrk >/dev/null 2>&1 || echo "install wrk (Debian: apt-get install wrk)")
 	$(PY) bench/gateway.py
+
+bench-reads: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	@command -v wrk >/dev/null || (apt-get install -y -q --no-install-recommends wrk >/dev/null 2>&1 || echo "install wrk (Debian: apt-get install wrk)")
+	$(PY) bench/reads_during_import.py
 
 cluster-up:
 	python3 scripts/rabbit_cluster.py up

@@ -13,9 +13,7 @@ nothing. Goal (issue 7): every published read >= 0.8x the trivial endpoint,
 p99 < 25 ms, zero non-2xx.
 """
 import argparse
-import re
 import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -25,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import bundled_data  # noqa: E402
 from platform_runner import running_platform  # noqa: E402
+from wrk import run_wrk  # noqa: E402
 
 TOKEN = "obs_benchmark-token-0123456789abcdefghijklmnopqrstuv"
 ENDPOINTS = [
@@ -36,27 +35,6 @@ ENDPOINTS = [
     ("indicators", "/api/v1/indicators?period=2014Q1"),
     ("country profile", "/api/v1/countries/NPL"),
 ]
-
-
-def _ms(text):
-    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
-    if not match:
-        raise RuntimeError(f"unexpected wrk latency {text!r}")
-    value, unit = match.groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
-def run_wrk(url, seconds, connections=10):
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
-    if "Latency Distribution" not in out:
-        raise RuntimeError(f"wrk measured nothing:\n{out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    non2xx = int((re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out) or [0, 0])[1])
-    errors = re.search(r"Socket errors:.*", out)
-    return rps, p50, p99, non2xx, errors.group(0) if errors else ""
 
 
 def first_answer_ms(url):

@@ -24,6 +24,26 @@ def free_port():
 @contextlib.contextmanager
 def running_platform(token, name, **environment):
     """Yield the base URL of a started platform; ``environment`` overrides the services' environment."""
+    with started_platform(token, name, **environment) as (url, _):
+        yield url
+
+
+def cpu_seconds(pid):
+    """CPU time of a process and of its children that ended (a parse worker), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds():
+    """CPU seconds every core of the machine spent on anything, and in all (busy, total), from /proc/stat."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK"), sum(ticks) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def started_platform(token, name, **environment):
+    """``running_platform``, yielding (the base URL, the supervision Platform: its ``pids()``)."""
     port = free_port()
     env = dict(os.environ, OBSERVATORY_PORT=str(port), OBSERVATORY_ADMIN_TOKEN=token, LOG_LEVEL="WARNING",
                **environment)
@@ -36,6 +56,6 @@ def running_platform(token, name, **environment):
             if time.monotonic() > deadline:
                 raise RuntimeError("the platform did not start")
             time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", platform
     finally:
         platform.stop()

@@ -58,7 +58,7 @@ class CatalogHandlers:
         check_own_entry(call.principal, provider_id)
         answer = self.catalog.update_provider(provider_id, call.body, expected_version(request),
                                               author(call.principal))
-        self.reads.invalidate()
+        self.reads.replace(self)
         return Reply(answer, headers={"ETag": etag(answer["version"])})
 
     def provider_audit(self, request, call):
@@ -67,18 +67,18 @@ class CatalogHandlers:
 
     def merge_providers(self, request, call):
         answer = self.catalog.merge_providers(call.path["provider_id"], call.body["other"], author(call.principal))
-        self.reads.invalidate()
+        self.reads.replace(self)
         return Reply(answer, headers={"ETag": etag(answer["version"])})
 
     def split_provider(self, request, call):
         answer = self.catalog.split_provider(call.path["provider_id"], call.body["alias"], author(call.principal))
-        self.reads.invalidate()
+        self.reads.replace(self)
         return Reply(answer, headers={"Location": f"{API}/providers/{answer['id']}"})
 
     def declare_quote(self, request, call):
         check_own_entry(call.principal, call.path["provider_id"])
         answer = self.catalog.declare_quote(call.path["provider_id"], call.body, author(call.principal))
-        self.reads.invalidate()  # the corridor answer lists declared prices
+        self.reads.replace(self)  # the corridor answer lists declared prices
         return answer
 
     def provider_quotes(self, request, call):
@@ -108,12 +108,12 @@ class CatalogHandlers:
     def update_practice(self, request, call):
         answer = self.catalog.update_practice(call.path["practice_id"], call.body, expected_version(request),
                                               author(call.principal))
-        self.reads.invalidate()
+        self.reads.replace(self)
         return Reply(answer, headers={"ETag": etag(answer["version"])})
 
     def publish_practice(self, request, call):
         answer = self.catalog.publish_practice(call.path["practice_id"], author(call.principal))
-        self.reads.invalidate()
+        self.reads.replace(self)
         return Reply(answer, headers={"ETag": etag(answer["version"])})
 
     def import_practices(self, request, call):

@@ -11,10 +11,11 @@ PAGE = 500  # corridors per RPC while gathering a whole quarter
 
 
 class ExportHandlers:
-    """Needs ``self.ingest`` and ``self.reads``."""
+    """Needs ``self.ingest`` and ``self.reads``. A recipe takes the worker
+    that runs it (``s``): the read model runs it again to rebuild the view."""
 
     def _export(self, request, key, compute, filename, mimetype="text/csv"):
-        body, etag, _ = self.reads.read(key, compute)
+        body, etag, _ = self.reads.read(key, compute, self)
         return cached_json_response(request, body, etag, CACHE_CONTROL, mimetype,
                                     {"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -28,8 +29,8 @@ class ExportHandlers:
     def _corridor_export(self, request, call, fmt):
         period = call.params.get("period")
 
-        def compute():
-            _, items = self._all_corridors(period)
+        def compute(s):
+            _, items = s._all_corridors(period)
             return (exports.corridors_sdmx if fmt == "sdmx" else exports.corridors_csv)(items)
 
         suffix = "sdmx.csv" if fmt == "sdmx" else "csv"
@@ -48,34 +49,34 @@ class ExportHandlers:
 
     def export_indicators_csv(self, request, call):
         return self._export(request, ("export-indicators", "csv"),
-                            lambda: exports.indicators_csv(self._every_quarter()), "indicators.csv")
+                            lambda s: exports.indicators_csv(s._every_quarter()), "indicators.csv")
 
     def export_indicators_sdmx(self, request, call):
         return self._export(request, ("export-indicators", "sdmx"),
-                            lambda: exports.indicators_sdmx(self._every_quarter()), "indicators.sdmx.csv")
+                            lambda s: exports.indicators_sdmx(s._every_quarter()), "indicators.sdmx.csv")
 
     def export_ldc_csv(self, request, call):
-        def compute():
+        def compute(s):
             ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
-            return exports.ldc_csv(ldc_rows(self.ingest.country_summaries(ldcs)["items"]))
+            return exports.ldc_csv(ldc_rows(s.ingest.country_summaries(ldcs)["items"]))
 
         return self._export(request, ("export-ldc",), compute, "ldc-lens.csv")
 
     def export_flows_csv(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])
         return self._export(request, ("export-flows", iso3, "csv"),
-                            lambda: exports.flows_csv(self.ingest.country_profile(iso3)), f"flows-{iso3}.csv")
+                            lambda s: exports.flows_csv(s.ingest.country_profile(iso3)), f"flows-{iso3}.csv")
 
     def export_flows_sdmx(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])
         return self._export(request, ("export-flows", iso3, "sdmx"),
-                            lambda: exports.flows_sdmx(self.ingest.country_profile(iso3)), f"flows-{iso3}.sdmx.csv")
+                            lambda s: exports.flows_sdmx(s.ingest.country_profile(iso3)), f"flows-{iso3}.sdmx.csv")
 
     def releases_calendar(self, request, call):
         base = request.host_url.rstrip("/")
 
-        def compute():
-            listed = self.ingest.list_datasets(status="completed", limit=500)["items"]
+        def compute(s):
+            listed = s.ingest.list_datasets(status="completed", limit=500)["items"]
             return exports.releases_ics(listed, base)
 
         return self._export(request, ("releases", base), compute, "releases.ics", "text/calendar")

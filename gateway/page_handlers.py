@@ -18,19 +18,20 @@ _ALL_RELEASES = Call(None, {"offset": 0, "limit": 500}, None, {})
 
 
 class PageHandlers:
-    """Needs ``self.ingest``, ``self.catalog``, ``self.reads`` and the export helpers."""
+    """Needs ``self.ingest``, ``self.catalog``, ``self.reads`` and the export helpers. A page's
+    recipe takes the worker that runs it (``s``), as the exports' do."""
 
     def _page(self, request, key, compute):
-        body, etag, _ = self.reads.read(("page", *key), compute)
+        body, etag, _ = self.reads.read(("page", *key), compute, self)
         return cached_json_response(request, body, etag, CACHE_CONTROL, HTML)
 
     def page_overview(self, request, call):
-        def compute():
+        def compute(s):
             try:
-                quarters = self._every_quarter()
+                quarters = s._every_quarter()
             except NotFound:  # nothing surveyed published yet
                 quarters = []
-            corridors = self._all_corridors(quarters[-1]["period"])[1] if quarters else []
+            corridors = s._all_corridors(quarters[-1]["period"])[1] if quarters else []
             return pages.overview(quarters, corridors)
 
         return self._page(request, ("overview",), compute)
@@ -39,11 +40,11 @@ class PageHandlers:
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         period = call.params.get("period")
 
-        def compute():
-            history = self.ingest.corridor_history(source, destination)
-            answer = self.ingest.corridor(source, destination, period)
+        def compute(s):
+            history = s.ingest.corridor_history(source, destination)
+            answer = s.ingest.corridor(source, destination, period)
             try:
-                composed = with_catalog_extras(answer, self.catalog, _corridor_schema.dump, period is None)
+                composed = with_catalog_extras(answer, s.catalog, _corridor_schema.dump, period is None)
             except Incomplete as incomplete:  # served without the catalog's parts, not kept
                 raise Incomplete(pages.corridor(incomplete.payload, history)) from None
             return pages.corridor(composed, history)
@@ -53,10 +54,10 @@ class PageHandlers:
     def page_country(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])
 
-        def compute():
-            profile = self.ingest.country_profile(iso3)
+        def compute(s):
+            profile = s.ingest.country_profile(iso3)
             try:
-                composed = with_country_extras(profile, self.catalog, iso3, _country_schema.dump)
+                composed = with_country_extras(profile, s.catalog, iso3, _country_schema.dump)
             except Incomplete as incomplete:
                 raise Incomplete(pages.country(incomplete.payload)) from None
             return pages.country(composed)
@@ -64,41 +65,41 @@ class PageHandlers:
         return self._page(request, ("country", iso3), compute)
 
     def page_ldc(self, request, call):
-        def compute():
+        def compute(s):
             ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
-            return pages.ldc_lens(self.ingest.country_summaries(ldcs)["items"])
+            return pages.ldc_lens(s.ingest.country_summaries(ldcs)["items"])
 
         return self._page(request, ("ldc",), compute)
 
     def page_providers(self, request, call):
         query = dict(call.params)
         return self._page(request, ("providers", *sorted(query.items())),
-                          lambda: pages.provider_directory(self.catalog.list_providers(query), query))
+                          lambda s: pages.provider_directory(s.catalog.list_providers(query), query))
 
     def page_provider(self, request, call):
         provider_id = call.path["provider_id"]
 
-        def compute():
-            entry = self.catalog.get_provider(provider_id)
-            return pages.provider(entry, self.catalog.declared_quotes(provider_id)["items"])
+        def compute(s):
+            entry = s.catalog.get_provider(provider_id)
+            return pages.provider(entry, s.catalog.declared_quotes(provider_id)["items"])
 
         return self._page(request, ("provider", provider_id), compute)
 
     def page_practices(self, request, call):
         query = dict(call.params)
         return self._page(request, ("practices", *sorted(query.items())),
-                          lambda: pages.practice_library(self.catalog.list_practices(query, True), query))
+                          lambda s: pages.practice_library(s.catalog.list_practices(query, True), query))
 
     def page_practice(self, request, call):
         practice_id = call.path["practice_id"]
         return self._page(request, ("practice", practice_id),
-                          lambda: pages.practice(self.catalog.get_practice(practice_id, True)))
+                          lambda s: pages.practice(s.catalog.get_practice(practice_id, True)))
 
     def page_data(self, request, call):
-        return self._page(request, ("data",), lambda: pages.open_data(self.list_releases(request, _ALL_RELEASES)))
+        return self._page(request, ("data",), lambda s: pages.open_data(s.list_releases(None, _ALL_RELEASES)))
 
     def page_alerts(self, request, call):
-        return self._page(request, ("alerts",), pages.alerts)
+        return self._page(request, ("alerts",), lambda s: pages.alerts())
 
     def page_static(self, request, call):
         body, media = pages.static_file(call.path["name"])

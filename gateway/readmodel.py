@@ -1,29 +1,44 @@
-"""The gateway's read model of published figures: answers of ingest's
-published reads (corridor, history, list, indicators, country profile), kept
-as ready-to-send JSON bytes with their ETag, so a repeated read costs no RPC.
+"""The gateway's read model of published figures: answers of the published
+reads (corridor, history, list, indicators, country profile, exports, pages),
+kept as ready-to-send JSON bytes with their ETag, so a repeated read costs no
+RPC.
 
-Invalidation: every ``dataset.published`` event from ingest (each gateway
-instance has a broadcast queue of its own), an operator's publish through this
-gateway, and a dataset answer that shows a newly completed dataset (so that the
-read right after an import was seen to complete is fresh even if the event is
-still on its way). An answer is stored with the generation it was asked in:
-one computed across an invalidation is never served as current.
+A view is kept with its *recipe*: ``recipe(sources)`` computes it again from
+the services (``sources`` is any worker of the gateway: it has ``ingest`` and
+``catalog``). A change (a ``dataset.published`` event, a batch of catalog
+changes, an operator's publish or edit through this gateway, a dataset seen
+completed for the first time) does not empty the views: it asks for a new
+*release* of them. ``replace`` rebuilds every kept view from its recipe into
+a new set, the old set still being served meanwhile, and swaps the new one
+in whole when all of it is ready (DESIGN §6: published reads never wait on a
+writer). A rebuild that meets a service's deadline keeps the old set and is
+retried (``replace`` again: the next change, or the gateway's timer). Changes
+arriving during a rebuild are one more rebuild after it, never one each.
 """
 import gc
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 
+import eventlet
 from nameko.extensions import DependencyProvider
 
+from observatory.errors import ObservatoryError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
 MAX_ENTRIES = 4096
+REBUILT_ENTRIES = 1024  # the most recently read views are rebuilt; the rest are dropped at the swap
+REBUILD_CONCURRENCY = 4  # views computed at once while rebuilding (each is one or two RPCs)
 REMEMBERED_DATASETS = 1000
-CACHE_CONTROL = "public, max-age=300"  # quarterly data; an import invalidates at once, clients revalidate by ETag
+WAIT_FOR_RELEASE_SECONDS = 60  # an operator's request waits this long at most for its change to be served
+CACHE_CONTROL = "public, max-age=300"  # quarterly data; a release replaces the views at once, clients revalidate
 
 
 class Incomplete(Exception):
-    """Raised by a ``compute`` whose answer lacks a part (a service did not
+    """Raised by a recipe whose answer lacks a part (a service did not
     answer): the answer is served, but not kept."""
 
     def __init__(self, payload):
@@ -37,63 +52,151 @@ def encode(payload):
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-class PublishedReads:
-    """One per gateway process, shared by its workers."""
+def _rebuilt(key, recipe, sources):
+    """(key, recipe, (body, etag) or None, what was missing or None): a view
+    computed again. An answer that is an error now (a corridor gone) is None:
+    the view is dropped, and asked again when read."""
+    try:
+        return key, recipe, encode(recipe(sources)), None
+    except (ServiceUnavailable, Incomplete) as missing:
+        return key, recipe, None, missing
+    except ObservatoryError:
+        return key, recipe, None, None
+    except Exception:  # a fault in one view must not hold every other one back
+        log.exception("read model: %s could not be rebuilt; dropped, computed again when read", key)
+        return key, recipe, None, None
 
-    def __init__(self, max_entries=MAX_ENTRIES):
+
+class PublishedReads:
+    """One per gateway process, shared by its workers.
+
+    ``wanted`` counts the changes announced; ``served`` is the change the
+    served views were built after. They differ while a release is pending.
+    """
+
+    def __init__(self, max_entries=MAX_ENTRIES, rebuilt_entries=REBUILT_ENTRIES):
         self.max_entries = max_entries
-        self.generation = 0
-        self.entries = OrderedDict()  # key -> (generation, body, etag)
-        self.completed_datasets = OrderedDict()
+        self.rebuilt_entries = rebuilt_entries
+        self.entries = OrderedDict()  # key -> (body, etag, recipe); least recently read first
+        self.wanted = self.served = 0
+        self.releases = 0  # how many times the views were replaced
+        self.building = None  # (target, OrderedDict) while a rebuild runs
+        self.completed_datasets = OrderedDict()  # dataset id -> the change that announced it
         self.lock = threading.Lock()  # eventlet-patched: cheap, and safe if ever used from real threads
+        self.replaced = threading.Condition(self.lock)
 
     def get(self, key):
         with self.lock:
             entry = self.entries.get(key)
-            if entry is None or entry[0] != self.generation:
+            if entry is None:
                 return None
             self.entries.move_to_end(key)
-            return entry[1], entry[2]
+            return entry[0], entry[1]
 
-    def read(self, key, compute):
-        """(body, etag, hit) for ``key``: cached, or ``compute()`` and kept
+    def read(self, key, recipe, sources):
+        """(body, etag, hit) for ``key``: kept, or ``recipe(sources)`` and kept
         (an ``Incomplete`` answer: served with etag None, not kept)."""
         cached = self.get(key)
         if cached:
             return (*cached, True)
-        generation = self.generation  # asked now: an invalidation meanwhile makes the answer stale at once
+        asked = self.wanted  # a change announced meanwhile makes the answer stale at once
         try:
-            body, etag = encode(compute())
+            body, etag = encode(recipe(sources))
         except Incomplete as incomplete:
             return encode(incomplete.payload)[0], None, False  # no ETag: nothing to revalidate against
         with self.lock:
-            self.entries[key] = (generation, body, etag)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
+            if self.wanted == asked:
+                self._keep(self.entries, key, (body, etag, recipe))
+                if self.building and self.building[0] == asked:  # asked after the change: good for the new set
+                    self._keep(self.building[1], key, (body, etag, recipe))
         return body, etag, False
 
-    def invalidate(self, dataset_id=None):
+    def _keep(self, entries, key, entry):
+        entries[key] = entry
+        entries.move_to_end(key)
+        while len(entries) > self.max_entries:
+            entries.popitem(last=False)
+
+    def announce(self, dataset_id=None, once=False):
+        """A change happened: the views are to be rebuilt. Returns its number
+        (``once``: the one that announced ``dataset_id`` before, if any)."""
         with self.lock:
-            self.generation += 1
-            self.entries.clear()
+            if once and dataset_id in self.completed_datasets:
+                return self.completed_datasets[dataset_id]
+            self.wanted += 1
             if dataset_id:
-                self._remember(dataset_id)
+                self.completed_datasets[dataset_id] = self.wanted
+                while len(self.completed_datasets) > REMEMBERED_DATASETS:
+                    self.completed_datasets.popitem(last=False)
+            return self.wanted
 
-    def saw_dataset(self, answer):
-        """A dataset answer passing through: a dataset seen completed for the
-        first time means published figures may have changed."""
-        if answer.get("status") != "completed" or not answer.get("id"):
-            return
+    def replace(self, sources, dataset_id=None, wait=True, once=False):
+        """Announce a change and have the views rebuilt after it. Returns True
+        when views built after it are served; False when a rebuild could not
+        finish (the old views stay) or, with ``wait``, it took too long.
+        ``once``: a dataset announced before (its event, and a dataset answer
+        showing it completed) is one change."""
+        return self.catch_up(sources, self.announce(dataset_id, once), wait)
+
+    def catch_up(self, sources, change=None, wait=True):
+        """Rebuild until the served views are built after ``change`` (default:
+        every change announced). One worker rebuilds; others wait for it
+        (``wait``) or leave it to it."""
         with self.lock:
-            if answer["id"] in self.completed_datasets:
-                return
-        self.invalidate(answer["id"])
+            change = self.wanted if change is None else change
+            if self.building is not None:
+                if wait:
+                    self.replaced.wait_for(lambda: self.served >= change or self.building is None,
+                                           WAIT_FOR_RELEASE_SECONDS)
+                return self.served >= change
+            if self.served >= change:
+                return True
+            self.building = (self.wanted, OrderedDict())
+        try:
+            while self._rebuild_once(sources):
+                with self.lock:
+                    if self.served >= self.wanted:
+                        break
+                    self.building = (self.wanted, OrderedDict())
+        finally:
+            with self.lock:
+                self.building = None
+                self.replaced.notify_all()
+        return self.served >= change
 
-    def _remember(self, dataset_id):
-        self.completed_datasets[dataset_id] = True
-        while len(self.completed_datasets) > REMEMBERED_DATASETS:
-            self.completed_datasets.popitem(last=False)
+    def _rebuild_once(self, sources):
+        """Compute every kept view again into ``self.building``; swap it in
+        whole. False (nothing swapped) when a service did not answer."""
+        with self.lock:
+            target, fresh = self.building
+            hottest = list(self.entries.items())[-self.rebuilt_entries:]
+        todo = [(key, recipe) for key, (_, _, recipe) in reversed(hottest) if key not in fresh]  # hottest first
+        pool = eventlet.GreenPool(REBUILD_CONCURRENCY)
+        for key, recipe, encoded, missing in pool.imap(lambda item: _rebuilt(*item, sources), todo):
+            if missing is not None:
+                log.warning("read model: release %d waits, %s could not be rebuilt (%s); the last one is served",
+                            target, key, getattr(missing, "message", missing))
+                return False
+            if encoded is not None and key not in fresh:  # not read (and kept) after the change meanwhile
+                with self.lock:
+                    fresh[key] = (*encoded, recipe)
+                    fresh.move_to_end(key, last=False)  # rebuilt hottest first: keep the reading order
+        with self.lock:
+            self.entries, self.served = fresh, max(self.served, target)
+            self.releases += 1
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return True
+
+    def saw_dataset(self, answer, sources):
+        """A dataset answer passing through: a dataset seen completed for the
+        first time means published figures may have changed; the caller gets
+        its answer once they are served (the read after it is fresh)."""
+        if answer.get("status") == "completed" and answer.get("id"):
+            self.replace(sources, answer["id"], once=True)
+
+    def behind(self):
+        return self.served < self.wanted
 
 
 class ReadModel(DependencyProvider):

@@ -6,6 +6,7 @@ Handlers stay thin: take the validated ``Call``, call a service or a plain
 function, shape the answer. Errors are mapped in gateway.exceptions.
 """
 from nameko.dependency_providers import Config
+from nameko.timer import timer
 
 from werkzeug.wrappers import Response
 
@@ -28,11 +29,18 @@ from gateway.routes import ROUTES, wire
 from gateway.routes.table import API, Reply
 from gateway.paths import dataset_id_from_path, iso3_from_path
 from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
+from observatory.contracts.events import one_of_a_batch
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.mongo import MongoStore
 from observatory.replicated import broadcast_handler
 
 PUBLISH_DEADLINE_SECONDS = 60  # publishing a whole dataset writes one state per period
+REBUILD_RETRY_SECONDS = 5
+
+
+def event_data(payload):
+    data = payload.get("data") if isinstance(payload, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHandlers, PageHandlers):
@@ -50,22 +58,36 @@ class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHan
 
     @broadcast_handler("ingest", "dataset.published")
     def on_dataset_published(self, payload):
-        """Every gateway instance drops its cached published reads."""
-        data = payload.get("data") if isinstance(payload, dict) else None
-        self.reads.invalidate((data or {}).get("dataset_id"))
+        """Every gateway instance replaces its published views (the old ones
+        are served until the new ones are built)."""
+        data = event_data(payload)
+        self.reads.replace(self, data.get("dataset_id"), wait=False, once=not data.get("republished"))
 
-    # Corridor and country answers name providers and practices: catalog news drops them too.
+    # Corridor and country answers name providers and practices. One import's
+    # firms are one ``providers.changed``: their own events do not each rebuild.
+    @broadcast_handler("catalog", "providers.changed")
+    def on_providers_changed(self, payload):
+        self.reads.replace(self, wait=False)
+
     @broadcast_handler("catalog", "provider.registered")
     def on_provider_registered(self, payload):
-        self.reads.invalidate()
+        if not one_of_a_batch("provider.registered", event_data(payload)):
+            self.reads.replace(self, wait=False)
 
     @broadcast_handler("catalog", "provider.updated")
     def on_provider_updated(self, payload):
-        self.reads.invalidate()
+        if not one_of_a_batch("provider.updated", event_data(payload)):
+            self.reads.replace(self, wait=False)
 
     @broadcast_handler("catalog", "practice.published")
     def on_practice_published(self, payload):
-        self.reads.invalidate()
+        self.reads.replace(self, wait=False)
+
+    @timer(REBUILD_RETRY_SECONDS)
+    def retry_release(self):
+        """A rebuild that met a deadline is tried again (the old views are served meanwhile)."""
+        if self.reads.behind():
+            self.reads.catch_up(self, wait=False)
 
     # Anything else under the API is a JSON 404, not werkzeug's HTML page.
     @http("GET,POST,PUT,PATCH,DELETE", f"{API}/<path:path>")
@@ -128,13 +150,13 @@ class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHan
 
     def get_dataset(self, request, call):
         answer = self.ingest.get_dataset(dataset_id_from_path(call.path["dataset_id"]), **call.params)
-        self.reads.saw_dataset(answer)
+        self.reads.saw_dataset(answer, self)
         return answer
 
     def publish_dataset(self, request, call):
         answer = self.ingest.with_deadline(PUBLISH_DEADLINE_SECONDS).publish_dataset(
             dataset_id_from_path(call.path["dataset_id"]), call.principal.credential_id or "operator")
-        self.reads.invalidate(answer["id"])
+        self.reads.replace(self, answer["id"])
         return answer
 
     def reject_dataset(self, request, call):
@@ -142,39 +164,41 @@ class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHan
 
     # -- published data (no token needed) ----------------------------------
     def _published(self, request, call, key, compute, dumped=False):
-        """A published read: from the read model; on a miss, ``compute`` it and
-        dump it through the route's response schema (unless it did so itself)."""
-        body, etag, _ = self.reads.read(key, compute if dumped else lambda: call.response_schema.dump(compute()))
+        """A published read: from the read model; on a miss, ``compute(self)``
+        and dump it through the route's response schema (unless it did so
+        itself). ``compute`` takes the worker: the read model calls it again,
+        from another worker, to rebuild the view for a new release."""
+        dump = call.response_schema.dump
+        body, etag, _ = self.reads.read(key, compute if dumped else lambda sources: dump(compute(sources)), self)
         return cached_json_response(request, body, etag, CACHE_CONTROL)
 
     def list_corridors(self, request, call):
         query = call.params
         return self._published(request, call, ("corridors", tuple(sorted(query.items()))),
-                               lambda: self.ingest.list_corridors(**query))
+                               lambda s: s.ingest.list_corridors(**query))
 
     def corridor(self, request, call):
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
-        period = call.params.get("period")
+        period, dump = call.params.get("period"), call.response_schema.dump
         return self._published(request, call, ("corridor", source, destination, period),
-                               lambda: with_catalog_extras(self.ingest.corridor(source, destination, period),
-                                                           self.catalog, call.response_schema.dump, period is None),
+                               lambda s: with_catalog_extras(s.ingest.corridor(source, destination, period),
+                                                             s.catalog, dump, period is None),
                                dumped=True)
 
     def corridor_history(self, request, call):
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         return self._published(request, call, ("history", source, destination),
-                               lambda: self.ingest.corridor_history(source, destination))
+                               lambda s: s.ingest.corridor_history(source, destination))
 
     def indicators(self, request, call):
         period = call.params.get("period")
-        return self._published(request, call, ("indicators", period),
-                               lambda: self.ingest.indicators(period))
+        return self._published(request, call, ("indicators", period), lambda s: s.ingest.indicators(period))
 
     def country(self, request, call):
-        iso3 = iso3_from_path(call.path["iso3"])
+        iso3, dump = iso3_from_path(call.path["iso3"]), call.response_schema.dump
         return self._published(request, call, ("country", iso3),
-                               lambda: with_country_extras(self.ingest.country_profile(iso3), self.catalog, iso3,
-                                                           call.response_schema.dump), dumped=True)
+                               lambda s: with_country_extras(s.ingest.country_profile(iso3), s.catalog, iso3, dump),
+                               dumped=True)
 
     # -- operations ---------------------------------------------------------
     def list_dead_letters(self, request, call):

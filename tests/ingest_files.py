@@ -39,6 +39,14 @@ def real_rows(limit=None):
     return header, rows
 
 
+def quarter_of_quotes(period):
+    """The real quotes of one survey round (``2011_1Q``), as a CSV file's bytes."""
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        lines = f.read().splitlines(keepends=True)
+    column = lines[0].rstrip("\n").split(",").index("period")
+    return (lines[0] + "".join(line for line in lines[1:] if line.split(",")[column] == period)).encode()
+
+
 def as_csv(header, rows):
     out = io.StringIO()
     writer = csv.writer(out)

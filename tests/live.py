@@ -25,6 +25,14 @@ def live_services(vhost_pipeline, services, admin_token, **config):
 @contextlib.contextmanager
 def services_on(amqp_uri, services, admin_token, **config):
     """Start ``services`` on the broker(s) ``amqp_uri`` names; yield the gateway's base URL."""
+    with running(amqp_uri, services, admin_token, **config) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def running(amqp_uri, services, admin_token, **config):
+    """``services_on``, yielding (the gateway's base URL, the runner): for a
+    test that looks at a container's dependency (``dependency_of``)."""
     port = free_port()
     runner = ServiceRunner({"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
                             "OBSERVATORY_ADMIN_TOKEN": admin_token, "MONGODB_URI": "", **config})
@@ -32,10 +40,16 @@ def services_on(amqp_uri, services, admin_token, **config):
         runner.add_service(service)
     runner.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", runner
     finally:
         runner.stop()
         mongoengine.disconnect_all()
+
+
+def dependency_of(runner, service_name, provider_cls):
+    """The dependency provider of class ``provider_cls`` in the running ``service_name``."""
+    container = next(c for c in runner.containers if c.service_name == service_name)
+    return next(d for d in container.dependencies if isinstance(d, provider_cls))
 
 
 def import_datasets(base, token, files, timeout=120):

@@ -123,6 +123,22 @@ class ProviderUpdatedSchema(Schema):
     countries = fields.List(fields.String(validate=ISO3), load_default=list)
 
 
+class ProvidersChangedSchema(Schema):
+    """``providers.changed``: the entries one import's firms wrote, as one change (its readers
+    refresh once, not once per entry; each entry's own event goes out too, for subscribers)."""
+
+    dataset_id = fields.String(required=True, validate=DATASET_ID)
+    providers = fields.Integer(required=True, validate=COUNT)  # entries written
+
+
+def one_of_a_batch(event_type, data):
+    """True for a provider event that one import's firms caused: the
+    ``providers.changed`` after them stands for all of them."""
+    if event_type == "provider.registered":
+        return data.get("origin") == "observed"
+    return event_type == "provider.updated" and str(data.get("by", "")).startswith("ingest:")
+
+
 class PracticePublishedSchema(Schema):
     """``practice.published``: a best-practice entry is now public."""
 
@@ -139,13 +155,14 @@ CONTRACTS = {
     "firms.observed": FirmsObservedSchema,
     "provider.registered": ProviderRegisteredSchema,
     "provider.updated": ProviderUpdatedSchema,
+    "providers.changed": ProvidersChangedSchema,
     "practice.published": PracticePublishedSchema,
 }
 
 # Who publishes each event (commands stay inside their service).
 PRODUCED_BY = {
     "ingest": ("dataset.published", "corridor.cost.changed", "firms.observed"),
-    "catalog": ("provider.registered", "provider.updated", "practice.published"),
+    "catalog": ("provider.registered", "provider.updated", "providers.changed", "practice.published"),
 }
 
 

@@ -68,6 +68,19 @@ class ProviderAlias(ReliableDocument):
     products = ListField(DictField())
 
 
+class ObservedBatch(ReliableDocument):
+    """One import's firms applied: holds the one ``providers.changed`` that
+    stands for all the entries they wrote. The id is the ``firms.observed``
+    event's: a redelivery finds it and adds nothing."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "observed_batches"}
+
+    id = StringField(primary_key=True)
+    dataset_id = StringField(required=True)
+    providers = IntField()
+    at = DateTimeField()
+
+
 class DeclaredQuote(ReliableDocument):
     """A price a provider declared for one of its products on a corridor."""
 

@@ -17,7 +17,7 @@ from observatory.events import new_event
 from observatory.idempotency import apply_once
 from observatory.outbox import with_outbox
 from services.catalog import resolution
-from services.catalog.models import Provider, ProviderAlias
+from services.catalog.models import ObservedBatch, Provider, ProviderAlias
 
 SOURCE = "catalog"
 MAX_AUDIT = 1000  # per provider; older entries are dropped
@@ -119,17 +119,31 @@ def registered_event(doc):
 # -- applying firms.observed --------------------------------------------------------
 
 def apply_firms_observed(envelope, pause=lambda: None):
-    """Register or extend one provider per observed firm. Returns the ids of
-    the providers written (their outboxes are to be flushed). ``pause`` runs
-    between firms (the service yields to its other workers there)."""
-    event_id, by = envelope["event_id"], f"ingest:{envelope['data']['dataset_id']}"
+    """Register or extend one provider per observed firm, then record the
+    batch (``record_batch``). Returns the ids of the providers the firms
+    resolved to (their outboxes are to be flushed). ``pause`` runs between
+    firms (the service yields to its other workers there)."""
+    event_id, dataset_id = envelope["event_id"], envelope["data"]["dataset_id"]
     touched = []
     for firm in envelope["data"]["firms"]:
         pause()
-        provider_id = observe_firm(firm, event_id, by)
+        provider_id = observe_firm(firm, event_id, f"ingest:{dataset_id}")
         if provider_id:
             touched.append(provider_id)
+    if touched:
+        record_batch(event_id, dataset_id, len(set(touched)))
     return touched
+
+
+def record_batch(event_id, dataset_id, providers):
+    """The one ``providers.changed`` for the entries of one event, after all
+    of them were written (readers refresh once, not once per entry)."""
+    event = new_event("providers.changed", SOURCE, {"dataset_id": dataset_id, "providers": providers})
+    try:
+        ObservedBatch._get_collection().insert_one({"_id": event_id, "dataset_id": dataset_id, "providers": providers,
+                                                    "at": utcnow(), "applied_events": [event_id], "outbox": [event]})
+    except DuplicateKeyError:  # a redelivery: the batch was recorded (its event sent, or pending in its outbox)
+        pass
 
 
 def observe_firm(firm, event_id, by):

@@ -18,7 +18,7 @@ from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
 from services.catalog import curation, declared, queries, registry
 from services.catalog.dependencies import PracticeLibrary
-from services.catalog.models import STORE_ALIAS, Practice, Provider
+from services.catalog.models import STORE_ALIAS, ObservedBatch, Practice, Provider
 from services.catalog.schemas import (
     DeclaredQuoteRequestSchema,
     PracticeCreateSchema,
@@ -38,7 +38,7 @@ class CatalogService(PingMixin, OutboxRelay):
     store_alias = STORE_ALIAS
 
     store = MongoStore(STORE_ALIAS, "observatory_catalog")
-    outbox = OutboxDispatcher(documents=[Provider, Practice])
+    outbox = OutboxDispatcher(documents=[Provider, Practice, ObservedBatch])
     library = PracticeLibrary()
 
     # -- the registry, from the data ---------------------------------------

@@ -258,6 +258,8 @@ def _changed_events(old_states, new_states, dataset_id):
             old = old_corridors.get(key)
             if old is not None and not _moved(old.get("average_total_cost_pct"), entry["average_total_cost_pct"]):
                 continue
+            if len(events) % 100 == 99:
+                time.sleep(0)  # cooperative: a whole file's changes are thousands of validated events
             source, destination = key.split(":")
             earlier = [p for p in history[key] if p < period]
             previous = max(earlier) if earlier else None

@@ -20,7 +20,13 @@ from services.notify.models import Delivery
 from services.notify.service import NotifyService
 from tests.cluster.conftest import leader_of, management_queues
 from tests.conftest import wait_for
-from tests.ingest_files import DATABANK, RPW_QUOTES, corridor_quarters_off_the_official_series, official_corridor_quarters
+from tests.ingest_files import (
+    DATABANK,
+    RPW_QUOTES,
+    corridor_quarters_off_the_official_series,
+    official_corridor_quarters,
+    quarter_of_quotes,
+)
 from tests.integration.test_notify_instances import CORRIDORS, corridor_changed, subscribe
 from tests.live import import_datasets, services_on
 from tests.notify_helpers import Receiver
@@ -171,14 +177,6 @@ def test_two_notify_instances_deliver_each_webhook_once_across_a_healed_partitio
              what="the partition to heal")
     assert_each_delivered_once(deliveries, ids)
     print(f"\ncut {victim} off, healed; {len(deliveries)} deliveries, {len(ids)} requests received")
-
-
-def quarter_of_quotes(period):
-    """The real quotes of one survey round (``2011_1Q``), as a CSV file's bytes."""
-    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
-        lines = f.read().splitlines(keepends=True)
-    column = lines[0].rstrip("\n").split(",").index("period")
-    return (lines[0] + "".join(line for line in lines[1:] if line.split(",")[column] == period)).encode()
 
 
 def test_every_gateway_drops_its_reads_on_a_release_even_across_a_node_kill(cluster, cluster_vhost, tmp_path):

@@ -36,6 +36,10 @@ class CatalogRecorder:
     def updated(self, payload):
         self.seen["provider.updated"].append(payload)
 
+    @event_handler("catalog", "providers.changed")
+    def providers_changed(self, payload):
+        self.seen["providers.changed"].append(payload)
+
     @event_handler("catalog", "practice.published")
     def practice_published(self, payload):
         self.seen["practice.published"].append(payload)
@@ -297,8 +301,8 @@ def test_practices_import_from_csv_with_row_errors(platform):
 
 
 def test_the_catalogs_events_load_in_their_contracts(platform):
-    wait_for(lambda: CatalogRecorder.seen["provider.updated"] and CatalogRecorder.seen["provider.registered"],
-             timeout=30, what="catalog events")
+    wait_for(lambda: all(CatalogRecorder.seen[t] for t in ("provider.updated", "provider.registered",
+                                                          "providers.changed")), timeout=30, what="catalog events")
     events = [e for seen in CatalogRecorder.seen.values() for e in seen]
     assert {e["type"] for e in events} <= set(PRODUCED_BY["catalog"])
     for event in events:

@@ -15,7 +15,8 @@ from observatory.errors import PreconditionFailed
 from observatory.events import new_event, parse_event
 from observatory.mongo import connect_store
 from services.catalog import curation, queries, registry, resolution
-from services.catalog.models import STORE_ALIAS, Provider, ProviderAlias
+from observatory.contracts.events import one_of_a_batch
+from services.catalog.models import STORE_ALIAS, ObservedBatch, Provider, ProviderAlias
 from tests.ingest_files import RPW_QUOTES
 
 # Read off the real file: spellings of one firm across survey rounds.
@@ -132,6 +133,27 @@ def test_a_redelivered_event_changes_nothing(event):
     first = state()
     assert registry.apply_firms_observed(copy.deepcopy(event)) == registry.apply_firms_observed(event)
     assert state() == first
+
+
+def pending(document_cls):
+    return [e for doc in document_cls._get_collection().find() for e in doc["outbox"]]
+
+
+def test_one_imports_firms_are_one_providers_changed_beside_each_entrys_own_event(event):
+    registry.apply_firms_observed(event)
+    entries, own = Provider._get_collection().count_documents({}), pending(Provider)
+    assert len(own) >= entries > 100  # each entry's own events still go out, for subscribers
+    assert all(one_of_a_batch(e["type"], e["data"]) for e in own)  # ... and the gateway leaves them to the batch
+    batch = pending(ObservedBatch)
+    assert [(e["type"], e["data"]) for e in batch] == [
+        ("providers.changed", {"dataset_id": "0123456789abcdef", "providers": entries})]
+    registry.apply_firms_observed(copy.deepcopy(event))  # redelivered: no second batch
+    assert pending(ObservedBatch) == batch and ObservedBatch._get_collection().count_documents({}) == 1
+    provider_id = resolved("Western Union")
+    version = queries.get_provider(provider_id)["version"]
+    curation.update_provider(provider_id, {"description": "edited"}, version, "operator:a")
+    edit = [e for e in pending(Provider) if e["data"].get("by") == "operator:a"]
+    assert len(edit) == 1 and not one_of_a_batch(edit[0]["type"], edit[0]["data"])  # an edit is a change of its own
 
 
 def test_a_crash_half_way_through_an_event_leaves_one_net_effect_after_the_rerun(event, monkeypatch):
