@@ -20,6 +20,7 @@ rejects it. The rules, each a few lines below:
 Every threshold is configuration (``PLAUSIBILITY`` in the ingest config).
 """
 import dataclasses
+from collections import defaultdict
 
 COST_PCT = (-100.0, 500.0)  # a cost below -100 % pays out twice the amount; real costs run -59 % to 307 %
 MONEY_LCU = (0.0, 1e9)  # amounts and fees in the sending currency (200 USD is 324,500 in the dearest one)
@@ -119,6 +120,30 @@ def period_changes(averages, new_periods, rules, field="average_total_cost_pct",
                                  period=period, previous_period=previous, previous_value=averages[previous],
                                  **where))
     return found
+
+
+def corridor_suspects(summaries, published, rules):
+    """Suspect observed corridor averages of a staged dataset: ``summaries``
+    ({(period, source, destination): summary}) against the corridor's other
+    periods, published (``published``: {"SRC:DST": {period: average}}) and staged."""
+    staged = defaultdict(dict)
+    for (period, source, destination), summary in summaries.items():
+        if summary.get("average_total_cost_pct") is not None:
+            staged[(source, destination)][period] = summary["average_total_cost_pct"]
+    found = []
+    for (source, destination), averages in sorted(staged.items()):
+        merged = {**published.get(f"{source}:{destination}", {}), **averages}
+        merged = {p: v for p, v in merged.items() if v is not None}
+        found += period_changes(merged, averages, rules, source=source, destination=destination)
+        found += [by_period(s) for s in history_outliers(merged, rules, "average_total_cost_pct", source=source,
+                                                         destination=destination) if s["point"] in averages]
+    return found
+
+
+def by_period(found):
+    """A corridor series' suspect names its point a period."""
+    point = found.pop("point")
+    return {**found, "period": point}
 
 
 class DuplicateIds:
