@@ -212,3 +212,18 @@ def matrix_csv_with_one_cell(value, sender="United Arab Emirates", receiver="Nep
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8"), line + 1, receiver
+
+
+def matrix_xlsx_with_one_cell(value, year=2012, sender="United Arab Emirates", receiver="Nepal"):
+    """The real ``year`` matrix workbook with the cell sender → receiver set to ``value`` (a number)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(FLOWS / f"bilateral_remittance_matrix_{year}.xlsx")
+    sheet = book.worksheets[0]
+    header = next(r for r in sheet.iter_rows(max_row=10) if "receiving" in str(r[0].value or "").lower())
+    column = next(c.column for c in header if str(c.value or "").strip() == receiver)
+    row = next(c.row for c in sheet["A"] if str(c.value or "").strip() == sender)
+    sheet.cell(row=row, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), row, receiver

@@ -64,7 +64,8 @@ class Rules:
         if unknown:
             raise ValueError(f"unknown PLAUSIBILITY settings: {sorted(unknown)}")
         bounds = {**BOUNDS, **{k: tuple(map(float, v)) for k, v in (mapping.pop("bounds", None) or {}).items()}}
-        return cls(bounds=bounds, **mapping)
+        types = {f.name: type(f.default) for f in dataclasses.fields(cls) if f.name != "bounds"}
+        return cls(bounds=bounds, **{k: types[k](v) for k, v in mapping.items()})  # env values come as text
 
 
 def suspect(rule, field, value, usual_range, row=None, **where):
