@@ -4,12 +4,14 @@ non-finite cells are refused, implausible ones hold the dataset with the
 suspect listed, nothing is published until an operator publishes it, and the
 bundled data still completes without review."""
 import hashlib
+import json
 import math
 import uuid
 from pathlib import Path
 
 import pytest
 
+from observatory.contracts.catalog import DeclaredQuoteRequestSchema
 from observatory.mongo import connect_store
 from services.ingest import publication, review
 from services.ingest.importer import run_import
@@ -58,6 +60,16 @@ def test_a_survey_id_seen_twice_is_a_duplicate_naming_its_first_row():
     assert duplicates.check({"source_id": "13034"}, 2) == [] and duplicates.check({"source_id": None}, 3) == []
     [found] = duplicates.check({"source_id": "13034", "period": "2014Q1"}, 9)
     assert (found["rule"], found["row"], found["first_row"], found["id"]) == ("duplicate", 9, 2, "13034")
+
+
+@pytest.mark.parametrize("body", ['"amount": 1e400', '"amount": NaN', '"exchange_rate": 1e300'])
+def test_a_declared_price_with_a_non_finite_or_unbounded_number_is_refused(body):
+    """The real first quote of the file (735 AED for USD 200, fee 15, rate 1.57, interbank 1.58), one number changed."""
+    real = {"source": "ARE", "destination": "EGY", "currency": "AED", "amount": 735, "fee": 15,
+            "exchange_rate": 1.57, "interbank_rate": 1.58}
+    changed = json.loads("{" + body + "}")
+    assert DeclaredQuoteRequestSchema().validate(real) == {}
+    assert set(DeclaredQuoteRequestSchema().validate({**real, **changed})) == set(changed)
 
 
 def test_thresholds_and_bounds_come_from_the_configuration():
@@ -164,6 +176,7 @@ def test_a_negative_trillion_in_any_series_holds_it_and_nothing_is_written_until
     stored = {"rpw-corridor-averages": SeriesPeriod, "rpw-corridor-means": SeriesPeriod, "country-flows": CountryFlows,
               "bilateral-matrix": BilateralFlows}[kind]
     assert stored.objects.count() == 0 and HeldRecords.objects(dataset_id=held.id).count() >= 1
+    assert held.outbox == []  # nothing announced: alerts hear only what is published
 
     answer = review.publish_dataset(held.id)
     assert answer["status"] == "completed" and stored.objects.count() > 0
