@@ -94,10 +94,7 @@ def history_outliers(points, rules, field, ratio=False, **where):
     if len(points) <= rules.history_min_points:
         return found
     ordered = sorted(points.items())
-    values = [v for _, v in ordered]
-    for index, (point, value) in enumerate(ordered):
-        others = values[:index] + values[index + 1:]
-        low, high = min(others), max(others)
+    for (point, value), (low, high) in zip(ordered, _ranges_of_the_others([v for _, v in ordered])):
         if ratio:
             far = value > rules.history_ratio * max(high, rules.history_ratio_floor)
         else:
@@ -106,6 +103,21 @@ def history_outliers(points, rules, field, ratio=False, **where):
         if far:
             found.append(suspect("history", field, value, (low, high), point=point, **where))
     return found
+
+
+def _ranges_of_the_others(values):
+    """(min, max) of every value but the i-th, for each i: linear, whatever the series' length."""
+    inf = float("inf")
+    before_low, before_high, after_low, after_high = [inf], [-inf], [inf], [-inf]
+    for value in values:
+        before_low.append(min(before_low[-1], value))
+        before_high.append(max(before_high[-1], value))
+    for value in reversed(values):
+        after_low.append(min(after_low[-1], value))
+        after_high.append(max(after_high[-1], value))
+    count = len(values)
+    return [(min(before_low[i], after_low[count - 1 - i]), max(before_high[i], after_high[count - 1 - i]))
+            for i in range(count)]
 
 
 def period_changes(averages, new_periods, rules, field="average_total_cost_pct", **where):

@@ -14,7 +14,7 @@ import requests
 from gateway.service import GatewayService
 from observatory.contracts.datasets import DatasetSchema, PublishAnswerSchema, RejectAnswerSchema
 from services.ingest.limits import MiB
-from services.ingest.models import RawChunk
+from services.ingest.models import Publication, RawChunk
 from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from services.notify.service import NotifyService
@@ -91,6 +91,9 @@ def platform(vhost_pipeline):
     services = (GatewayService, IngestService, CatalogService, NotifyService)
     with live_services(vhost_pipeline, services, ADMIN, MAX_UPLOAD_BYTES=UPLOAD_LIMIT, IMPORT_LIMITS=LIMITS) as base:
         quotes = settle(base, upload(base, RPW_QUOTES.read_bytes(), "rpw-quotes", RPW_QUOTES.name).json()["id"])
+        # its ~2,000 corridor events go out (with confirms) before the next upload queues its own command
+        wait_for(lambda: not Publication._get_collection().find_one({"_id": "observed"})["outbox"], timeout=300,
+                 interval=1, what="the quotes' events published")
         official = settle(base, upload(base, DATABANK.read_bytes(), "rpw-corridor-averages").json()["id"])
         assert quotes["status"] == official["status"] == "completed"
         yield {"base": base, "quotes": quotes, "before": published_figures(base)}
