@@ -3,6 +3,7 @@ the file is parsed, then, once the whole file was read, either stage them for
 publishing (observed quotes: see ``publication``) or commit them in bulk (so
 an unreadable file leaves stored data untouched)."""
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -146,7 +147,9 @@ class SeriesLoader(CheckedLoader):
             for key, entry in corridors.items():
                 points[key][period] = entry.get("average_total_cost_pct")
         found = []
-        for key, values in points.items():
+        for number, (key, values) in enumerate(points.items()):
+            if number % 50 == 0:
+                time.sleep(0)  # cooperative
             values = {p: v for p, v in values.items() if v is not None}
             source, destination = key.split(":")
             found += [plausibility.by_period(s) for s in plausibility.history_outliers(

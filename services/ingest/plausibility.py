@@ -20,6 +20,7 @@ rejects it. The rules, each a few lines below:
 Every threshold is configuration (``PLAUSIBILITY`` in the ingest config).
 """
 import dataclasses
+import time
 from collections import defaultdict
 
 COST_PCT = (-100.0, 500.0)  # a cost below -100 % pays out twice the amount; real costs run -59 % to 307 %
@@ -144,7 +145,9 @@ def corridor_suspects(summaries, published, rules):
         if summary.get("average_total_cost_pct") is not None:
             staged[(source, destination)][period] = summary["average_total_cost_pct"]
     found = []
-    for (source, destination), averages in sorted(staged.items()):
+    for number, ((source, destination), averages) in enumerate(sorted(staged.items())):
+        if number % 50 == 0:
+            time.sleep(0)  # cooperative: the import runs beside the service's reads
         merged = {**published.get(f"{source}:{destination}", {}), **averages}
         merged = {p: v for p, v in merged.items() if v is not None}
         found += period_changes(merged, averages, rules, source=source, destination=destination)
