@@ -1,5 +1,5 @@
 """The malformed-input corpus (issue: nothing lost). With the real RPW quotes
-and the official series published, each hostile file — every one made from a
+and the official and derived series published, each hostile file — every one made from a
 real file — ends in its expected status with its reason, no published figure
 moves, and reads and /health keep answering meanwhile. Then review: a file
 that would drop a quote is held; publishing it and re-publishing the original
@@ -21,7 +21,7 @@ from services.notify.service import NotifyService
 from tests import hostile_files as hostile
 from tests.conftest import wait_for
 from tests.live import live_services
-from tests.ingest_files import DATABANK, RPW_QUOTES
+from tests.ingest_files import DATABANK, DERIVED, RPW_QUOTES
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_corpus-admin-token-0123456789abcdefghijklmnopqrstu"
@@ -95,7 +95,8 @@ def platform(vhost_pipeline):
         wait_for(lambda: not Publication._get_collection().find_one({"_id": "observed"})["outbox"], timeout=300,
                  interval=1, what="the quotes' events published")
         official = settle(base, upload(base, DATABANK.read_bytes(), "rpw-corridor-averages").json()["id"])
-        assert quotes["status"] == official["status"] == "completed"
+        derived = settle(base, upload(base, DERIVED.read_bytes(), "rpw-corridor-means").json()["id"])
+        assert quotes["status"] == official["status"] == derived["status"] == "completed"
         yield {"base": base, "quotes": quotes, "before": published_figures(base)}
 
 
