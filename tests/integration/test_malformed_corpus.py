@@ -270,6 +270,26 @@ def test_a_held_quotes_file_published_after_review_shows_its_figure_and_the_orig
     assert restored.status_code == 200 and published_figures(base) == before
 
 
+def test_a_held_flows_file_is_written_only_when_the_operator_publishes_it(platform):
+    base = platform["base"]
+    data, line, year = hostile.wdi_with_one_cell("-1e12")
+    held = settle(base, upload(base, data, "country-flows", "wdi-one-cell.csv").json()["id"])
+    assert held["status"] == "needs_review"
+    real = requests.get(f"{base}/api/v1/countries/NPL", timeout=30).json()["series"]["wdi_inflows_usd_m"]
+    assert real["values"][year] > 0  # held: NPL shows the real WDI value (published by an earlier corpus file)
+    published = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=60)
+    assert published.status_code == 200 and PublishAnswerSchema().validate(published.json()) == {}, published.text
+    assert settle(base, held["id"])["status"] == "completed"
+    def from_the_held_file():
+        series = requests.get(f"{base}/api/v1/countries/NPL", timeout=30).json()["series"]["wdi_inflows_usd_m"]
+        return series if series["dataset_id"] == held["id"] else None
+
+    shown = wait_for(from_the_held_file, timeout=30, interval=0.5, what="the published WDI series")
+    assert shown["values"][year] == -1e6  # USD -1e12 in USD millions, as the operator chose to publish it
+    again = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=30)
+    assert again.status_code == 409  # a flows dataset, once written, is not re-published
+
+
 def test_a_held_matrix_changes_no_weighted_average_until_it_is_published(platform):
     """Last in the module: it publishes the 2012 weights (2014 quarters' weighted averages then exist)."""
     base = platform["base"]
