@@ -5,9 +5,11 @@ of dataset releases."""
 import csv
 import datetime as dt
 import io
+import math
 
 from icalendar import Calendar, Event
 
+from observatory.errors import NonFiniteFigure
 from observatory.vocabulary import SERIES, SERIES_LABELS
 
 AGENCY = "OBSERVATORY"
@@ -31,8 +33,19 @@ def _write(header, rows):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow(_finite(row, header))
     return out.getvalue().encode("utf-8")
+
+
+def _finite(row, header):
+    """The row, refused whole if a cell is inf or NaN (a CSV would print them as text)."""
+    for index, cell in enumerate(row):
+        if isinstance(cell, float) and not math.isfinite(cell):
+            column = header[index] if index < len(header) else index
+            raise NonFiniteFigure(f"a non-finite figure ({cell}) in column {column}: the export is refused",
+                                  {"column": column})
+    return row
 
 
 def _sdmx(flow, dimensions, attributes, observations):

@@ -107,6 +107,13 @@ class LimitExceeded(UnreadableFile):
     code = "LIMIT_EXCEEDED"
 
 
+class NonFiniteFigure(ObservatoryError):
+    """A figure that is not a finite number reached a writer: refused, never
+    written as inf or NaN (ingest refuses such numbers; this is the net under it)."""
+
+    code = "NON_FINITE_FIGURE"
+
+
 class UnknownKind(InvalidInput):
     """ingest: a dataset kind it does not know."""
 

@@ -8,7 +8,7 @@ import re
 import struct
 import zipfile
 
-from tests.ingest_files import RPW_QUOTES, WDI_INFLOWS, real_rows, workbook_bytes
+from tests.ingest_files import DATABANK, DERIVED, FLOWS, RPW_QUOTES, WDI_INFLOWS, real_rows, workbook_bytes
 
 
 
@@ -144,3 +144,86 @@ def broken_sheet_xml():
     def replace(name, data):
         return data[: len(data) // 2] + b"<row r=" if _first_sheet(name) else data
     return _rewrite(real_workbook(300), replace)
+
+
+# -- numeric cases: one real cell changed (plausibility before publication) --------
+
+def quotes_with_one_total_cost(value, period="2014_1Q", source="ARE", destination="NPL"):
+    """The whole real quotes file with the first quote of that corridor-period
+    costing ``value`` (cc1 total cost). Returns (bytes, its line number, its original cell)."""
+    text = RPW_QUOTES.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    column = {name: header.index(name) for name in ("period", "source", "destination", "cc1.total.cost..")}
+    line = next(i for i, r in enumerate(rows) if (r[column["period"]], r[column["source"]],
+                                                  r[column["destination"]]) == (period, source, destination))
+    original = rows[line][column["cc1.total.cost.."]]
+    rows[line][column["cc1.total.cost.."]] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8"), line + 1, original
+
+
+def quotes_with_one_row_twice(period="2014_1Q", source="ARE", destination="NPL"):
+    """The whole real quotes file with one quote line repeated right after itself."""
+    lines = RPW_QUOTES.read_bytes().split(b"\n")
+    key = f",{period},{source},{destination},".encode()
+    index = next(i for i, line in enumerate(lines) if key in line)
+    return b"\n".join(lines[:index + 1] + [lines[index]] + lines[index + 1:]), index + 2
+
+
+def _csv_with_cell(path, match, value, encoding="utf-8-sig"):
+    """The real CSV at ``path`` with the last numeric cell of the first row
+    ``match(cells)`` accepts set to ``value``. Returns (bytes, line number, header of that column)."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding=encoding))))
+    line = next(i for i, r in enumerate(rows) if i and match(r))
+    column = next(i for i in range(len(rows[line]) - 1, 0, -1) if re.fullmatch(r"-?[0-9.]+", rows[line][i]))
+    rows[line][column] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8"), line + 1, rows[0][column]
+
+
+def databank_with_one_cell(value, source="ARE", destination="NPL"):
+    return _csv_with_cell(DATABANK, lambda r: r[1:2] == [source] and r[5:6] == [destination], value)
+
+
+def derived_with_one_cell(value, corridor="ARENPL"):
+    """The derived means file with one corridor-quarter's 200-USD mean set to ``value``."""
+    rows = list(csv.reader(io.StringIO(DERIVED.read_text(encoding="utf-8-sig"))))
+    column, key = rows[0].index("avg_cost_pct_200usd"), rows[0].index("corridor")
+    line = next(i for i, r in enumerate(rows) if i and r[key] == corridor)
+    rows[line][column] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8"), line + 1, "avg_cost_pct_200usd"
+
+
+def wdi_with_one_cell(value, iso3="NPL"):
+    return _csv_with_cell(WDI_INFLOWS, lambda r: r[1:2] == [iso3], value)
+
+
+def matrix_csv_with_one_cell(value, sender="United Arab Emirates", receiver="Nepal"):
+    """The real 2018 matrix CSV with the cell sender → receiver set to ``value``."""
+    path = FLOWS / "bilateral_remittance_matrix_2018_countries_only.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    line = next(i for i, r in enumerate(rows) if r[0] == sender)
+    rows[line][rows[0].index(receiver)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8"), line + 1, receiver
+
+
+def matrix_xlsx_with_one_cell(value, year=2012, sender="United Arab Emirates", receiver="Nepal"):
+    """The real ``year`` matrix workbook with the cell sender → receiver set to ``value`` (a number)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(FLOWS / f"bilateral_remittance_matrix_{year}.xlsx")
+    sheet = book.worksheets[0]
+    header = next(r for r in sheet.iter_rows(max_row=10) if "receiving" in str(r[0].value or "").lower())
+    column = next(c.column for c in header if str(c.value or "").strip() == receiver)
+    row = next(c.row for c in sheet["A"] if str(c.value or "").strip() == sender)
+    sheet.cell(row=row, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), row, receiver

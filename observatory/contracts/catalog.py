@@ -166,9 +166,11 @@ class DeclaredQuoteRequestSchema(Schema):
                                                                                   max=1e9))
     amount_usd = Number(allow_nan=False, validate=validate.Range(min=0, min_inclusive=False, max=1e9))
     fee = Number(required=True, allow_nan=False, validate=validate.Range(min=0, max=1e9))
-    exchange_rate = Number(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False))
-    interbank_rate = Number(required=True, allow_nan=False,
-                                  validate=validate.Range(min=0, min_inclusive=False))
+    # Bounds as for surveyed quotes (services/ingest/plausibility.py): a rate above 1e9 units is no currency's.
+    exchange_rate = Number(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False,
+                                                                                   max=1e9))
+    interbank_rate = Number(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False,
+                                                                                    max=1e9))
     product = _text(200)
     payment_instrument = _text(200)
     pickup_method = _text(200)

@@ -38,7 +38,8 @@ class DatasetSchema(Schema):
     periods = fields.List(fields.String(), allow_none=True)
     summary = fields.Dict(allow_none=True, metadata={"description": "phase, counts and periods; by kind"})
     review = fields.Dict(allow_none=True, metadata={
-        "description": "the diff against what is published (added, changed, losing quotes) and the decision"})
+        "description": "the diff against what is published (added, changed, losing quotes), the suspect values "
+                       "that hold it (suspects: row, field, value, rule, usual_range) and the decision"})
     created_at, started_at, finished_at, published_at = (_when() for _ in range(4))
 
 

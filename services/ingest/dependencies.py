@@ -9,6 +9,7 @@ from nameko.extensions import DependencyProvider
 from services.ingest.importer import LEASE_SECONDS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.limits import ParseLimits
+from services.ingest.plausibility import Rules
 
 DEFAULT_STALLED_SECONDS = 900  # an import with no progress for this long is failed
 DEFAULT_ABANDONED_UPLOAD_SECONDS = 3600  # chunks of an upload that never finished
@@ -22,11 +23,13 @@ class ImportSettings:
     weight_lag_years: int = DEFAULT_WEIGHT_LAG_YEARS
     lease_seconds: float = LEASE_SECONDS
     worker: str = "ingest"  # this instance, in the claims it takes
+    plausibility: Rules = dataclasses.field(default_factory=Rules)
 
 
 class ImportConfig(DependencyProvider):
     """``IMPORT_LIMITS`` (a mapping, see ``ParseLimits``), ``IMPORT_STALLED_SECONDS``,
-    ``IMPORT_LEASE_SECONDS``, ``ABANDONED_UPLOAD_SECONDS`` and ``WEIGHT_MATRIX_LAG_YEARS`` from the service config."""
+    ``IMPORT_LEASE_SECONDS``, ``ABANDONED_UPLOAD_SECONDS``, ``WEIGHT_MATRIX_LAG_YEARS`` and ``PLAUSIBILITY`` (a mapping, see
+    ``plausibility.Rules``) from the service config."""
 
     def setup(self):
         config = self.container.config
@@ -36,7 +39,8 @@ class ImportConfig(DependencyProvider):
             abandoned_upload_seconds=float(config.get("ABANDONED_UPLOAD_SECONDS") or DEFAULT_ABANDONED_UPLOAD_SECONDS),
             weight_lag_years=int(config.get("WEIGHT_MATRIX_LAG_YEARS", DEFAULT_WEIGHT_LAG_YEARS)),
             lease_seconds=float(config.get("IMPORT_LEASE_SECONDS") or LEASE_SECONDS),
-            worker=f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}")
+            worker=f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}",
+            plausibility=Rules.from_config(config.get("PLAUSIBILITY")))
 
     def get_dependency(self, worker_ctx):
         return self.settings

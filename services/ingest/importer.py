@@ -90,7 +90,7 @@ def dataset_published_event(dataset, tally_fields, summary):
 
 
 def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS,
-               worker="ingest", lease_seconds=LEASE_SECONDS, pause=time.sleep):
+               worker="ingest", lease_seconds=LEASE_SECONDS, pause=time.sleep, rules=None):
     """Import dataset ``dataset_id``; ``copy_raw(file)`` writes its bytes into
     ``file``. Returns the dataset's final status (None when it is unknown)."""
     collection = Dataset._get_collection()
@@ -112,14 +112,15 @@ def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_y
         pause(1.0)  # another worker is importing it (this job was redelivered): its outcome is ours
     tally = Tally()
     try:
-        loader = LOADERS[dataset["kind"]](dataset_id, year=dataset.get("year"), weight_lag_years=weight_lag_years)
+        loader = LOADERS[dataset["kind"]](dataset_id, year=dataset.get("year"), weight_lag_years=weight_lag_years,
+                                          rules=rules)
         with tempfile.NamedTemporaryFile(prefix="observatory-import-") as raw:
             copy_raw(raw)
             raw.flush()
             for parsed in parse(dataset["kind"], raw.name, limits or ParseLimits(), dataset.get("year"),
                                 dataset.get("filename")):
                 if tally.count(parsed):
-                    loader.add(parsed.record)
+                    loader.add(parsed.record, parsed.row)
                 if tally.total % PROGRESS_EVERY_ROWS == 0:
                     _progress(dataset_id, token, {**tally.fields(), "summary.phase": "parsing"})
         if tally.total == 0:
@@ -142,8 +143,8 @@ def _finish(dataset, loader, tally, request_id, weight_lag_years):
     if outcome.review is not None and outcome.review["needs_review"]:
         _save(dataset_id, {**fields, "status": "needs_review", "review": outcome.review,
                            "firms": outcome.firms, "summary": {"phase": "needs_review", **outcome.summary}})
-        log.warning("dataset %s held for review: it would remove %d published quote(s)", dataset_id,
-                    outcome.review["quotes_lost"])
+        log.warning("dataset %s held for review: %d published quote(s) it would remove, %d suspect value(s)",
+                    dataset_id, outcome.review.get("quotes_lost", 0), outcome.review.get("suspects_total", 0))
         return "needs_review"
     event = dataset_published_event(dataset, fields, outcome.summary)
     if outcome.staged:  # published in one step, with its events

@@ -3,13 +3,15 @@ the file is parsed, then, once the whole file was read, either stage them for
 publishing (observed quotes: see ``publication``) or commit them in bulk (so
 an unreadable file leaves stored data untouched)."""
 import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from observatory.events import new_event
-from services.ingest import publication
+from services.ingest import held, plausibility, publication
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote
 from services.ingest.models import BilateralFlows, CountryFlows, SeriesPeriod
+from services.ingest.plausibility import Rules
 from services.ingest.store import SOURCE
 
 
@@ -21,6 +23,8 @@ class Outcome:
     review: dict | None = None  # the diff against what is published (staged kinds)
     firms: list = field(default_factory=list)
 
+QUOTE_NUMBERS = tuple(f for f in plausibility.BOUNDS if f.startswith(("cc1_", "cc2_", "interbank")))
+
 PRODUCT_FIELDS = ("product", "payment_instrument", "pickup_method", "access_point", "speed", "coverage")
 _INTERNED = ("firm", "firm_type", "product", "payment_instrument", "access_point", "pickup_method", "speed")
 
@@ -28,12 +32,17 @@ _INTERNED = ("firm", "firm_type", "product", "payment_instrument", "access_point
 class QuotesLoader:
     """rpw-quotes: observed quotes, grouped by corridor-period."""
 
-    def __init__(self, dataset_id, **options):
+    def __init__(self, dataset_id, rules=None, **options):
         self.dataset_id = dataset_id
         self.groups = defaultdict(list)
         self.firms = {}
+        self.rules = rules or Rules()
+        self.suspects, self.duplicates = [], plausibility.DuplicateIds()
 
-    def add(self, record):
+    def add(self, record, row=None):
+        where = {k: record[k] for k in ("period", "source", "destination")}
+        self.suspects += plausibility.out_of_bounds(record, self.rules, row, QUOTE_NUMBERS, **where)
+        self.suspects += self.duplicates.check(record, row)
         for name in _INTERNED:  # 25k rows name ~500 firms: share the strings
             if record.get(name) is not None:
                 record[name] = sys.intern(record[name])
@@ -56,6 +65,10 @@ class QuotesLoader:
     def finish(self):
         summaries = publication.stage(self.dataset_id, self.groups)
         diff = publication.review(self.dataset_id, summaries)
+        suspects = self.suspects + plausibility.corridor_suspects(summaries, publication.published_averages(),
+                                                                  self.rules)
+        if suspects:
+            diff = {**diff, "needs_review": True, **plausibility.review_of(suspects, self.rules)}
         firms = [_firm_view(f) for f in sorted(self.firms.values(), key=lambda f: f["name"])]
         periods = sorted({p for p, _, _ in self.groups})
         summary = {"periods": periods, "corridor_periods": len(self.groups), "firms": len(firms)}
@@ -74,22 +87,85 @@ def firms_observed(dataset_id, firms):
     return [new_event("firms.observed", SOURCE, {"dataset_id": dataset_id, "firms": firms})] if firms else []
 
 
-class SeriesLoader:
+class CheckedLoader:
+    """A kind written when imported: its records are checked as they come
+    (``suspects``) and, once the file is read (``history_suspects``); with
+    any suspect the records are held for review, not written (``commit``
+    writes them, then or when an operator publishes them). ``rules=False``:
+    publishing after review, nothing checked."""
+
+    def __init__(self, dataset_id, rules=None, **options):
+        self.dataset_id = dataset_id
+        self.rules = Rules() if rules is None else rules
+        self.rows, self.records, self.suspects = [], [], []
+
+    def add(self, record, row=None):
+        if self.rules:
+            self.rows.append(row)
+            self.records.append(record)
+            self.suspects += self.check(record, row)
+        self.apply(record)
+
+    def check(self, record, row):
+        return plausibility.out_of_bounds(record, self.rules, row)
+
+    def history_suspects(self):
+        return []
+
+    def finish(self):
+        suspects = self.suspects + (self.history_suspects() if self.rules else [])
+        if not suspects:
+            return self.commit()
+        held.hold(self.dataset_id, self.rows, self.records)
+        return Outcome(self.held_summary(), review={"needs_review": True, **plausibility.review_of(suspects, self.rules)})
+
+    def held_summary(self):
+        return {"records_held": len(self.records)}
+
+
+class SeriesLoader(CheckedLoader):
     """A corridor series published elsewhere (``series``), replaced corridor
     by corridor within one document per period."""
 
     series = None
 
     def __init__(self, dataset_id, **options):
-        self.dataset_id = dataset_id
+        super().__init__(dataset_id, **options)
         self.periods = defaultdict(dict)
 
-    def add(self, record):
+    def check(self, record, row):
+        return plausibility.out_of_bounds(record, self.rules, row, period=record["period"],
+                                          source=record["source"], destination=record["destination"])
+
+    def history_suspects(self):
+        """Each corridor's values in the file against its others (stored ones too)."""
+        points = defaultdict(dict)
+        for doc in SeriesPeriod._get_collection().find({"series": self.series}):
+            for key, entry in doc.get("corridors", {}).items():
+                points[key][doc["period"]] = entry.get("average_total_cost_pct")
+        for period, corridors in self.periods.items():
+            for key, entry in corridors.items():
+                points[key][period] = entry.get("average_total_cost_pct")
+        found = []
+        for number, (key, values) in enumerate(points.items()):
+            if number % 50 == 0:
+                time.sleep(0)  # cooperative
+            values = {p: v for p, v in values.items() if v is not None}
+            source, destination = key.split(":")
+            found += [plausibility.by_period(s) for s in plausibility.history_outliers(
+                values, self.rules, "average_total_cost_pct", source=source, destination=destination)
+                if key in self.periods.get(s["point"], {})]
+        return found
+
+    def held_summary(self):
+        return {"periods": sorted(self.periods), "corridor_series": self.series}
+
+    def apply(self, record):
         values = {k: v for k, v in record.items() if k not in ("period", "source", "destination")}
         self.periods[record["period"]][f"{record['source']}:{record['destination']}"] = {
             **values, "dataset_id": self.dataset_id}
 
-    def finish(self):
+    def commit(self):
         collection = SeriesPeriod._get_collection()
         for period, corridors in sorted(self.periods.items()):
             collection.update_one({"_id": f"{self.series}:{period}"}, {
@@ -111,51 +187,72 @@ class CorridorMeansLoader(SeriesLoader):
     series = "derived"
 
 
-class BilateralMatrixLoader:
+class BilateralMatrixLoader(CheckedLoader):
     """bilateral-matrix: one document per (year, sending country); a revised
     matrix replaces the rows it covers. Weighted averages of the periods that
     use this year's weights are recomputed."""
 
     def __init__(self, dataset_id, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS, **options):
-        self.dataset_id = dataset_id
+        super().__init__(dataset_id, **options)
         self.weight_lag_years = weight_lag_years
-        self.rows, self.residuals, self.years = {}, {}, set()
+        self.matrix_rows, self.residuals, self.years = {}, {}, set()
 
-    def add(self, record):
+    def check(self, record, row):
+        found = plausibility.out_of_bounds(record, self.rules, row, ("published_total",))
+        for destination, value in (record.get("flows") or {}).items():
+            found += plausibility.out_of_bounds({"flow_usd_m": value}, self.rules, row, source=record.get("source"),
+                                                destination=destination)
+        return found
+
+    def held_summary(self):
+        return {"years": sorted(self.years), "sending_countries": len(self.matrix_rows)}
+
+    def apply(self, record):
         self.years.add(record["year"])
         if "residual" in record:
             self.residuals[record["residual"]] = record["published_total"]
             return
         key = f"{record['year']}:{record['source']}"
-        self.rows[key] = {"_id": key, "year": record["year"], "source": record["source"], "flows": record["flows"],
+        self.matrix_rows[key] = {"_id": key, "year": record["year"], "source": record["source"], "flows": record["flows"],
                           "destinations": sorted(record["flows"]), "published_total": record["published_total"],
                           "vintage": record["vintage"], "dataset_id": self.dataset_id}
 
-    def finish(self):
-        _upsert_all(BilateralFlows._get_collection(), self.rows)
+    def commit(self):
+        _upsert_all(BilateralFlows._get_collection(), self.matrix_rows)
         first_year = min(self.years) if self.years else None
         affected = [p for p in publication.published_periods()
                     if first_year and int(p[:4]) >= first_year + self.weight_lag_years]
         if affected:
             publication.reweight(affected, f"reweight:{self.dataset_id}", f"reweighted by matrix {self.dataset_id}",
                                  self.weight_lag_years)
-        return Outcome({"years": sorted(self.years), "sending_countries": len(self.rows),
+        return Outcome({"years": sorted(self.years), "sending_countries": len(self.matrix_rows),
                         "residual_rows": self.residuals, "periods_reweighted": affected})
 
 
-class CountryFlowsLoader:
+class CountryFlowsLoader(CheckedLoader):
     """country-flows: series per economy, replaced series by series."""
 
     def __init__(self, dataset_id, **options):
-        self.dataset_id = dataset_id
+        super().__init__(dataset_id, **options)
         self.updates = {}
 
-    def add(self, record):
+    def check(self, record, row):
+        where = {"economy": record["iso3"], "series": record["series"]}
+        found = [{**s, "field": f"{record['series']} {year}", "point": year}
+                 for year, value in record["values"].items()
+                 for s in plausibility.out_of_bounds({record["unit"]: value}, self.rules, row, **where)]
+        return found + plausibility.history_outliers(record["values"], self.rules, record["series"],
+                                                     ratio=record["unit"] == "USD millions", row=row, **where)
+
+    def held_summary(self):
+        return {"economies": len(self.updates)}
+
+    def apply(self, record):
         series = {k: record[k] for k in ("label", "unit", "source", "values", "note") if k in record}
         self.updates.setdefault(record["iso3"], {})[f"series.{record['series']}"] = {**series,
                                                                                       "dataset_id": self.dataset_id}
 
-    def finish(self):
+    def commit(self):
         collection = CountryFlows._get_collection()
         for iso3, fields in self.updates.items():
             collection.update_one({"_id": iso3}, {"$set": fields, "$addToSet": {"dataset_ids": self.dataset_id}},

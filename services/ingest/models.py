@@ -147,3 +147,18 @@ class CountryFlows(Document):
     id = StringField(primary_key=True)  # ISO3
     series = DictField()
     dataset_ids = ListField(StringField())
+
+
+class HeldRecords(Document):
+    """The accepted records of a dataset held for review whose kind is not
+    staged (official and derived series, matrices, country flows), in
+    batches: nothing of it is written to the published collections until an
+    operator publishes it."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "held_records", "indexes": ["dataset_id"]}
+
+    id = StringField(primary_key=True)  # "<dataset_id>/<batch number>"
+    dataset_id = StringField(required=True)
+    batch = IntField(required=True)
+    rows = ListField(IntField())
+    records = ListField(DictField())

@@ -98,6 +98,16 @@ def published_states(corridor=None):
     return load_states(current().get("periods", {}).values(), corridor)
 
 
+def published_averages():
+    """{"SRC:DST": {period: observed average}} of what is published: the history plausibility compares with."""
+    averages = defaultdict(dict)
+    for period, state in published_states().items():
+        time.sleep(0)  # cooperative
+        for key, entry in state.get("corridors", {}).items():
+            averages[key][period] = entry.get("average_total_cost_pct")
+    return averages
+
+
 # -- review -------------------------------------------------------------------------
 
 def _identities(doc):

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from observatory.countries import countries
 from observatory.vocabulary import DATASET_ID_PATTERN, DATASET_KINDS, pattern
-from services.ingest.parsers.tabular import is_missing, to_number
+from services.ingest.parsers.tabular import NonFinite, is_missing, to_number
 
 _PERIOD_FORMS = (re.compile(r"^([0-9]{4})\s*[_\-\s]?\s*Q([1-4])$", re.I),   # 2014Q2, 2014 Q2, 2014-Q2
                  re.compile(r"^([0-9]{4})\s*[_\-\s]\s*([1-4])Q$", re.I),     # 2014_2Q (RPW)
@@ -61,6 +61,8 @@ class Number(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             number = to_number(value)
+        except NonFinite as exc:
+            raise ValidationError(str(exc)) from None
         except ValueError:
             raise ValidationError(f"not a number: {value!r}") from None
         if number is None and self.required:

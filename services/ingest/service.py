@@ -64,7 +64,8 @@ class IngestService(PingMixin, OutboxRelay):
         dataset_id = request["data"]["dataset_id"]
         status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits,
                             weight_lag_years=self.settings.weight_lag_years, worker=self.settings.worker,
-                            lease_seconds=self.settings.lease_seconds, pause=eventlet.sleep)
+                            lease_seconds=self.settings.lease_seconds, pause=eventlet.sleep,
+                            rules=self.settings.plausibility)
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
 
@@ -86,6 +87,7 @@ class IngestService(PingMixin, OutboxRelay):
     def publish_dataset(self, dataset_id, requested_by="operator"):
         answer = review.publish_dataset(str(dataset_id), str(requested_by), self.settings.weight_lag_years)
         self.outbox.flush(Publication, "observed")
+        self.outbox.flush(Dataset, answer["id"])  # a held series, matrix or flows dataset announces itself
         return answer
 
     @rpc

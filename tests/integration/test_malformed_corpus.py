@@ -1,5 +1,5 @@
 """The malformed-input corpus (issue: nothing lost). With the real RPW quotes
-and the official series published, each hostile file — every one made from a
+and the official and derived series published, each hostile file — every one made from a
 real file — ends in its expected status with its reason, no published figure
 moves, and reads and /health keep answering meanwhile. Then review: a file
 that would drop a quote is held; publishing it and re-publishing the original
@@ -14,14 +14,14 @@ import requests
 from gateway.service import GatewayService
 from observatory.contracts.datasets import DatasetSchema, PublishAnswerSchema, RejectAnswerSchema
 from services.ingest.limits import MiB
-from services.ingest.models import RawChunk
+from services.ingest.models import Publication, RawChunk
 from services.catalog.service import CatalogService
 from services.ingest.service import IngestService
 from services.notify.service import NotifyService
 from tests import hostile_files as hostile
 from tests.conftest import wait_for
 from tests.live import live_services
-from tests.ingest_files import DATABANK, RPW_QUOTES
+from tests.ingest_files import DATABANK, DERIVED, RPW_QUOTES
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_corpus-admin-token-0123456789abcdefghijklmnopqrstu"
@@ -91,8 +91,12 @@ def platform(vhost_pipeline):
     services = (GatewayService, IngestService, CatalogService, NotifyService)
     with live_services(vhost_pipeline, services, ADMIN, MAX_UPLOAD_BYTES=UPLOAD_LIMIT, IMPORT_LIMITS=LIMITS) as base:
         quotes = settle(base, upload(base, RPW_QUOTES.read_bytes(), "rpw-quotes", RPW_QUOTES.name).json()["id"])
+        # its ~2,000 corridor events go out (with confirms) before the next upload queues its own command
+        wait_for(lambda: not Publication._get_collection().find_one({"_id": "observed"})["outbox"], timeout=300,
+                 interval=1, what="the quotes' events published")
         official = settle(base, upload(base, DATABANK.read_bytes(), "rpw-corridor-averages").json()["id"])
-        assert quotes["status"] == official["status"] == "completed"
+        derived = settle(base, upload(base, DERIVED.read_bytes(), "rpw-corridor-means").json()["id"])
+        assert quotes["status"] == official["status"] == derived["status"] == "completed"
         yield {"base": base, "quotes": quotes, "before": published_figures(base)}
 
 
@@ -204,3 +208,102 @@ def test_the_databank_file_with_one_bad_cell_keeps_every_other_official_figure(p
     dataset = settle(base, upload(base, "\n".join(lines).encode("utf-8"), "rpw-corridor-averages").json()["id"])
     assert dataset["status"] == "completed" and dataset["rows_rejected"] == 1
     assert published_figures(base) == platform["before"]
+
+
+# -- numbers: plausibility before publication ---------------------------------------------
+
+NUMERIC = [
+    # (name, kind, make → (bytes, line, column) or (bytes, line), what is expected: the rules held, or "refused")
+    ("a quote costing -1e6 %", "rpw-quotes", lambda: hostile.quotes_with_one_total_cost("-1e6"),
+     {"bounds", "period_change", "history"}),
+    ("a quote costing 1e300 %", "rpw-quotes", lambda: hostile.quotes_with_one_total_cost("1e300"),
+     {"bounds", "period_change", "history"}),
+    ("the same quote row twice", "rpw-quotes", hostile.quotes_with_one_row_twice, {"duplicate"}),
+    ("a DataBank cell inf", "rpw-corridor-averages", lambda: hostile.databank_with_one_cell("inf"), "refused"),
+    ("a DataBank cell -1e12", "rpw-corridor-averages", lambda: hostile.databank_with_one_cell("-1e12"),
+     {"bounds", "history"}),
+    ("a derived mean inf", "rpw-corridor-means", lambda: hostile.derived_with_one_cell("inf"), "refused"),
+    ("a WDI cell inf", "country-flows", lambda: hostile.wdi_with_one_cell("inf"), "refused"),
+    ("a WDI cell -1e12", "country-flows", lambda: hostile.wdi_with_one_cell("-1e12"), {"bounds"}),
+]
+
+
+def reads_text(base):
+    """Every answer, export and page a user reads about the watched corridors and the country."""
+    paths = ["/api/v1/corridors/ARE/NPL", "/api/v1/corridors/ARE/NPL/history", "/api/v1/indicators",
+             "/api/v1/countries/NPL", "/api/v1/exports/corridors.csv", "/api/v1/exports/indicators.csv",
+             "/corridors/ARE/NPL", "/countries/NPL"]
+    return {path: requests.get(base + path, timeout=30) for path in paths}
+
+
+def test_implausible_numbers_are_held_with_their_suspects_listed_and_non_finite_ones_refused(platform):
+    base, before = platform["base"], platform["before"]
+    for name, kind, make, expected in NUMERIC:
+        data, line, *_ = make()
+        dataset = settle(base, upload(base, data, kind, name).json()["id"])
+        assert DatasetSchema().validate(dataset) == {}, name
+        if expected == "refused":
+            assert dataset["status"] == "completed" and dataset["rows_rejected"] == 1, (name, dataset["status"])
+            [error] = dataset["errors"]
+            assert error["row"] == line and "not a finite number" in error["message"], (name, error)
+        else:
+            assert dataset["status"] == "needs_review", (name, dataset["status"])
+            suspects = dataset["review"]["suspects"]
+            assert {s["rule"] for s in suspects} == expected, (name, suspects)
+            assert line in [s["row"] for s in suspects], (name, suspects)
+            assert all("usual_range" in s and "field" in s for s in suspects), name
+        assert published_figures(base) == before, name
+    for path, answer in reads_text(base).items():
+        assert answer.status_code == 200 and not any(word in answer.text for word in ("Infinity", "NaN")), path
+
+
+def test_a_held_quotes_file_published_after_review_shows_its_figure_and_the_original_restores_it(platform):
+    base, before = platform["base"], platform["before"]
+    data, line, original = hostile.quotes_with_one_total_cost("-1e6")
+    held = settle(base, upload(base, data, "rpw-quotes", "minus-a-million.csv").json()["id"])
+    assert held["status"] == "needs_review"
+    published = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=60)
+    assert published.status_code == 200, published.text
+    after = published_figures(base)
+    assert after["ARE-NPL@2014Q1"]["average"] < -1000  # the operator published it: it is shown as it is
+    restored = requests.post(f"{base}/api/v1/datasets/{platform['quotes']['id']}/publish", headers=AUTH, timeout=60)
+    assert restored.status_code == 200 and published_figures(base) == before
+
+
+def test_a_held_flows_file_is_written_only_when_the_operator_publishes_it(platform):
+    base = platform["base"]
+    data, line, year = hostile.wdi_with_one_cell("-1e12")
+    held = settle(base, upload(base, data, "country-flows", "wdi-one-cell.csv").json()["id"])
+    assert held["status"] == "needs_review"
+    real = requests.get(f"{base}/api/v1/countries/NPL", timeout=30).json()["series"]["wdi_inflows_usd_m"]
+    assert real["values"][year] > 0  # held: NPL shows the real WDI value (published by an earlier corpus file)
+    published = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=60)
+    assert published.status_code == 200 and PublishAnswerSchema().validate(published.json()) == {}, published.text
+    assert settle(base, held["id"])["status"] == "completed"
+    def from_the_held_file():
+        series = requests.get(f"{base}/api/v1/countries/NPL", timeout=30).json()["series"]["wdi_inflows_usd_m"]
+        return series if series["dataset_id"] == held["id"] else None
+
+    shown = wait_for(from_the_held_file, timeout=30, interval=0.5, what="the published WDI series")
+    assert shown["values"][year] == -1e6  # USD -1e12 in USD millions, as the operator chose to publish it
+    again = requests.post(f"{base}/api/v1/datasets/{held['id']}/publish", headers=AUTH, timeout=30)
+    assert again.status_code == 409  # a flows dataset, once written, is not re-published
+
+
+def test_a_held_matrix_changes_no_weighted_average_until_it_is_published(platform):
+    """Last in the module: it publishes the 2012 weights (2014 quarters' weighted averages then exist)."""
+    base = platform["base"]
+    matrix = hostile.FLOWS / "bilateral_remittance_matrix_2012.xlsx"
+    real = settle(base, upload(base, matrix.read_bytes(), "bilateral-matrix", matrix.name).json()["id"])
+    assert real["status"] == "completed"
+    weighted = requests.get(f"{base}/api/v1/indicators", params={"period": "2014Q1"}, timeout=30).json()
+    assert round(weighted["global_weighted_average_pct"], 2) == 5.91  # RPW's published figure
+    data, row, _ = hostile.matrix_xlsx_with_one_cell(-1e12)
+    held = settle(base, upload(base, data, "bilateral-matrix", "matrix-2012-one-cell.xlsx").json()["id"])
+    assert held["status"] == "needs_review"
+    [bound] = held["review"]["suspects"]
+    assert (bound["row"], bound["value"], bound["rule"]) == (row, -1e12, "bounds")
+    figures = published_figures(base)
+    assert requests.get(f"{base}/api/v1/indicators", params={"period": "2014Q1"}, timeout=30).json() == weighted
+    rejected = requests.post(f"{base}/api/v1/datasets/{held['id']}/reject", headers=AUTH, timeout=30)
+    assert rejected.status_code == 200 and published_figures(base) == figures

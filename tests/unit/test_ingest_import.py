@@ -165,8 +165,8 @@ def test_progress_is_readable_while_an_import_runs(monkeypatch):
     seen = []
     original_add = loaders.QuotesLoader.add
 
-    def add_and_look(self, record):
-        original_add(self, record)
+    def add_and_look(self, record, row=None):
+        original_add(self, record, row)
         if len(seen) < 1 and sum(len(v) for v in self.groups.values()) == 5000:
             seen.append(Dataset._get_collection().find_one({}, {"status": 1, "rows_total": 1, "rows_accepted": 1}))
 

@@ -12,7 +12,8 @@ import re
 
 from observatory.countries import countries, name_key
 from services.ingest.exceptions import UnreadableFile
-from services.ingest.parsers.tabular import ParsedRow, blank, csv_rows, is_missing, open_workbook, sheet_rows, sniff
+from services.ingest.parsers.tabular import (NonFinite, ParsedRow, blank, csv_rows, is_missing, open_workbook, sheet_rows,
+                                             sniff, to_number)
 
 TOTALS = {"total", "total remittances", "world"}
 RESIDUALS = {"other north", "other south", "unidentified"}
@@ -27,14 +28,24 @@ def _is_header(cells):
 
 
 def _value(cell):
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return float(cell)
     if is_missing(cell) or str(cell).strip().lower() in MARKERS:
         return None
     try:
-        return float(str(cell).replace(",", ""))
+        return to_number(cell)
+    except NonFinite:
+        raise
     except ValueError:
         raise ValueError(f"not a number: {cell!r}") from None
+
+
+def _total(cells, total_col, row_number, header):
+    """The row's published total (None without a total column), and its error."""
+    if total_col is None or total_col >= len(cells):
+        return None, []
+    try:
+        return _value(cells[total_col]), []
+    except ValueError as exc:
+        return None, [{"row": row_number, "field": str(header[total_col]), "message": str(exc)}]
 
 
 def _columns(header, row_number):
@@ -91,8 +102,9 @@ def parse_bilateral_matrix(fileobj, year=None, filename=None, **options):
         if key in TOTALS:
             return  # the notes under the table follow
         if key in RESIDUALS:
-            yield ParsedRow(number, {"year": year, "residual": label, "vintage": title,
-                                     "published_total": _value(cells[total_col]) if total_col else None})
+            total, errors = _total(cells, total_col, number, header)
+            yield ParsedRow(number, {"year": year, "residual": label, "vintage": title, "published_total": total}
+                            if not errors else None, errors)
             continue
         source = table.resolve(label)
         if source is None:
@@ -108,9 +120,9 @@ def parse_bilateral_matrix(fileobj, year=None, filename=None, **options):
                 continue
             if value:
                 flows[destination] = value
-        if errors:
-            yield ParsedRow(number, None, errors)
+        total, total_errors = _total(cells, total_col, number, header)
+        if errors or total_errors:
+            yield ParsedRow(number, None, errors + total_errors)
             continue
-        total = _value(cells[total_col]) if total_col is not None and total_col < len(cells) else None
         yield ParsedRow(number, {"year": year, "source": source, "flows": flows, "published_total": total,
                                  "vintage": title})

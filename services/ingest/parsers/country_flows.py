@@ -12,6 +12,7 @@ import re
 from observatory.countries import countries
 from services.ingest.exceptions import UnreadableFile
 from services.ingest.parsers.tabular import (
+    NonFinite,
     ParsedRow,
     blank,
     csv_rows,
@@ -62,8 +63,9 @@ def _values(cells, years, divide=1, field_names=None):
         cell = cells[index] if index < len(cells) else None
         try:
             number = to_number(cell)
-        except ValueError:
-            errors.append((field_names or {}).get(index, str(year)))
+        except ValueError as exc:  # "not a number", or "not a finite number: inf"
+            message = str(exc) if isinstance(exc, NonFinite) else "not a number"
+            errors.append(((field_names or {}).get(index, str(year)), message))
             continue
         if number is not None:
             values[str(year)] = number / divide
@@ -95,14 +97,19 @@ def _parse_knomad(rows):
             yield ParsedRow(number, None, [{"row": number, "field": header[0], "message": f"unknown economy {name!r}"}])
             continue
         if bad:
-            yield ParsedRow(number, None, [{"row": number, "field": f, "message": "not a number"} for f in bad])
+            yield ParsedRow(number, None, [{"row": number, "field": f, "message": m} for f, m in bad])
             continue
         yield _row_for(number, name, iso3, series, label, "USD millions", KNOMAD, values,
                        note="0 in early years can mean 'not available'")
         if gdp_col is not None and not is_missing(cells[gdp_col]):
             gdp_year = re.search(r"(19|20)\d{2}", str(header[gdp_col]))
+            share, bad = _values(cells, {gdp_col: gdp_year.group(0) if gdp_year else "latest"},
+                                 field_names={gdp_col: str(header[gdp_col])})
+            if bad:
+                yield ParsedRow(number, None, [{"row": number, "field": f, "message": m} for f, m in bad])
+                continue
             yield _row_for(number, name, iso3, series.replace("_usd_m", "_pct_gdp"), f"{label} (% of GDP)",
-                           "% of GDP", KNOMAD, {gdp_year.group(0) if gdp_year else "latest": to_number(cells[gdp_col])})
+                           "% of GDP", KNOMAD, share)
 
 
 def _parse_wdi(rows):
@@ -138,7 +145,7 @@ def _parse_wdi(rows):
             continue
         values, bad = _values(cells, years, divide)
         if bad:
-            yield ParsedRow(number, None, [{"row": number, "field": f, "message": "not a number"} for f in bad])
+            yield ParsedRow(number, None, [{"row": number, "field": f, "message": m} for f, m in bad])
             continue
         yield _row_for(number, cells[name_col], iso3, series, label, unit, f"World Development Indicators {indicator}",
                        values)

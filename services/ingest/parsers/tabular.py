@@ -1,6 +1,7 @@
 """Stream rows out of CSV or XLSX files, whatever their encoding or sheet layout."""
 import csv
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -15,7 +16,7 @@ from services.ingest.limits import LimitExceeded, in_force, limit_exceeded
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
-MISSING = {"", "..", "n/a", "na", "not available", "nan", "none", "null", "-"}
+MISSING = {"", "..", "n/a", "na", "not available", "none", "null", "-"}
 
 
 @dataclass
@@ -205,13 +206,28 @@ def blank(cells):
 _NUMBER_JUNK = re.compile(r"[,\s%\u00a0]")
 
 
+class NonFinite(ValueError):
+    """``inf``, ``nan`` or a number too large for a float: never stored."""
+
+
+def finite(number, value=None):
+    """``number`` when it is finite; NonFinite otherwise (``value`` is what the file held)."""
+    if not math.isfinite(number):
+        raise NonFinite(f"not a finite number: {value if value is not None else number!r:.40}")
+    return number
+
+
 def to_number(value):
-    """A float from a number or a text-typed number ('1,234.5', '2.5 %');
-    None for the missing markers; raises ValueError otherwise."""
+    """A finite float from a number or a text-typed number ('1,234.5',
+    '2.5 %'); None for the missing markers; raises ValueError otherwise
+    (NonFinite for inf, nan and overflow such as 1e999)."""
     if is_missing(value):
         return None
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
     if isinstance(value, (int, float)):
-        return float(value)
-    return float(_NUMBER_JUNK.sub("", str(value)))
+        try:
+            return finite(float(value), value)
+        except OverflowError:  # an int beyond the float range
+            raise NonFinite(f"not a finite number: {value!r:.40}") from None
+    return finite(float(_NUMBER_JUNK.sub("", str(value))), value)
