@@ -10,6 +10,7 @@ from nameko.standalone.events import event_dispatcher
 from observatory.contracts.notify import SubscriptionCreateSchema
 from observatory.events import new_event
 from services.notify import subscriptions
+from services.notify.addresses import AddressPolicy
 from services.notify.models import Delivery
 from services.notify.service import NotifyService
 from tests.conftest import wait_for
@@ -46,7 +47,8 @@ def subscribe(receiver, corridors):
     request = SubscriptionCreateSchema().load({
         "event_types": ["corridor.cost.changed"], "corridors": [{"source": s, "destination": d} for s, d in corridors],
         "channel": {"type": "webhook", "url": receiver.url}})
-    receiver.secrets.append(subscriptions.create_subscription(subscriber["id"], request, allow_private=True)["secret"])
+    receiver.secrets.append(subscriptions.create_subscription(subscriber["id"], request,
+                                                                      AddressPolicy(allow_private=True))["secret"])
 
 
 def corridor_changed(source, destination):

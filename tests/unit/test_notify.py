@@ -13,11 +13,13 @@ from observatory.errors import UnsafeDestination
 from observatory.events import new_event, parse_event
 from observatory.mongo import connect_store
 from services.notify import alerts, delivery, matching, subscriptions, webhooks
+from services.notify.addresses import AddressPolicy
 from services.notify.models import STORE_ALIAS, Delivery, Notification
 from tests.live import free_port
 from tests.notify_helpers import Receiver, verify
 
-FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, allow_private=True, jitter=0)
+LOCAL = AddressPolicy(allow_private=True)  # the receivers of these tests listen on 127.0.0.1
+FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, addresses=LOCAL, jitter=0)
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +46,7 @@ def subscribe(receiver, **wanted):
     subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
     request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
                                                "channel": {"type": "webhook", "url": receiver.url}, **wanted})
-    created = subscriptions.create_subscription(subscriber["id"], request, allow_private=True)
+    created = subscriptions.create_subscription(subscriber["id"], request, LOCAL)
     receiver.secrets.append(created["secret"])
     return created
 
@@ -148,14 +150,14 @@ def test_private_loopback_and_link_local_urls_are_refused_without_the_setting():
     for url in ("http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]/x",
                 "http://192.168.0.10/", "http://localhost:8080/"):
         with pytest.raises(UnsafeDestination):
-            webhooks.check_destination(url)
-        webhooks.check_destination(url, allow_private=True)
-    webhooks.check_destination("https://8.8.8.8/hook")  # a public address passes
+            webhooks.check_destination(url, AddressPolicy())
+        webhooks.check_destination(url, LOCAL)
+    webhooks.check_destination("https://8.8.8.8/hook", AddressPolicy())  # a public address passes
     subscriber = subscriptions.create_subscriber({"name": "Central bank", "country": "BGD"})
     request = SubscriptionCreateSchema().load({"event_types": ["dataset.published"],
                                                "channel": {"type": "webhook", "url": "http://127.0.0.1:9/x"}})
     with pytest.raises(UnsafeDestination):
-        subscriptions.create_subscription(subscriber["id"], request, allow_private=False)
+        subscriptions.create_subscription(subscriber["id"], request, AddressPolicy())
 
 
 def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_out(receiver):
@@ -225,15 +227,14 @@ def test_a_daily_digest_groups_the_days_notifications_once(receiver):
     assert immediate["id"] != daily["id"]
 
 
-def test_an_events_fresh_deliveries_go_out_at_once_through_one_pooled_session_and_only_once(receiver):
+def test_an_events_fresh_deliveries_go_out_at_once_and_only_once(receiver):
     subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
     subscribe(receiver, countries=[{"country": "NPL", "role": "receiver"}])
     fresh, event = [], corridor_event(5.2, 4.9)
     alerts.apply_event(event, fresh)
     assert len(fresh) == 2
-    pooled = webhooks.session()
-    assert delivery.deliver_now("instance-a", FAST, fresh, session=pooled) == 2
-    assert delivery.deliver_now("instance-b", FAST, fresh, session=pooled) == 0  # already sent: not due
+    assert delivery.deliver_now("instance-a", FAST, fresh) == 2
+    assert delivery.deliver_now("instance-b", FAST, fresh) == 0  # already sent: not due
     assert delivery.deliver_due("instance-b", FAST) == 0  # nor for the timer
     assert len(receiver.received) == 2 and all(verified for _, _, verified in receiver.received)
     assert {d["status"] for d in Delivery._get_collection().find()} == {"delivered"}
