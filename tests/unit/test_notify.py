@@ -3,52 +3,17 @@ delivery (retries, 410, replay, rotation, claims, a dead instance's lease)
 against a real local HTTP receiver and a real local SMTP server."""
 import dataclasses
 import datetime as dt
-import uuid
 
-import mongoengine
 import pytest
 
 from observatory.contracts.notify import SubscriptionCreateSchema
 from observatory.errors import UnsafeDestination
-from observatory.events import new_event, parse_event
-from observatory.mongo import connect_store
 from services.notify import alerts, delivery, matching, subscriptions, webhooks
 from services.notify.addresses import AddressPolicy
-from services.notify.models import STORE_ALIAS, Delivery, Notification
+from services.notify.models import Delivery, Notification
 from tests.live import free_port
-from tests.notify_helpers import Receiver, verify
-
-LOCAL = AddressPolicy(allow_private=True)  # the receivers of these tests listen on 127.0.0.1
-FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, addresses=LOCAL, jitter=0)
-
-
-@pytest.fixture(autouse=True)
-def store():
-    mongoengine.disconnect(STORE_ALIAS)
-    connect_store(STORE_ALIAS, f"notify_{uuid.uuid4().hex[:8]}")
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.close()
-
-
-def corridor_event(average, previous, source="SAU", destination="NPL", period="2014Q1", previous_period="2013Q4"):
-    return parse_event(new_event("corridor.cost.changed", "ingest", {
-        "source": source, "destination": destination, "period": period, "dataset_id": "0123456789abcdef",
-        "average_total_cost_pct": average, "smart_average_pct": None, "quotes_transparent": 5,
-        "revised_from_pct": None, "previous_period": previous_period, "previous_period_average_pct": previous}))
-
-
-def subscribe(receiver, **wanted):
-    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
-    request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
-                                               "channel": {"type": "webhook", "url": receiver.url}, **wanted})
-    created = subscriptions.create_subscription(subscriber["id"], request, LOCAL)
-    receiver.secrets.append(created["secret"])
-    return created
+from tests.notify_helpers import verify
+from tests.unit.notify_common import FAST, LOCAL, corridor_event, receiver, store, subscribe  # noqa: F401 (fixtures)
 
 
 def test_the_standard_webhooks_example_signs_as_the_specification_says():
