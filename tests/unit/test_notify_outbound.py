@@ -1,12 +1,15 @@
 """Webhook delivery against receivers that misbehave: one that hangs, one
 that trickles its answer, one that redirects, one that answers 50 MB; and
 the address checks, at creation and at every attempt (through a resolver
-port, so a name can be made to resolve to any address)."""
+port, so a name can be made to resolve to any address); TLS to the pinned
+address still verifying the certificate for the URL's name."""
 import dataclasses
 import datetime as dt
 import ipaddress
 import logging
 import select
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -14,7 +17,7 @@ import tracemalloc
 import pytest
 
 from observatory.errors import UnsafeDestination
-from services.notify import alerts, delivery, webhooks
+from services.notify import addresses, alerts, delivery, outbound_http, webhooks
 from services.notify.addresses import AddressPolicy
 from services.notify.inflight import InFlight
 from services.notify.models import Delivery
@@ -238,3 +241,41 @@ def test_a_name_that_resolves_to_a_refused_address_at_send_time_is_not_sent_to(r
     attempt, = only_delivery(subscribed)["attempts"]
     assert attempt["error"].startswith("UnsafeDestination") and attempt["status_code"] is None
     assert only_delivery(subscribed)["status"] == "retrying"
+
+
+def make_certificate(folder, name):
+    """A throwaway CA (openssl) and a server certificate for ``name`` signed by it; (CA file, cert, key)."""
+    run = lambda *args: subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)  # noqa: E731
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+        "-subj", "/CN=Observatory test CA")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", f"/CN={name}")
+    (folder / "san.ext").write_text(f"subjectAltName=DNS:{name}\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1",
+        "-out", "server.pem", "-extfile", "san.ext")
+    return folder / "ca.pem", folder / "server.pem", folder / "server.key"
+
+
+@pytest.mark.parametrize("certified_name", [TEST_NAME, "elsewhere.receiver.test"])
+def test_tls_to_the_pinned_address_still_checks_the_certificate_for_the_urls_name(tmp_path, certified_name):
+    ca, certificate, key = make_certificate(tmp_path, certified_name)
+    receiver = Receiver()
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(certificate, key)
+    asked_for = []
+    server_side.sni_callback = lambda sock, name, context: asked_for.append(name)
+    receiver.server.socket = server_side.wrap_socket(receiver.server.socket, server_side=True)
+    port = receiver.server.server_address[1]
+    trusting = ssl.create_default_context(cafile=str(ca))
+    target = addresses.Target("https", TEST_NAME, port, "/hook", "127.0.0.1")  # what checked_target hands over
+    body = b'{"id":"msg_tls"}'
+    try:
+        if certified_name != TEST_NAME:
+            with pytest.raises(ssl.SSLCertVerificationError):
+                outbound_http.post(target, body, {"webhook-id": "msg_tls"}, 5, tls_context=trusting)
+            assert receiver.received == []
+            return
+        answer = outbound_http.post(target, body, {"webhook-id": "msg_tls"}, 5, tls_context=trusting)
+        assert answer.status_code == 200 and asked_for == [TEST_NAME]
+        assert receiver.received[0][0]["host"] == f"{TEST_NAME}:{port}"
+    finally:
+        receiver.close()
