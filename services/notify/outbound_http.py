@@ -29,8 +29,8 @@ class Answer:
 
 
 class _Deadline:
-    def __init__(self, seconds):
-        self.seconds, self.at = seconds, time.monotonic() + seconds
+    def __init__(self, seconds, started=None):
+        self.seconds, self.at = seconds, (started or time.monotonic()) + seconds
 
     def left(self):
         left = self.at - time.monotonic()
@@ -109,10 +109,11 @@ def _read_answer(sock, deadline):
     return Answer(status, headers, body[:MAX_BODY_BYTES])
 
 
-def post(target, body, headers, deadline_seconds, tls_context=None):
+def post(target, body, headers, deadline_seconds, tls_context=None, started=None):
     """POST ``body`` to ``target`` (an ``addresses.Target``); the ``Answer``,
-    or ReceiverError/OSError when there is none within ``deadline_seconds``."""
-    deadline = _Deadline(deadline_seconds)
+    or ReceiverError/OSError when there is none within ``deadline_seconds``
+    of ``started`` (a ``time.monotonic()``; now when not given)."""
+    deadline = _Deadline(deadline_seconds, started)
     sock = _connect(target, deadline, tls_context)
     try:
         sock.settimeout(deadline.left())

@@ -40,5 +40,8 @@ def check_destination(url, policy):
 def post(url, body, request_headers, deadline_seconds, policy):
     """POST ``body`` to ``url``'s host, resolved and checked now (for every
     attempt), at the address that passed; redirects are answers, not
-    followed. The ``outbound_http.Answer``."""
-    return outbound_http.post(addresses.checked_target(url, policy), body, request_headers, deadline_seconds)
+    followed. The ``outbound_http.Answer``. The deadline counts from before
+    the lookup, so a slow resolver leaves the attempt less time, not more."""
+    started = time.monotonic()
+    target = addresses.checked_target(url, policy)
+    return outbound_http.post(target, body, request_headers, deadline_seconds, started=started)

@@ -283,3 +283,19 @@ def test_tls_to_the_pinned_address_still_checks_the_certificate_for_the_urls_nam
         assert receiver.received[0][0]["host"] == f"{TEST_NAME}:{port}"
     finally:
         receiver.close()
+
+
+def test_the_deadline_counts_from_before_the_lookup(receiver):
+    names = {TEST_NAME: ["127.0.0.1"]}
+    subscribed = subscribe(receiver, name_policy(names), url=receiver.url.replace("127.0.0.1", TEST_NAME),
+                           corridors=SAU_NPL)
+
+    def slow_resolver(host, port):  # a resolver slower than the whole attempt may take
+        time.sleep(1.2)
+        return names[host]
+
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    policy = dataclasses.replace(name_policy(names), resolve=slow_resolver)
+    delivery.deliver_due("w1", dataclasses.replace(ONE_TRY, timeout_seconds=1, lease_seconds=5, addresses=policy))
+    attempt, = only_delivery(subscribed)["attempts"]
+    assert "deadline" in attempt["error"] and receiver.received == []
