@@ -140,34 +140,57 @@ def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_o
     assert len(logged["attempts"]) == 1 and len(receiver.received) == 1
 
 
-def test_email_arrives_at_a_real_smtp_server_with_text_and_html():
+@pytest.fixture
+def smtp_inbox():
+    """A real SMTP server on a free port: (its SmtpSettings, the messages it received)."""
     from aiosmtpd.controller import Controller
 
     from services.notify import mail
 
     class Inbox:
-        messages = []
+        def __init__(self):
+            self.messages = []
 
         async def handle_DATA(self, server, session, envelope):
             self.messages.append(envelope)
             return "250 OK"
 
-    inbox = Inbox()
-    port = free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    try:
-        settings = dataclasses.replace(mail.SmtpSettings(), host="127.0.0.1", port=port)
-        crossed = {"type": "corridor.cost.threshold_crossed", "data": matching.crossing(
-            corridor_event(5.2, 4.9)["data"], 5.0)}
-        mail.send(settings, "alerts@mof.gov.np", [crossed])
-        message = inbox.messages[0]
-        text = message.content.decode()
-        assert message.rcpt_tos == ["alerts@mof.gov.np"]
-        assert "SAU → NPL" in text or "SAU =E2=86=92 NPL" in text
-        assert "text/plain" in text and "text/html" in text and "5.20" in text
-    finally:
-        controller.stop()
+    yield dataclasses.replace(mail.SmtpSettings(), host="127.0.0.1", port=port), inbox.messages
+    controller.stop()
+
+
+def test_email_arrives_at_a_real_smtp_server_with_text_and_html(smtp_inbox):
+    from services.notify import mail
+
+    settings, messages = smtp_inbox
+    crossed = {"type": "corridor.cost.threshold_crossed", "data": matching.crossing(
+        corridor_event(5.2, 4.9)["data"], 5.0)}
+    mail.send(settings, "alerts@mof.gov.np", [crossed])
+    message = messages[0]
+    text = message.content.decode()
+    assert message.rcpt_tos == ["alerts@mof.gov.np"]
+    assert "SAU → NPL" in text or "SAU =E2=86=92 NPL" in text
+    assert "text/plain" in text and "text/html" in text and "5.20" in text
+
+
+def test_an_email_subscriptions_delivery_goes_out_through_smtp_and_is_logged(smtp_inbox):
+    from services.notify import mail
+
+    settings, messages = smtp_inbox
+    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
+    request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
+                                               "corridors": [{"source": "SAU", "destination": "NPL"}],
+                                               "channel": {"type": "email", "email": "alerts@mof.gov.np"}})
+    subscriptions.create_subscription(subscriber["id"], request, AddressPolicy())
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    assert delivery.deliver_due("w1", FAST, lambda to, carried, title: mail.send(settings, to, carried, title)) == 1
+    logged = Delivery._get_collection().find_one()
+    assert logged["channel"] == "email" and logged["status"] == "delivered"
+    assert len(messages) == 1 and messages[0].rcpt_tos == ["alerts@mof.gov.np"]
+    assert "5.20" in messages[0].content.decode()
 
 
 def test_a_daily_digest_groups_the_days_notifications_once(receiver):
