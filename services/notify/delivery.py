@@ -201,7 +201,8 @@ def start_due(worker, settings, in_flight, send_email=None, ids=None, limit=None
             break
         batch = Batch(claimed)
         for delivery in claimed:
-            in_flight.start(lambda delivery=delivery: attempt(delivery, settings, send_email, batch))
+            # bound now: the next round rebinds ``batch`` before this attempt may run
+            in_flight.start(lambda delivery=delivery, batch=batch: attempt(delivery, settings, send_email, batch))
         started += len(claimed)
     return started
 

@@ -96,6 +96,20 @@ def test_attempts_in_flight_are_bounded_and_the_rest_wait_their_turn(receiver):
     assert len(receiver.received) == 3
 
 
+def test_attempts_started_in_one_call_run_later_each_with_its_own_batch(receiver):
+    # as in the service: the claiming loop runs on before any attempt's thread does
+    for number in range(delivery.BATCH_SIZE + 2):
+        subscribe(receiver, corridors=SAU_NPL)
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    waiting = []
+    in_flight = InFlight(100, spawn=waiting.append)
+    assert delivery.start_due("w1", FAST, in_flight) == delivery.BATCH_SIZE + 2
+    for run in waiting:
+        run()
+    assert [d["status"] for d in Delivery._get_collection().find()] == ["delivered"] * (delivery.BATCH_SIZE + 2)
+    assert len({headers["webhook-id"] for headers, _, _ in receiver.received}) == delivery.BATCH_SIZE + 2
+
+
 def trickle(handler):
     """A 200, one byte at a time, until the sender hangs up."""
     try:
