@@ -158,7 +158,7 @@ class UnknownSubscriber(NotFound):
 
 
 class UnsafeDestination(InvalidInput):
-    """notify: a webhook URL that resolves to a private, loopback or link-local address."""
+    """notify: a webhook URL that resolves to a refused address (services/notify/addresses.py)."""
 
     code = "UNSAFE_WEBHOOK_URL"
 

@@ -1,8 +1,11 @@
 """Sending what is due: each attempt claimed with one conditional update (two
 notify instances never send the same attempt; a lease that runs out, because
 the instance died mid-send, makes the attempt due again, same webhook-id),
-recorded with its answer, retried on a schedule with jitter, the endpoint
-disabled on 410 Gone or after repeated failure."""
+the claim renewed as the attempt starts (its deadline is shorter than the
+lease, so a running attempt is never due elsewhere), every attempt in a
+slot of its own (bounded: ``InFlight``), recorded with its answer, retried
+on a schedule with jitter, the endpoint disabled on 410 Gone or after
+repeated failure."""
 import dataclasses
 import datetime as dt
 import json
@@ -11,11 +14,12 @@ import random
 import time
 import uuid
 
-import requests
 from pymongo import ReturnDocument
 
 from observatory.errors import UnsafeDestination
 from services.notify import webhooks
+from services.notify.addresses import AddressPolicy
+from services.notify.inflight import InFlight
 from services.notify.models import Delivery, Notification, Subscription
 from services.notify.subscriptions import page, secrets_in_force, utcnow
 
@@ -23,16 +27,22 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)  # seconds before each retry
 DISABLE_AFTER_FAILED_DELIVERIES = 3  # deliveries that used up their schedule, in a row
-BATCH_SIZE = 10  # attempts one sender claims at once (one query each for them, their notifications, subscriptions)
+BATCH_SIZE = 10  # attempts claimed at once (one query each for them, their notifications, subscriptions)
+MAX_IN_FLIGHT = 256  # attempts at once per instance (config NOTIFY_MAX_IN_FLIGHT): more than the endpoints that hang
 
 
 @dataclasses.dataclass(frozen=True)
 class DeliverySettings:
     schedule: tuple = DEFAULT_SCHEDULE
-    timeout_seconds: float = 10.0
-    lease_seconds: float = 60.0  # longer than any attempt takes
-    allow_private: bool = False
+    timeout_seconds: float = 10.0  # one deadline for a whole attempt
+    lease_seconds: float = 60.0  # a claim; renewed as its attempt starts, so it outlives the attempt
+    addresses: AddressPolicy = AddressPolicy()
     jitter: float = 0.2  # each wait is ±20 %
+    max_in_flight: int = MAX_IN_FLIGHT
+
+    def __post_init__(self):
+        if self.lease_seconds <= self.timeout_seconds:
+            raise ValueError("a claim's lease must outlast the attempt's deadline, or two instances could send it")
 
 
 def _due(now):
@@ -47,8 +57,8 @@ def claim_due(worker, settings, now=None, size=1, ids=None):
     ours; each claim has a token of its own, which recording the outcome checks."""
     now = now or utcnow()
     collection = Delivery._get_collection()
-    if ids is None:
-        ids = [d["_id"] for d in collection.find(_due(now), {"_id": 1}).sort("next_attempt_at", 1).limit(size)]
+    query = _due(now) if ids is None else {"$and": [{"_id": {"$in": list(ids)}}, _due(now)]}
+    ids = [d["_id"] for d in collection.find(query, {"_id": 1}).sort("next_attempt_at", 1).limit(size)]
     if not ids:
         return []
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
@@ -89,28 +99,47 @@ def _message(delivery, batch):
     return message, carried
 
 
-def attempt(delivery, settings, send_email=None, batch=None, session=None):
-    """Send one claimed delivery and record what happened."""
+def _renew(delivery, settings):
+    """Extend our claim to a full lease as the attempt starts; False when it
+    is no longer ours (it ran out and another instance holds it now)."""
+    renewed = Delivery._get_collection().update_one(
+        {"_id": delivery["_id"], "status": "sending", "claimed_by": delivery.get("claimed_by")},
+        {"$set": {"lease_until": utcnow() + dt.timedelta(seconds=settings.lease_seconds)}})
+    return renewed.matched_count == 1
+
+
+def _post_webhook(url, notification, subscription, settings, outcome):
+    body = webhook_body(notification)
+    answer = webhooks.post(url, body, webhooks.headers(secrets_in_force(subscription), notification["_id"], body),
+                           settings.timeout_seconds, settings.addresses)
+    outcome["status_code"] = answer.status_code
+    if 300 <= answer.status_code < 400:  # a redirect could lead anywhere: a failed attempt
+        outcome["error"] = f"redirect not followed (Location: {answer.headers.get('location', '')[:200]})"
+        log.warning("delivery %s: %s answered %d, %s", notification["_id"], url, answer.status_code,
+                    outcome["error"])
+
+
+def attempt(delivery, settings, send_email=None, batch=None):
+    """Send one claimed delivery and record what happened ("lost" if the
+    claim was taken over before the attempt started: nothing sent)."""
     batch = batch or Batch([delivery])
     notification, carried = _message(delivery, batch)
     subscription = batch.subscriptions.get(delivery["subscription_id"])
     if notification is None or subscription is None or subscription.get("status") != "active":
         return _finish(delivery, "disabled", {"error": "the subscription is gone or disabled"})
+    if not _renew(delivery, settings):
+        return "lost"
     started = time.monotonic()
     outcome = {}
     try:
         if delivery["channel"] == "webhook":
-            body = webhook_body(notification)
-            response = webhooks.post(subscription["channel"]["url"], body,
-                                     webhooks.headers(secrets_in_force(subscription), notification["_id"], body),
-                                     settings.timeout_seconds, settings.allow_private, session)
-            outcome["status_code"] = response.status_code
+            _post_webhook(subscription["channel"]["url"], notification, subscription, settings, outcome)
         else:
             title = (f"Your {delivery['digest']['cadence']} digest ({delivery['digest']['period']}): "
                      f"{len(carried)} alert(s)" if delivery.get("digest") else None)
             send_email(subscription["channel"]["email"], carried, title)
             outcome["status_code"] = None
-    except (requests.RequestException, UnsafeDestination, OSError) as exc:
+    except (UnsafeDestination, OSError) as exc:
         outcome["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
     outcome["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
     return _settle(delivery, subscription, outcome, settings)
@@ -156,29 +185,46 @@ def _finish(delivery, status, outcome, next_attempt_at=None):
     return status
 
 
-def deliver_now(worker, settings, ids, send_email=None, session=None):
-    """Send the given fresh deliveries at once (an event's), if still due and
-    unclaimed; what this misses, the timer's ``deliver_due`` picks up."""
-    claimed = claim_due(worker, settings, ids=list(ids)) if ids else []
-    if claimed:
-        batch = Batch(claimed)
-        for found in claimed:
-            attempt(found, settings, send_email, batch, session)
-    return len(claimed)
-
-
-def deliver_due(worker, settings, send_email=None, limit=100, batch_size=BATCH_SIZE, session=None):
-    """Send up to ``limit`` due attempts, claimed a few at a time; returns how many were tried."""
-    sent = 0
-    while sent < limit:
-        claimed = claim_due(worker, settings, size=min(batch_size, limit - sent))
+def start_due(worker, settings, in_flight, send_email=None, ids=None, limit=None):
+    """Claim due attempts (of ``ids`` only, when given) while ``in_flight``
+    has free slots, and start each in a slot of its own; returns how many
+    were started, never waiting for a receiver. What finds no free slot
+    stays due, for the next call."""
+    started = 0
+    while limit is None or started < limit:
+        room = in_flight.reserve(min(BATCH_SIZE, limit - started) if limit is not None else BATCH_SIZE)
+        if not room:
+            break
+        claimed = claim_due(worker, settings, size=room, ids=ids)
+        in_flight.release(room - len(claimed))
         if not claimed:
             break
         batch = Batch(claimed)
         for delivery in claimed:
-            attempt(delivery, settings, send_email, batch, session)
-        sent += len(claimed)
-    return sent
+            # bound now: the next round rebinds ``batch`` before this attempt may run
+            in_flight.start(lambda delivery=delivery, batch=batch: attempt(delivery, settings, send_email, batch))
+        started += len(claimed)
+    return started
+
+
+def deliver_due(worker, settings, send_email=None, limit=100, ids=None):
+    """Send up to ``limit`` due attempts (of ``ids`` only, when given) and
+    wait for their answers, round after round (a retry due at once is sent
+    in the next round); returns how many were tried. For callers without
+    a long-lived ``InFlight`` (the tests, a command line)."""
+    in_flight, tried = InFlight(settings.max_in_flight), 0
+    while tried < limit:
+        started = start_due(worker, settings, in_flight, send_email, ids=ids, limit=limit - tried)
+        in_flight.wait_idle()
+        if not started:
+            break
+        tried += started
+    return tried
+
+
+def deliver_now(worker, settings, ids, send_email=None):
+    """Send the given fresh deliveries (an event's), if still due and unclaimed, and wait for their answers."""
+    return deliver_due(worker, settings, send_email, limit=len(ids), ids=ids) if ids else 0
 
 
 def replay(subscriber_id, delivery_id):

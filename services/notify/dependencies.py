@@ -1,13 +1,17 @@
 """Adapters of the notify service, configured at container setup from the
 nameko config (``WEBHOOK_RETRY_SCHEDULE``, ``WEBHOOK_TIMEOUT_SECONDS``,
-``WEBHOOK_ALLOW_PRIVATE_NETWORKS``, ``SMTP_*``)."""
+``WEBHOOK_ALLOW_PRIVATE_NETWORKS``, ``WEBHOOK_ALLOWED_NETWORKS``,
+``NOTIFY_LEASE_SECONDS``, ``NOTIFY_MAX_IN_FLIGHT``, ``SMTP_*``)."""
+import ipaddress
 import socket
 import uuid
 
 from nameko.extensions import DependencyProvider
 
-from services.notify import delivery, mail, webhooks
+from services.notify import delivery, mail
+from services.notify.addresses import AddressPolicy
 from services.notify.delivery import DEFAULT_SCHEDULE, DeliverySettings
+from services.notify.inflight import InFlight
 
 
 def _flag(value):
@@ -21,31 +25,31 @@ def _schedule(value):
     return tuple(float(p) for p in parts)
 
 
+def _networks(value):
+    """``WEBHOOK_ALLOWED_NETWORKS``: comma-separated CIDRs let through the address checks."""
+    parts = value.split(",") if isinstance(value, str) else (value or [])
+    return tuple(ipaddress.ip_network(p.strip()) for p in parts if str(p).strip())
+
+
 class Outbound:
-    """What a worker gets: delivery settings, an SMTP sender, pooled
-    connections to receivers, and this instance's name."""
+    """What a worker gets: delivery settings, an SMTP sender, this
+    instance's name, and its slots for attempts in flight (threads of the
+    container: a container that is killed takes its attempts with it, like a
+    killed process)."""
 
     def __init__(self, settings, smtp, worker, spawn):
         self.settings, self.smtp, self.worker = settings, smtp, worker
-        self.session = webhooks.session()
-        self._spawn = spawn
+        self.in_flight = InFlight(settings.max_in_flight, spawn)
 
-    def run_senders(self, count):
-        """Run ``count`` senders of what is due at once as threads of the
-        container (so a container that is killed takes its in-flight attempts
-        with it, like a killed process) and wait for them."""
-        for thread in [self._spawn(self._send_due) for _ in range(count)]:
-            thread.wait()
-
-    def _send_due(self):
-        delivery.deliver_due(self.worker, self.settings, self.send_email, session=self.session)
+    def send_due(self):
+        """Start what is due, as far as slots are free; returns at once."""
+        return delivery.start_due(self.worker, self.settings, self.in_flight, self.send_email)
 
     def dispatch(self, delivery_ids):
-        """Send an event's fresh deliveries now, beside the handler (which
-        need not wait for receivers); the timer is the safety net."""
+        """Start an event's fresh deliveries now (the handler does not wait
+        for receivers); what finds no free slot, the timer sends."""
         if delivery_ids:
-            self._spawn(lambda: delivery.deliver_now(self.worker, self.settings, delivery_ids, self.send_email,
-                                                     self.session))
+            delivery.start_due(self.worker, self.settings, self.in_flight, self.send_email, ids=delivery_ids)
 
     def send_email(self, to, notifications, title=None):
         mail.send(self.smtp, to, notifications, title)
@@ -60,7 +64,9 @@ class OutboundConfig(DependencyProvider):
             schedule=_schedule(config.get("WEBHOOK_RETRY_SCHEDULE")),
             timeout_seconds=timeout,
             lease_seconds=max(lease, timeout + 1),  # a claim outlives any attempt, or two could send at once
-            allow_private=_flag(config.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS") or "0"))
+            addresses=AddressPolicy(allow_private=_flag(config.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS") or "0"),
+                                    allowed_networks=_networks(config.get("WEBHOOK_ALLOWED_NETWORKS"))),
+            max_in_flight=int(config.get("NOTIFY_MAX_IN_FLIGHT") or delivery.MAX_IN_FLIGHT))
         smtp = mail.SmtpSettings(
             host=config.get("SMTP_HOST") or "127.0.0.1", port=int(config.get("SMTP_PORT") or 25),
             starttls=_flag(config.get("SMTP_STARTTLS") or "0"), use_ssl=_flag(config.get("SMTP_SSL") or "0"),

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 DELIVERY_SECONDS = 0.5  # config NOTIFY_DELIVERY_SECONDS
 ROTATION_OVERLAP_SECONDS = 24 * 3600  # the old secret signs beside the new one this long
 DIGEST_CHECK_SECONDS = 60
-SENDERS = 8  # attempts in flight at once per instance
 
 
 class NotifyService(PingMixin):
@@ -72,7 +71,7 @@ class NotifyService(PingMixin):
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):
-        self.outbound.run_senders(SENDERS)  # each claims a few attempts at a time until none is due
+        self.outbound.send_due()  # each attempt in a slot of its own; the tick does not wait for receivers
 
     @ConfiguredTimer.decorator("NOTIFY_DIGEST_SECONDS", DIGEST_CHECK_SECONDS)
     def queue_digests(self):
@@ -96,7 +95,7 @@ class NotifyService(PingMixin):
     @rpc
     def create_subscription(self, subscriber_id, request):
         return subscriptions.create_subscription(str(subscriber_id), validated(SubscriptionCreateSchema(), request),
-                                                 self.outbound.settings.allow_private)
+                                                 self.outbound.settings.addresses)
 
     @rpc
     def list_subscriptions(self, subscriber_id, params):

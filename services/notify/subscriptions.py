@@ -78,12 +78,13 @@ def subscription_view(doc, secret=None):
     return {k: v for k, v in view.items() if v is not None}
 
 
-def create_subscription(subscriber_id, request, allow_private=False):
-    """A subscription; a webhook one gets its secret, returned here only."""
+def create_subscription(subscriber_id, request, addresses):
+    """A subscription; a webhook one gets its secret, returned here only.
+    ``addresses``: the AddressPolicy its URL is checked by (again at every attempt)."""
     get_subscriber(subscriber_id)
     channel = request["channel"]
     if channel["type"] == "webhook":
-        webhooks.check_destination(channel["url"], allow_private)
+        webhooks.check_destination(channel["url"], addresses)
     secret = webhooks.new_secret() if channel["type"] == "webhook" else None
     doc = {"_id": "subn_" + secrets.token_hex(8), "subscriber_id": subscriber_id, **request,
            "match_keys": matching.subscription_keys(request), "status": "active", "consecutive_failures": 0,

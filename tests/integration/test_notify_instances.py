@@ -10,6 +10,7 @@ from nameko.standalone.events import event_dispatcher
 from observatory.contracts.notify import SubscriptionCreateSchema
 from observatory.events import new_event
 from services.notify import subscriptions
+from services.notify.addresses import AddressPolicy
 from services.notify.models import Delivery
 from services.notify.service import NotifyService
 from tests.conftest import wait_for
@@ -46,7 +47,8 @@ def subscribe(receiver, corridors):
     request = SubscriptionCreateSchema().load({
         "event_types": ["corridor.cost.changed"], "corridors": [{"source": s, "destination": d} for s, d in corridors],
         "channel": {"type": "webhook", "url": receiver.url}})
-    receiver.secrets.append(subscriptions.create_subscription(subscriber["id"], request, allow_private=True)["secret"])
+    receiver.secrets.append(subscriptions.create_subscription(subscriber["id"], request,
+                                                                      AddressPolicy(allow_private=True))["secret"])
 
 
 def corridor_changed(source, destination):
@@ -99,3 +101,22 @@ def test_an_instance_killed_mid_delivery_is_followed_by_exactly_one_success(noti
     finally:
         if survivor:
             survivor.stop()
+
+
+def test_a_hanging_receiver_delays_only_itself_in_a_running_instance(notify_config, receiver):
+    healthy = Receiver()
+    receiver.hold = threading.Event()  # answers only once the test has seen the other delivered
+    runner = instance({**notify_config, "WEBHOOK_TIMEOUT_SECONDS": 20, "NOTIFY_LEASE_SECONDS": 30})
+    try:
+        subscribe(receiver, [("ARE", "NPL")])
+        subscribe(healthy, [("ARE", "NPL")])
+        event_dispatcher(notify_config)("ingest", "corridor.cost.changed", corridor_changed("ARE", "NPL"))
+        wait_for(lambda: receiver.received, timeout=30, what="the hanging receiver's request")
+        wait_for(lambda: healthy.received, timeout=1, interval=0.01, what="the healthy receiver's webhook")
+        assert not receiver.hold.is_set() and all(ok for _, _, ok in healthy.received)
+        receiver.hold.set()
+        wait_for(lambda: Delivery._get_collection().count_documents({"status": "delivered"}) == 2, timeout=30,
+                 what="both deliveries recorded")
+    finally:
+        runner.stop()
+        healthy.close()

@@ -3,50 +3,17 @@ delivery (retries, 410, replay, rotation, claims, a dead instance's lease)
 against a real local HTTP receiver and a real local SMTP server."""
 import dataclasses
 import datetime as dt
-import uuid
 
-import mongoengine
 import pytest
 
 from observatory.contracts.notify import SubscriptionCreateSchema
 from observatory.errors import UnsafeDestination
-from observatory.events import new_event, parse_event
-from observatory.mongo import connect_store
 from services.notify import alerts, delivery, matching, subscriptions, webhooks
-from services.notify.models import STORE_ALIAS, Delivery, Notification
+from services.notify.addresses import AddressPolicy
+from services.notify.models import Delivery, Notification
 from tests.live import free_port
-from tests.notify_helpers import Receiver, verify
-
-FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, allow_private=True, jitter=0)
-
-
-@pytest.fixture(autouse=True)
-def store():
-    mongoengine.disconnect(STORE_ALIAS)
-    connect_store(STORE_ALIAS, f"notify_{uuid.uuid4().hex[:8]}")
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    receiver.close()
-
-
-def corridor_event(average, previous, source="SAU", destination="NPL", period="2014Q1", previous_period="2013Q4"):
-    return parse_event(new_event("corridor.cost.changed", "ingest", {
-        "source": source, "destination": destination, "period": period, "dataset_id": "0123456789abcdef",
-        "average_total_cost_pct": average, "smart_average_pct": None, "quotes_transparent": 5,
-        "revised_from_pct": None, "previous_period": previous_period, "previous_period_average_pct": previous}))
-
-
-def subscribe(receiver, **wanted):
-    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
-    request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
-                                               "channel": {"type": "webhook", "url": receiver.url}, **wanted})
-    created = subscriptions.create_subscription(subscriber["id"], request, allow_private=True)
-    receiver.secrets.append(created["secret"])
-    return created
+from tests.notify_helpers import verify
+from tests.unit.notify_common import FAST, LOCAL, corridor_event, receiver, store, subscribe  # noqa: F401 (fixtures)
 
 
 def test_the_standard_webhooks_example_signs_as_the_specification_says():
@@ -148,14 +115,14 @@ def test_private_loopback_and_link_local_urls_are_refused_without_the_setting():
     for url in ("http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]/x",
                 "http://192.168.0.10/", "http://localhost:8080/"):
         with pytest.raises(UnsafeDestination):
-            webhooks.check_destination(url)
-        webhooks.check_destination(url, allow_private=True)
-    webhooks.check_destination("https://8.8.8.8/hook")  # a public address passes
+            webhooks.check_destination(url, AddressPolicy())
+        webhooks.check_destination(url, LOCAL)
+    webhooks.check_destination("https://8.8.8.8/hook", AddressPolicy())  # a public address passes
     subscriber = subscriptions.create_subscriber({"name": "Central bank", "country": "BGD"})
     request = SubscriptionCreateSchema().load({"event_types": ["dataset.published"],
                                                "channel": {"type": "webhook", "url": "http://127.0.0.1:9/x"}})
     with pytest.raises(UnsafeDestination):
-        subscriptions.create_subscription(subscriber["id"], request, allow_private=False)
+        subscriptions.create_subscription(subscriber["id"], request, AddressPolicy())
 
 
 def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_out(receiver):
@@ -173,34 +140,57 @@ def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_o
     assert len(logged["attempts"]) == 1 and len(receiver.received) == 1
 
 
-def test_email_arrives_at_a_real_smtp_server_with_text_and_html():
+@pytest.fixture
+def smtp_inbox():
+    """A real SMTP server on a free port: (its SmtpSettings, the messages it received)."""
     from aiosmtpd.controller import Controller
 
     from services.notify import mail
 
     class Inbox:
-        messages = []
+        def __init__(self):
+            self.messages = []
 
         async def handle_DATA(self, server, session, envelope):
             self.messages.append(envelope)
             return "250 OK"
 
-    inbox = Inbox()
-    port = free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    try:
-        settings = dataclasses.replace(mail.SmtpSettings(), host="127.0.0.1", port=port)
-        crossed = {"type": "corridor.cost.threshold_crossed", "data": matching.crossing(
-            corridor_event(5.2, 4.9)["data"], 5.0)}
-        mail.send(settings, "alerts@mof.gov.np", [crossed])
-        message = inbox.messages[0]
-        text = message.content.decode()
-        assert message.rcpt_tos == ["alerts@mof.gov.np"]
-        assert "SAU → NPL" in text or "SAU =E2=86=92 NPL" in text
-        assert "text/plain" in text and "text/html" in text and "5.20" in text
-    finally:
-        controller.stop()
+    yield dataclasses.replace(mail.SmtpSettings(), host="127.0.0.1", port=port), inbox.messages
+    controller.stop()
+
+
+def test_email_arrives_at_a_real_smtp_server_with_text_and_html(smtp_inbox):
+    from services.notify import mail
+
+    settings, messages = smtp_inbox
+    crossed = {"type": "corridor.cost.threshold_crossed", "data": matching.crossing(
+        corridor_event(5.2, 4.9)["data"], 5.0)}
+    mail.send(settings, "alerts@mof.gov.np", [crossed])
+    message = messages[0]
+    text = message.content.decode()
+    assert message.rcpt_tos == ["alerts@mof.gov.np"]
+    assert "SAU → NPL" in text or "SAU =E2=86=92 NPL" in text
+    assert "text/plain" in text and "text/html" in text and "5.20" in text
+
+
+def test_an_email_subscriptions_delivery_goes_out_through_smtp_and_is_logged(smtp_inbox):
+    from services.notify import mail
+
+    settings, messages = smtp_inbox
+    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
+    request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
+                                               "corridors": [{"source": "SAU", "destination": "NPL"}],
+                                               "channel": {"type": "email", "email": "alerts@mof.gov.np"}})
+    subscriptions.create_subscription(subscriber["id"], request, AddressPolicy())
+    alerts.apply_event(corridor_event(5.2, 4.9))
+    assert delivery.deliver_due("w1", FAST, lambda to, carried, title: mail.send(settings, to, carried, title)) == 1
+    logged = Delivery._get_collection().find_one()
+    assert logged["channel"] == "email" and logged["status"] == "delivered"
+    assert len(messages) == 1 and messages[0].rcpt_tos == ["alerts@mof.gov.np"]
+    assert "5.20" in messages[0].content.decode()
 
 
 def test_a_daily_digest_groups_the_days_notifications_once(receiver):
@@ -225,15 +215,14 @@ def test_a_daily_digest_groups_the_days_notifications_once(receiver):
     assert immediate["id"] != daily["id"]
 
 
-def test_an_events_fresh_deliveries_go_out_at_once_through_one_pooled_session_and_only_once(receiver):
+def test_an_events_fresh_deliveries_go_out_at_once_and_only_once(receiver):
     subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
     subscribe(receiver, countries=[{"country": "NPL", "role": "receiver"}])
     fresh, event = [], corridor_event(5.2, 4.9)
     alerts.apply_event(event, fresh)
     assert len(fresh) == 2
-    pooled = webhooks.session()
-    assert delivery.deliver_now("instance-a", FAST, fresh, session=pooled) == 2
-    assert delivery.deliver_now("instance-b", FAST, fresh, session=pooled) == 0  # already sent: not due
+    assert delivery.deliver_now("instance-a", FAST, fresh) == 2
+    assert delivery.deliver_now("instance-b", FAST, fresh) == 0  # already sent: not due
     assert delivery.deliver_due("instance-b", FAST) == 0  # nor for the timer
     assert len(receiver.received) == 2 and all(verified for _, _, verified in receiver.received)
     assert {d["status"] for d in Delivery._get_collection().find()} == {"delivered"}
