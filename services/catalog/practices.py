@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from observatory.errors import Conflict
 from observatory.events import new_event
 from observatory.outbox import with_outbox
-from observatory.pagination import decode_cursor, encode_cursor
+from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from services.catalog.exceptions import StaleEntry, UnknownPractice
 from services.catalog.models import Practice
 from services.catalog.registry import SOURCE, utcnow
@@ -181,7 +181,7 @@ def search(q=None, theme=None, country=None, status=None, cursor=None, limit=50,
         query["themes"] = theme
     if country:
         query["countries"] = country
-    offset = decode_cursor(cursor, "offset")["offset"] if cursor else 0
+    offset = decode_cursor(cursor, OffsetCursor).get("offset", 0)
     collection = Practice._get_collection()
     words = terms(q) if q else []
     if q:
