@@ -10,10 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from observatory.contracts.common import Number, PageQuerySchema
 from observatory.contracts.events import ISO3, PERIOD, ObservedProductSchema
-from observatory.vocabulary import PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
+from observatory.vocabulary import ENTRY_ID_MAX, PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
 
-PROVIDER_ID = pattern(r"^[a-z0-9][a-z0-9-]{0,119}$", error="a provider id: lower-case letters, digits and '-'")
-PRACTICE_ID = pattern(r"^[a-z0-9][a-z0-9-]{0,119}$", error="a practice id: lower-case letters, digits and '-'")
+ENTRY_ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{ENTRY_ID_MAX - 1}}}$"
+PROVIDER_ID = pattern(ENTRY_ID_PATTERN, error=f"a provider id: up to {ENTRY_ID_MAX} lower-case letters, digits and '-'")
+PRACTICE_ID = pattern(ENTRY_ID_PATTERN, error=f"a practice id: up to {ENTRY_ID_MAX} lower-case letters, digits and '-'")
 CORRIDOR = pattern(r"^[A-Z]{3}-[A-Z]{3}$", error="a corridor like USA-MEX")
 CURRENCY = pattern(r"^[A-Z]{3}$", error="an ISO 4217 currency code")
 HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=True)
