@@ -7,6 +7,8 @@ mapped in ``gateway.exceptions.describe_error``.
 import json
 import socket
 
+from eventlet.wsgi import ChunkReadError
+
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
@@ -15,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from marshmallow import ValidationError
 
 from gateway.pages import error_page
-from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
+from gateway.exceptions import InvalidJson, MalformedBody, PayloadTooLarge, UnsupportedMediaType, describe_error
 from observatory.errors import ObservatoryError
 
 JSON = "application/json"
@@ -110,12 +112,45 @@ def _check_text(text):
         raise InvalidJson("the JSON holds a string that is not valid Unicode (a lone surrogate)") from None
 
 
+class RequestBody:
+    """``wsgi.input`` whose reads raise MalformedBody (400) when the body is
+    cut short or badly chunked: eventlet raises OSError or ChunkReadError
+    there, which would otherwise surface as a 500 from wherever the body is
+    read (JSON, multipart, a streamed upload). A timeout is not this: it passes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def _guarded(self, read, *args):
+        try:
+            return read(*args)
+        except TimeoutError:
+            raise
+        except ChunkReadError as exc:
+            raise MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}") from None
+        except OSError as exc:
+            raise MalformedBody(f"the request body ended before it was complete: {exc}") from None
+
+    def read(self, *args):
+        return self._guarded(self.raw.read, *args)
+
+    def readline(self, *args):
+        return self._guarded(self.raw.readline, *args)
+
+    def readlines(self, *args):
+        return self._guarded(self.raw.readlines, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             # eventlet de-chunks wsgi.input but does not say so; without this
             # flag werkzeug reads a body without Content-Length as empty
             environ["wsgi.input_terminated"] = True
+        environ["wsgi.input"] = RequestBody(environ["wsgi.input"])
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
