@@ -65,10 +65,24 @@ def read_body(request, limit):
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"JSON bodies are limited to {limit:,} bytes", {"limit": limit,
                                                                              "content_length": request.content_length})
-    data = request.stream.read(limit + 1)
+    data = _read_up_to(request.stream, limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"JSON bodies are limited to {limit:,} bytes", {"limit": limit})
     return data
+
+
+def _read_up_to(stream, size):
+    """Read until ``size`` bytes or the body's end: one read returns what the
+    network gave so far, and a body shorter than its Content-Length is only
+    found out (ClientDisconnected, 400) by reading on to its end."""
+    parts, got = [], 0
+    while got < size:
+        part = stream.read(size - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
 
 
 def read_json(request, schema, limit=MAX_JSON_BYTES):
