@@ -8,7 +8,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from observatory.contracts.common import Number, PageQuerySchema
+from observatory.contracts.common import MAX_EMAIL, MAX_URL, Number, PageQuerySchema
 from observatory.contracts.events import ISO3, PERIOD, ObservedProductSchema
 from observatory.vocabulary import ENTRY_ID_MAX, PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
 
@@ -17,7 +17,7 @@ PROVIDER_ID = pattern(ENTRY_ID_PATTERN, error=f"a provider id: up to {ENTRY_ID_M
 PRACTICE_ID = pattern(ENTRY_ID_PATTERN, error=f"a practice id: up to {ENTRY_ID_MAX} lower-case letters, digits and '-'")
 CORRIDOR = pattern(r"^[A-Z]{3}-[A-Z]{3}$", error="a corridor like USA-MEX")
 CURRENCY = pattern(r"^[A-Z]{3}$", error="an ISO 4217 currency code")
-HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=True)
+HTTP_URL = (validate.Length(max=MAX_URL), validate.URL(schemes={"http", "https"}, require_tld=True))
 THEME = pattern(PRACTICE_THEME_PATTERN, error="a theme: lower-case words")
 _ENTRY_TAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 
@@ -59,7 +59,7 @@ class LicenceSchema(Schema):
 
 
 class ContactSchema(Schema):
-    email = fields.Email()
+    email = fields.Email(validate=validate.Length(max=MAX_EMAIL))
     phone = _text(50)
     address = _text(500)
     url = fields.String(validate=HTTP_URL)
@@ -167,9 +167,10 @@ class DeclaredQuoteRequestSchema(Schema):
                                                                                   max=1e9))
     amount_usd = Number(allow_nan=False, validate=validate.Range(min=0, min_inclusive=False, max=1e9))
     fee = Number(required=True, allow_nan=False, validate=validate.Range(min=0, max=1e9))
-    exchange_rate = Number(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False))
-    interbank_rate = Number(required=True, allow_nan=False,
-                                  validate=validate.Range(min=0, min_inclusive=False))
+    exchange_rate = Number(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False,
+                                                                                  max=1e9))
+    interbank_rate = Number(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False,
+                                                                                   max=1e9))
     product = _text(200)
     payment_instrument = _text(200)
     pickup_method = _text(200)
