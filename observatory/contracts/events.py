@@ -104,6 +104,14 @@ class FirmsObservedSchema(Schema):
     firms = fields.List(fields.Nested(ObservedFirmSchema), required=True)
 
 
+class FirmsObservedBatchSchema(FirmsObservedSchema):
+    """``firms.observed`` as the catalog reads it: each firm is then checked on
+    its own with ObservedFirmSchema, so one that breaks the contract is parked
+    with its reason and never holds back the others."""
+
+    firms = fields.List(fields.Dict(keys=fields.String()), required=True)
+
+
 class ProviderRegisteredSchema(Schema):
     """``provider.registered``: a new provider entry (from the data, or created by an operator)."""
 

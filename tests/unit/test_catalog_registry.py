@@ -228,3 +228,27 @@ def test_a_159_character_firm_name_does_not_stop_the_other_firms(event):
     for doc in Provider._get_collection().find({}, {"outbox": 1}):  # every event can go out
         for envelope in doc["outbox"]:
             parse_event(json.loads(json.dumps(envelope)))
+
+
+def test_a_firm_that_breaks_the_contract_is_set_aside_with_its_reason_and_the_others_go_through(event):
+    """As an ingest of another version might send it: one real firm renamed past
+    the 200-character bound, one with a period in RPW's own form. Read as a
+    whole, the event was refused and no firm of the dataset reached the catalog."""
+    from marshmallow import ValidationError
+
+    from observatory.contracts.events import FirmsObservedBatchSchema, FirmsObservedSchema
+
+    firms = copy.deepcopy(event["data"]["firms"])
+    firms[0]["name"] = " ".join(f["name"] for f in firms)[:201]
+    firms[1]["corridors"][0]["first_period"] = "2011_1Q"
+    payload = json.loads(json.dumps({**event, "data": {"dataset_id": "0123456789abcdef", "firms": firms}},
+                                    default=str))
+    with pytest.raises(ValidationError):
+        FirmsObservedSchema().load(payload["data"])
+    rejected = []
+    registry.apply_firms_observed(parse_event(payload, FirmsObservedBatchSchema()), rejected=rejected)
+    assert [r["firm"]["name"] for r in rejected] == [firms[0]["name"], firms[1]["name"]]
+    assert "name" in rejected[0]["reason"] and "first_period" in rejected[1]["reason"]
+    assert Provider._get_collection().count_documents({"aliases": firms[1]["name"]}) == 0
+    for firm in firms[2:]:
+        assert firm["name"] in Provider._get_collection().find_one({"_id": resolved(firm["name"])})["aliases"]
