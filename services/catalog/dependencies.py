@@ -34,9 +34,8 @@ class ParkedFirms(DependencyProvider):
         self.amqp_uri = self.container.config["AMQP_URI"]
 
     def get_dependency(self, worker_ctx):
-        queue = worker_ctx.entrypoint.queue.name
-
-        def park(envelope, rejected):
+        def park(envelope, rejected):  # called from the firms.observed handler only: its entrypoint has a queue
+            queue = worker_ctx.entrypoint.queue.name
             reason = "; ".join(f"{r['firm'].get('name')!r}: {r['reason']}" for r in rejected)
             log.error("firms.observed %s: %d firm(s) parked: %s", envelope["event_id"], len(rejected), reason)
             part = {**envelope, "data": {**envelope["data"], "firms": [r["firm"] for r in rejected]}}
