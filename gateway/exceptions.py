@@ -4,7 +4,7 @@ import logging
 
 from eventlet.wsgi import ChunkReadError
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from observatory.errors import ObservatoryError, ServiceUnavailable
 
@@ -73,6 +73,8 @@ def describe_error(exc):
     that says nothing about internals (they are logged instead)."""
     if isinstance(exc, ChunkReadError):
         exc = MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}")
+    if isinstance(exc, ClientDisconnected):  # werkzeug: fewer bytes than Content-Length said
+        exc = MalformedBody("the request body ended before the length its Content-Length header gives")
     if isinstance(exc, ValidationError):
         return 400, _body("VALIDATION_ERROR", "the request did not validate", {"fields": exc.messages})
     if isinstance(exc, ObservatoryError) and exc.status < 500 or isinstance(exc, ServiceUnavailable):

@@ -6,6 +6,8 @@ mapped in ``gateway.exceptions.describe_error``.
 """
 import json
 
+from eventlet.wsgi import ChunkReadError
+
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WsgiApp
 from werkzeug.exceptions import HTTPException
@@ -15,7 +17,7 @@ from marshmallow import ValidationError
 
 from gateway.pages import error_page
 from gateway.server import BoundedWebServer
-from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
+from gateway.exceptions import InvalidJson, MalformedBody, PayloadTooLarge, UnsupportedMediaType, describe_error
 from observatory.errors import ObservatoryError
 
 JSON = "application/json"
@@ -63,10 +65,24 @@ def read_body(request, limit):
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"JSON bodies are limited to {limit:,} bytes", {"limit": limit,
                                                                              "content_length": request.content_length})
-    data = request.stream.read(limit + 1)
+    data = _read_up_to(request.stream, limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"JSON bodies are limited to {limit:,} bytes", {"limit": limit})
     return data
+
+
+def _read_up_to(stream, size):
+    """Read until ``size`` bytes or the body's end: one read returns what the
+    network gave so far, and a body shorter than its Content-Length is only
+    found out (ClientDisconnected, 400) by reading on to its end."""
+    parts, got = [], 0
+    while got < size:
+        part = stream.read(size - got)
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
 
 
 def read_json(request, schema, limit=MAX_JSON_BYTES):
@@ -110,12 +126,45 @@ def _check_text(text):
         raise InvalidJson("the JSON holds a string that is not valid Unicode (a lone surrogate)") from None
 
 
+class RequestBody:
+    """``wsgi.input`` whose reads raise MalformedBody (400) when the body is
+    cut short or badly chunked: eventlet raises OSError or ChunkReadError
+    there, which would otherwise surface as a 500 from wherever the body is
+    read (JSON, multipart, a streamed upload). A timeout is not this: it passes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def _guarded(self, read, *args):
+        try:
+            return read(*args)
+        except TimeoutError:
+            raise
+        except ChunkReadError as exc:
+            raise MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}") from None
+        except OSError as exc:
+            raise MalformedBody(f"the request body ended before it was complete: {exc}") from None
+
+    def read(self, *args):
+        return self._guarded(self.raw.read, *args)
+
+    def readline(self, *args):
+        return self._guarded(self.raw.readline, *args)
+
+    def readlines(self, *args):
+        return self._guarded(self.raw.readlines, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             # eventlet de-chunks wsgi.input but does not say so; without this
             # flag werkzeug reads a body without Content-Length as empty
             environ["wsgi.input_terminated"] = True
+        environ["wsgi.input"] = RequestBody(environ["wsgi.input"])
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:

@@ -12,6 +12,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
 from gateway.examples import examples
+from gateway.paths import path_value_schema
 
 WEB = Path(__file__).resolve().parent / "web"
 REDOC = WEB / "vendor" / "redoc" / "redoc.standalone.js"
@@ -29,7 +30,7 @@ class ErrorSchema(Schema):
 def _operation(route, tag):
     operation = {"summary": route.summary, "operationId": route.handler, "tags": [tag], "responses": {}}
     names = _PATH_VALUE.findall(route.path)
-    parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}} for name in names]
+    parameters = [{"in": "path", "name": name, "required": True, "schema": path_value_schema(name)} for name in names]
     if route.if_match:
         parameters.append({"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
                            "description": "the ETag of the entry as you read it (412 when stale, 428 when absent)"})

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
 from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
+from observatory.pagination import MAX_OFFSET
 from observatory.vocabulary import (
     DATASET_ID_PATTERN,
     DATASET_KINDS,
@@ -81,7 +82,7 @@ class UploadQuerySchema(Schema):
 
 
 class PageSchema(Schema):
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -91,7 +92,7 @@ class DatasetListQuerySchema(PageSchema):
 
 
 class DatasetQuerySchema(Schema):
-    errors_offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    errors_offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
     errors_limit = fields.Integer(load_default=100, validate=validate.Range(min=0, max=1000))
 
 

@@ -19,6 +19,8 @@ from kombu import Connection
 from observatory.reliable_events import dead_letter_topology
 
 DEFAULT_AMQP_URI = "pyamqp://guest:guest@127.0.0.1:5672//"
+# A message parked by its handler (``park``) carries these instead of the broker's x-death.
+PARKED_QUEUE, PARKED_REASON = "x-parked-from-queue", "x-parked-reason"
 
 
 def _describe(message):
@@ -32,12 +34,22 @@ def _describe(message):
     return {
         "event_id": body.get("event_id") if isinstance(body, dict) else None,
         "type": body.get("type") if isinstance(body, dict) else None,
-        "queue": first.get("queue"),
-        "reason": first.get("reason"),
+        "queue": first.get("queue") or headers.get(PARKED_QUEUE),
+        "reason": first.get("reason") or headers.get(PARKED_REASON),
         "routing_keys": list(first.get("routing-keys", [])),
         "deaths": int(first.get("count", 1)),
         "body": body,
     }
+
+
+def park(amqp_uri, envelope, queue, reason):
+    """Put ``envelope`` (the part of a message its handler could not apply)
+    among the dead letters, naming the queue it came from and why: listed and
+    replayed like the ones the broker dead-letters itself."""
+    exchange, _ = dead_letter_topology()
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        conn.Producer().publish(envelope, exchange=exchange, serializer="json", delivery_mode=2, retry=True,
+                                declare=[exchange], headers={PARKED_QUEUE: queue, PARKED_REASON: reason})
 
 
 def _declare(channel):

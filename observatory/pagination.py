@@ -1,8 +1,37 @@
-"""Opaque cursors for ``{"items": [...], "next_cursor": ...}`` lists."""
+"""Opaque cursors for ``{"items": [...], "next_cursor": ...}`` lists.
+
+A cursor is base64 of a small JSON object, and a client can write one, so
+decoding is strict: each list names the schema of its cursors, and anything
+else (not base64, not JSON, a missing field, a field of the wrong type, an
+extra field) is a 400 saying so, never a value that reaches a query unchecked.
+"""
 import base64
+import binascii
 import json
 
+from marshmallow import Schema, ValidationError, fields, validate
+
 from observatory.errors import InvalidInput
+
+MAX_OFFSET = 10 ** 9  # far beyond any list here; keeps skip() within MongoDB's 64-bit integers
+
+
+class AfterCursor(Schema):
+    """Lists in id order: continue after this id."""
+
+    after = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class NewestFirstCursor(AfterCursor):
+    """Lists newest first: continue after this (created_at, id)."""
+
+    at = fields.DateTime(required=True)
+
+
+class OffsetCursor(Schema):
+    """Ranked lists: continue at this offset."""
+
+    offset = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 def encode_cursor(position):
@@ -11,15 +40,19 @@ def encode_cursor(position):
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor, *required):
-    """The position a cursor stands for; 400 when it is not one of ours."""
+def decode_cursor(cursor, schema):
+    """The position a cursor stands for, loaded with ``schema`` (a cursor
+    schema class); {} for no cursor; 400 when it is not one this list gave."""
     if not cursor:
         return {}
     try:
         position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError):
-        position = None
-    if not isinstance(position, dict) or any(name not in position for name in required):
-        raise InvalidInput("invalid cursor: pass next_cursor from the previous page unchanged",
-                           {"fields": {"cursor": ["not a cursor this list gave"]}})
-    return position
+        if not isinstance(position, dict):
+            raise ValidationError("not a JSON object")
+        return schema().load(position)
+    except ValidationError as exc:
+        reason = exc.messages
+    except (ValueError, TypeError, binascii.Error) as exc:  # not base64, not UTF-8, not JSON
+        reason = str(exc)
+    raise InvalidInput("invalid cursor: pass next_cursor from the previous page unchanged",
+                       {"fields": {"cursor": ["not a cursor this list gave"]}, "reason": reason})

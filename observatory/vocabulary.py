@@ -24,6 +24,10 @@ DATASET_STATUSES = ("queued", "processing", "needs_review", "completed", "reject
 PERIOD_PATTERN = r"^[0-9]{4}Q[1-4]$"  # 2014Q2, the API's form (ASCII digits: \d would take any script's)
 ISO3_PATTERN = r"^[A-Z]{3}$"
 DATASET_ID_PATTERN = r"^[0-9a-f]{16}$"
+# Catalog entry ids (providers, practices) are slugs of at most this many characters;
+# a slug made from a name is cut shorter, leaving room for a "-2" that keeps it unique.
+ENTRY_ID_MAX = 120
+ENTRY_SLUG_MAX = 100
 # Uploads travel to ingest in chunks of this size: 4 MiB raw is 5.3 MiB of
 # base64, well under the 8 MB a single AMQP message may carry (DESIGN §4).
 UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024

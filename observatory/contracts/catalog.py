@@ -8,15 +8,16 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from observatory.contracts.common import Number, PageQuerySchema
+from observatory.contracts.common import MAX_EMAIL, MAX_URL, Number, PageQuerySchema
 from observatory.contracts.events import ISO3, PERIOD, ObservedProductSchema
-from observatory.vocabulary import PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
+from observatory.vocabulary import ENTRY_ID_MAX, PRACTICE_STATUSES, PRACTICE_THEME_PATTERN, PROVIDER_TYPES, pattern
 
-PROVIDER_ID = pattern(r"^[a-z0-9][a-z0-9-]{0,119}$", error="a provider id: lower-case letters, digits and '-'")
-PRACTICE_ID = pattern(r"^[a-z0-9][a-z0-9-]{0,119}$", error="a practice id: lower-case letters, digits and '-'")
+ENTRY_ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{ENTRY_ID_MAX - 1}}}$"
+PROVIDER_ID = pattern(ENTRY_ID_PATTERN, error=f"a provider id: up to {ENTRY_ID_MAX} lower-case letters, digits and '-'")
+PRACTICE_ID = pattern(ENTRY_ID_PATTERN, error=f"a practice id: up to {ENTRY_ID_MAX} lower-case letters, digits and '-'")
 CORRIDOR = pattern(r"^[A-Z]{3}-[A-Z]{3}$", error="a corridor like USA-MEX")
 CURRENCY = pattern(r"^[A-Z]{3}$", error="an ISO 4217 currency code")
-HTTP_URL = validate.URL(schemes={"http", "https"}, require_tld=True)
+HTTP_URL = (validate.Length(max=MAX_URL), validate.URL(schemes={"http", "https"}, require_tld=True))
 THEME = pattern(PRACTICE_THEME_PATTERN, error="a theme: lower-case words")
 _ENTRY_TAG = re.compile(r'^(?:W/)?"v(\d+)"$')
 
@@ -58,7 +59,7 @@ class LicenceSchema(Schema):
 
 
 class ContactSchema(Schema):
-    email = fields.Email()
+    email = fields.Email(validate=validate.Length(max=MAX_EMAIL))
     phone = _text(50)
     address = _text(500)
     url = fields.String(validate=HTTP_URL)

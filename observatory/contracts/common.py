@@ -2,6 +2,8 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 MAX_LIMIT = 200  # items per page
+MAX_URL = 2000  # characters: what browsers and servers reliably carry
+MAX_EMAIL = 254  # characters: the longest address SMTP carries (RFC 5321)
 
 
 class Number(fields.Float):

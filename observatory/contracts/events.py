@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from observatory.vocabulary import (
     DATASET_ID_PATTERN,
     DATASET_KINDS,
+    ENTRY_ID_MAX,
     ISO3_PATTERN,
     PERIOD_PATTERN,
     PROVIDER_TYPES,
@@ -14,6 +15,7 @@ PERIOD = pattern(PERIOD_PATTERN, error="a period like 2014Q2")
 ISO3 = pattern(ISO3_PATTERN, error="an ISO 3166 alpha-3 code")
 DATASET_ID = pattern(DATASET_ID_PATTERN, error="a dataset id (16 hex digits)")
 COUNT = validate.Range(min=0)
+ENTRY_ID = validate.Length(min=1, max=ENTRY_ID_MAX)
 
 
 def _percent(**kwargs):
@@ -102,10 +104,18 @@ class FirmsObservedSchema(Schema):
     firms = fields.List(fields.Nested(ObservedFirmSchema), required=True)
 
 
+class FirmsObservedBatchSchema(FirmsObservedSchema):
+    """``firms.observed`` as the catalog reads it: each firm is then checked on
+    its own with ObservedFirmSchema, so one that breaks the contract is parked
+    with its reason and never holds back the others."""
+
+    firms = fields.List(fields.Dict(keys=fields.String()), required=True)
+
+
 class ProviderRegisteredSchema(Schema):
     """``provider.registered``: a new provider entry (from the data, or created by an operator)."""
 
-    provider_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    provider_id = fields.String(required=True, validate=ENTRY_ID)
     name = fields.String(required=True)
     types = fields.List(fields.String(validate=validate.OneOf(PROVIDER_TYPES)), required=True)
     countries = fields.List(fields.String(validate=ISO3), required=True)
@@ -115,7 +125,7 @@ class ProviderRegisteredSchema(Schema):
 class ProviderUpdatedSchema(Schema):
     """``provider.updated``: an entry changed; ``fields`` names what changed."""
 
-    provider_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    provider_id = fields.String(required=True, validate=ENTRY_ID)
     version = fields.Integer(required=True, validate=COUNT)
     fields_ = fields.List(fields.String(), required=True, data_key="fields", attribute="fields")
     by = fields.String(required=True)
@@ -142,7 +152,7 @@ def one_of_a_batch(event_type, data):
 class PracticePublishedSchema(Schema):
     """``practice.published``: a best-practice entry is now public."""
 
-    practice_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    practice_id = fields.String(required=True, validate=ENTRY_ID)
     title = fields.String(required=True)
     themes = fields.List(fields.String(), required=True)
     countries = fields.List(fields.String(validate=ISO3), required=True)

@@ -2,7 +2,7 @@
 deliveries, as the gateway sends and serves them."""
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from observatory.contracts.common import Number, PageQuerySchema
+from observatory.contracts.common import MAX_EMAIL, MAX_URL, Number, PageQuerySchema
 from observatory.contracts.events import ISO3, PERIOD
 from observatory.countries import countries
 from observatory.vocabulary import PRACTICE_THEME_PATTERN, PROVIDER_TYPES, SUBSCRIBER_EVENT_TYPES, pattern
@@ -58,8 +58,9 @@ class CountryFilterSchema(Schema):
 
 class ChannelSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    url = fields.String(validate=validate.URL(schemes={"https", "http"}, require_tld=False))
-    email = fields.Email()
+    url = fields.String(validate=(validate.Length(max=MAX_URL), validate.URL(schemes={"https", "http"},
+                                                                              require_tld=False)))
+    email = fields.Email(validate=validate.Length(max=MAX_EMAIL))
 
     @validates_schema
     def _address_fits_the_type(self, data, **kwargs):
@@ -83,7 +84,8 @@ class SubscriptionCreateSchema(Schema):
         "description": "corridor.cost.threshold_crossed: the level (default 5, the SDG line)"})
     min_change_pp = Number(validate=validate.Range(min=0, max=100), metadata={
         "description": "corridor.cost.changed: only moves of at least this many percentage points"})
-    provider_types = fields.List(fields.String(validate=validate.OneOf(PROVIDER_TYPES)))
+    provider_types = fields.List(fields.String(validate=validate.OneOf(PROVIDER_TYPES)),
+                                 validate=validate.Length(max=len(PROVIDER_TYPES)))
     practice_themes = fields.List(fields.String(validate=THEME), validate=validate.Length(max=20))
     channel = fields.Nested(ChannelSchema, required=True)
     cadence = fields.String(load_default="immediate", validate=validate.OneOf(CADENCES))

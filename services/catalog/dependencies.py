@@ -3,6 +3,7 @@ import logging
 
 from nameko.extensions import DependencyProvider
 
+from observatory import deadletters
 from services.catalog import practices
 
 log = logging.getLogger(__name__)
@@ -22,3 +23,21 @@ class PracticeLibrary(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return practices
+
+
+class ParkedFirms(DependencyProvider):
+    """Parks the firms of a ``firms.observed`` event that cannot become entries
+    among the dead letters (their handler's queue and the reasons named), so
+    an operator sees them and can replay them once the cause is fixed."""
+
+    def setup(self):
+        self.amqp_uri = self.container.config["AMQP_URI"]
+
+    def get_dependency(self, worker_ctx):
+        def park(envelope, rejected):  # called from the firms.observed handler only: its entrypoint has a queue
+            queue = worker_ctx.entrypoint.queue.name
+            reason = "; ".join(f"{r['firm'].get('name')!r}: {r['reason']}" for r in rejected)
+            log.error("firms.observed %s: %d firm(s) parked: %s", envelope["event_id"], len(rejected), reason)
+            part = {**envelope, "data": {**envelope["data"], "firms": [r["firm"] for r in rejected]}}
+            deadletters.park(self.amqp_uri, part, queue, reason[:4000])  # a header, kept small
+        return park

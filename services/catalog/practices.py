@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pymongo.errors import DuplicateKeyError
 
-from observatory.errors import Conflict
+from observatory.errors import Conflict, InvalidInput
 from observatory.events import new_event
 from observatory.outbox import with_outbox
-from observatory.pagination import decode_cursor, encode_cursor
+from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from services.catalog.exceptions import StaleEntry, UnknownPractice
 from services.catalog.models import Practice
 from services.catalog.registry import SOURCE, utcnow
@@ -144,7 +144,15 @@ def items_from_csv(text):
     ';', the source in ``source_*`` columns, empty cells left out. Item i is
     line i + 2 of the file (after the header)."""
     items = []
-    for row in csv.DictReader(io.StringIO(text)):
+    # newline="": the csv module finds the line ends itself (\n, \r, \r\n, in
+    # quotes or not); the other Unicode breaks (\x85, \u2028, ...) are text in a cell
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # line_num counts the lines read whole: the next one failed
+        raise InvalidInput(f"the CSV cannot be read at line {reader.line_num + 1}: {exc}",
+                           {"line": reader.line_num + 1}) from None
+    for row in rows:
         item, source = {}, {}
         if None in row:  # more cells than the header has columns: refused as an unknown field
             item["cells_beyond_the_header"] = row.pop(None)
@@ -181,7 +189,7 @@ def search(q=None, theme=None, country=None, status=None, cursor=None, limit=50,
         query["themes"] = theme
     if country:
         query["countries"] = country
-    offset = decode_cursor(cursor, "offset")["offset"] if cursor else 0
+    offset = decode_cursor(cursor, OffsetCursor).get("offset", 0)
     collection = Practice._get_collection()
     words = terms(q) if q else []
     if q:

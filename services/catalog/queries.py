@@ -2,7 +2,7 @@
 catalog adds to the published corridor and country answers."""
 import re
 
-from observatory.pagination import decode_cursor, encode_cursor
+from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
 from services.catalog import resolution
 from services.catalog.exceptions import UnknownProvider
 from services.catalog.models import DeclaredQuote, Practice, Provider, ProviderAlias
@@ -82,7 +82,7 @@ def list_providers(cursor=None, limit=50, **filters):
     query = _provider_filter(**filters)
     providers = Provider._get_collection()
     total = providers.count_documents(query)
-    after = decode_cursor(cursor, "after").get("after")
+    after = decode_cursor(cursor, AfterCursor).get("after")
     if after is not None:
         query = {"$and": [query, {"_id": {"$gt": after}}]}
     docs = list(providers.find(query, HIDDEN).sort("_id", 1).limit(limit + 1))

@@ -11,7 +11,10 @@ net effect.
 """
 import datetime as dt
 
+from marshmallow import ValidationError
 from pymongo.errors import DuplicateKeyError
+
+from observatory.contracts.events import ObservedFirmSchema
 
 from observatory.events import new_event
 from observatory.idempotency import apply_once
@@ -21,6 +24,7 @@ from services.catalog.models import ObservedBatch, Provider, ProviderAlias
 
 SOURCE = "catalog"
 MAX_AUDIT = 1000  # per provider; older entries are dropped
+_FIRM = ObservedFirmSchema()
 
 
 def utcnow():
@@ -118,16 +122,25 @@ def registered_event(doc):
 
 # -- applying firms.observed --------------------------------------------------------
 
-def apply_firms_observed(envelope, pause=lambda: None):
+def apply_firms_observed(envelope, pause=lambda: None, rejected=None):
     """Register or extend one provider per observed firm, then record the
-    batch (``record_batch``). Returns the ids of the providers the firms
-    resolved to (their outboxes are to be flushed). ``pause`` runs between
-    firms (the service yields to its other workers there)."""
+    batch (``record_batch``). Returns the ids of the providers written (their
+    outboxes are to be flushed). ``pause`` runs between firms (the service
+    yields to its other workers there). A firm that breaks the contract, or
+    whose entry would, is appended to ``rejected`` as {"firm", "reason"} and
+    the others go on (without a list: it raises, as before)."""
     event_id, dataset_id = envelope["event_id"], envelope["data"]["dataset_id"]
+    by = f"ingest:{dataset_id}"
     touched = []
     for firm in envelope["data"]["firms"]:
         pause()
-        provider_id = observe_firm(firm, event_id, f"ingest:{dataset_id}")
+        try:
+            provider_id = observe_firm(_FIRM.load(firm), event_id, by)
+        except (ValidationError, ValueError) as exc:  # the same on every delivery: retrying cannot help
+            if rejected is None:
+                raise
+            rejected.append({"firm": firm, "reason": str(getattr(exc, "messages", exc))})
+            continue
         if provider_id:
             touched.append(provider_id)
     if touched:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from observatory.countries import countries
+from observatory.vocabulary import ENTRY_SLUG_MAX
 
 LEGAL_SUFFIXES = {"inc", "incorporated", "ltd", "limited", "llc", "plc", "gmbh", "ag", "asa", "bv", "nv", "sa",
                   "sas", "spa", "pte", "pty", "co", "corp", "corporation", "company", "sarl", "srl", "kk"}
@@ -99,7 +100,8 @@ def key(name):
 
 
 def slug(name):
-    return "-".join(words(name)) or "provider"
+    """The words joined by '-', cut to ENTRY_SLUG_MAX (a longer id would break the contracts' bound)."""
+    return "-".join(words(name))[:ENTRY_SLUG_MAX].rstrip("-") or "provider"
 
 
 def _one_edit(a, b):

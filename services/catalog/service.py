@@ -9,6 +9,7 @@ import logging
 import eventlet
 
 
+from observatory.contracts.events import FirmsObservedBatchSchema
 from observatory.errors import validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
@@ -17,7 +18,7 @@ from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
 from services.catalog import curation, declared, queries, registry
-from services.catalog.dependencies import PracticeLibrary
+from services.catalog.dependencies import ParkedFirms, PracticeLibrary
 from services.catalog.models import STORE_ALIAS, ObservedBatch, Practice, Provider
 from services.catalog.schemas import (
     DeclaredQuoteRequestSchema,
@@ -40,15 +41,19 @@ class CatalogService(PingMixin, OutboxRelay):
     store = MongoStore(STORE_ALIAS, "observatory_catalog")
     outbox = OutboxDispatcher(documents=[Provider, Practice, ObservedBatch])
     library = PracticeLibrary()
+    park_firms = ParkedFirms()
 
     # -- the registry, from the data ---------------------------------------
     @reliable_event_handler("ingest", "firms.observed")
     def on_firms_observed(self, payload):
-        event = parse_event(payload)
-        touched = registry.apply_firms_observed(event, pause=eventlet.sleep)  # reads stay answered meanwhile
+        event, rejected = parse_event(payload, FirmsObservedBatchSchema()), []
+        touched = registry.apply_firms_observed(event, pause=eventlet.sleep,  # reads stay answered meanwhile
+                                                rejected=rejected)
         log.info("firms.observed %s: %d firm(s), %d entr(ies) written", event["event_id"],
                  len(event["data"]["firms"]), len(set(touched)))
         self.outbox.flush_all()
+        if rejected:
+            self.park_firms(payload, rejected)
 
     # -- providers -------------------------------------------------------------
     @rpc

@@ -5,7 +5,7 @@ import secrets
 from pymongo.errors import DuplicateKeyError
 
 from observatory.errors import Conflict, NotFound, UnknownSubscriber
-from observatory.pagination import decode_cursor, encode_cursor
+from observatory.pagination import AfterCursor, NewestFirstCursor, decode_cursor, encode_cursor
 from services.notify import matching, webhooks
 from services.notify.models import Delivery, Notification, Subscriber, Subscription
 
@@ -43,11 +43,11 @@ def get_subscriber(subscriber_id):
 
 def page(collection, query, cursor, limit, view, newest_first=False):
     """Cursor pagination in id order (or newest first by created_at, then id)."""
-    position = decode_cursor(cursor, "after") if cursor else {}
+    position = decode_cursor(cursor, NewestFirstCursor if newest_first else AfterCursor)
     if newest_first:
         order = [("created_at", -1), ("_id", -1)]
         if position:
-            at = dt.datetime.fromisoformat(position["at"])
+            at = position["at"]
             query = {"$and": [query, {"$or": [{"created_at": {"$lt": at}},
                                               {"created_at": at, "_id": {"$lt": position["after"]}}]}]}
     else:

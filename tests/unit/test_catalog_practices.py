@@ -1,5 +1,6 @@
 """The practice library without a broker: the shipped entries, the word
 index and ranking, drafts, If-Match, CSV import."""
+import csv
 import json
 import uuid
 
@@ -7,7 +8,7 @@ import mongoengine
 import pytest
 
 from observatory.contracts.catalog import PracticeImportSchema
-from observatory.errors import PreconditionFailed
+from observatory.errors import InvalidInput, PreconditionFailed, validated
 from observatory.mongo import connect_store
 from services.catalog import practices
 from services.catalog.models import STORE_ALIAS
@@ -66,3 +67,28 @@ def test_csv_rows_become_practice_requests():
     assert PracticeImportSchema().load({"items": items})["items"][0]["source"]["year"] == 2026
     extra = practices.items_from_csv(text.replace("2026\n", "2026,surplus\n"))
     assert "cells_beyond_the_header" in extra[0]
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"])
+def test_csv_lines_may_end_in_cr_or_crlf(line_end):
+    text = ("id,title,summary,body,source_title\n"
+            "a-b,Title,Summary,\"Body\nover two lines\",Note\n").replace("\n", line_end)
+    assert practices.items_from_csv(text) == [{"id": "a-b", "title": "Title", "summary": "Summary",
+                                               "body": f"Body{line_end}over two lines", "source": {"title": "Note"}}]
+
+
+def test_every_unicode_line_break_is_read_without_a_fault():
+    """Once a 500 (``csv.Error: new-line character seen in unquoted field``). \\n, \\r and \\r\\n
+    end lines; the other breaks str.splitlines knows are text in a cell (a schema judges them)."""
+    items = practices.items_from_csv("a\nb\rc\u0085d\x0be\x0cf\u2028g\u2029h\r\ni")
+    assert items == [{"a": "b"}, {"a": "c\u0085d\x0be\x0cf\u2028g\u2029h"}, {"a": "i"}]
+    with pytest.raises(InvalidInput) as raised:
+        validated(PracticeImportSchema(), {"items": items})  # "a" is no field of a practice
+    assert "a" in raised.value.details["fields"]["items"][0]
+
+
+def test_a_csv_the_csv_module_cannot_read_is_a_400_with_its_line():
+    cell = "x" * (csv.field_size_limit() + 1)
+    with pytest.raises(InvalidInput) as raised:
+        practices.items_from_csv(f"id,title\na,Title\nb,{cell}\n")
+    assert raised.value.status == 400 and raised.value.details == {"line": 3}

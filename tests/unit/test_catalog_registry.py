@@ -229,3 +229,48 @@ def test_ids_are_slugs_and_stable(event):
     registry.apply_firms_observed(event)
     assert hashlib.sha256(json.dumps(sorted(d["_id"] for d in Provider._get_collection().find({}, {"_id": 1})))
                           .encode()).hexdigest() == digest
+
+
+def test_a_159_character_firm_name_does_not_stop_the_other_firms(event):
+    """Once its 159-letter slug broke provider.registered's id bound, the whole
+    event was dead-lettered; the id is now cut to the bound, and every firm
+    of the real file reaches the catalog."""
+    firms = copy.deepcopy(event["data"]["firms"])
+    longest = max(firms, key=lambda f: len(f["name"]))  # a real name, lengthened with real words
+    longest["name"] = (longest["name"] + " " + " ".join(f["name"] for f in firms))[:159].strip()
+    assert len(longest["name"]) == 159
+    altered = parse_event(json.loads(json.dumps(new_event("firms.observed", "ingest", {
+        "dataset_id": "0123456789abcdef", "firms": firms}), default=str)))
+    registry.apply_firms_observed(altered)
+    for firm in firms:
+        provider = Provider._get_collection().find_one({"_id": resolved(firm["name"])})
+        assert firm["name"] in provider["aliases"]
+    long_id = resolved(longest["name"])
+    assert len(long_id) <= 120 and long_id == resolution.slug(longest["name"])
+    for doc in Provider._get_collection().find({}, {"outbox": 1}):  # every event can go out
+        for envelope in doc["outbox"]:
+            parse_event(json.loads(json.dumps(envelope)))
+
+
+def test_a_firm_that_breaks_the_contract_is_set_aside_with_its_reason_and_the_others_go_through(event):
+    """As an ingest of another version might send it: one real firm renamed past
+    the 200-character bound, one with a period in RPW's own form. Read as a
+    whole, the event was refused and no firm of the dataset reached the catalog."""
+    from marshmallow import ValidationError
+
+    from observatory.contracts.events import FirmsObservedBatchSchema, FirmsObservedSchema
+
+    firms = copy.deepcopy(event["data"]["firms"])
+    firms[0]["name"] = " ".join(f["name"] for f in firms)[:201]
+    firms[1]["corridors"][0]["first_period"] = "2011_1Q"
+    payload = json.loads(json.dumps({**event, "data": {"dataset_id": "0123456789abcdef", "firms": firms}},
+                                    default=str))
+    with pytest.raises(ValidationError):
+        FirmsObservedSchema().load(payload["data"])
+    rejected = []
+    registry.apply_firms_observed(parse_event(payload, FirmsObservedBatchSchema()), rejected=rejected)
+    assert [r["firm"]["name"] for r in rejected] == [firms[0]["name"], firms[1]["name"]]
+    assert "name" in rejected[0]["reason"] and "first_period" in rejected[1]["reason"]
+    assert Provider._get_collection().count_documents({"aliases": firms[1]["name"]}) == 0
+    for firm in firms[2:]:
+        assert firm["name"] in Provider._get_collection().find_one({"_id": resolved(firm["name"])})["aliases"]

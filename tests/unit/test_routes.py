@@ -98,3 +98,72 @@ def test_the_openapi_examples_are_answers_of_their_routes_schema_taken_from_the_
     assert round(examples()["indicators"]["global_weighted_average_pct"], 2) == 5.91  # RPW issue 9
     assert is_trimmed_from(corridor, {**corridor, "extra": 1}) and not is_trimmed_from({**corridor, "services": 0},
                                                                                          corridor)
+
+
+def _unbounded(schema, components, where, seen):
+    """Where a request schema leaves a string, array or number without its bound."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return [] if name in seen else _unbounded(components[name], components, name, seen | {name})
+    found = []
+    kind = schema.get("type")
+    if kind == "string" and not {"maxLength", "pattern", "enum"} & set(schema) and schema.get("format") != "uuid":
+        found.append(where)
+    if kind == "array" and "maxItems" not in schema:
+        found.append(where)
+    if kind in ("integer", "number") and "maximum" not in schema:
+        found.append(where)
+    for name, child in schema.get("properties", {}).items():
+        found += _unbounded(child, components, f"{where}.{name}", seen)
+    if "items" in schema:
+        found += _unbounded(schema["items"], components, f"{where}[]", seen)
+    return found
+
+
+def test_the_openapi_description_states_the_bound_of_every_value_a_client_sends():
+    """A generated client then only sends what the API accepts (issue 17, point 9)."""
+    from gateway.openapi import build_spec
+
+    spec = build_spec(ROUTES)
+    components, unbounded = spec["components"]["schemas"], []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "header":  # If-Match: an ETag, compared, never stored
+                    unbounded += _unbounded(parameter["schema"], components, f"{method} {path} {parameter['name']}",
+                                            set())
+            for media, content in operation.get("requestBody", {}).get("content", {}).items():
+                if media == "application/json":
+                    unbounded += _unbounded(content["schema"], components, f"{method} {path} body", set())
+    assert unbounded == []
+
+
+def test_the_path_value_patterns_are_the_ones_the_api_enforces():
+    """What the description says a path value looks like is what the gateway takes, and no more."""
+    from marshmallow import ValidationError
+
+    from gateway.openapi import build_spec
+    from gateway.paths import dataset_id_from_path, iso3_from_path
+    from observatory.contracts.catalog import PROVIDER_ID
+    from services.catalog.resolution import slug
+    from tests.unit.test_catalog_registry import real_firms
+
+    spec = build_spec(ROUTES)
+    parameters = {p["name"]: p["schema"] for operations in spec["paths"].values()
+                  for operation in operations.values() for p in operation.get("parameters", []) if p["in"] == "path"}
+    checks = {"iso3": iso3_from_path, "source": iso3_from_path, "destination": iso3_from_path,
+              "dataset_id": dataset_id_from_path, "provider_id": PROVIDER_ID}
+    samples = {"iso3": ["NPL", "npl", "Bgd"], "dataset_id": ["0123456789abcdef"],
+               "provider_id": [slug(f["name"]) for f in real_firms()]}
+    refused = {"iso3": ["NP", "NEPL", "NP1", "NPL\n", "ÑPL"], "dataset_id": ["0123456789ABCDEF", "0123"],
+               "provider_id": ["Western-Union", "-x", "x" * 121]}
+    for name, check in checks.items():
+        pattern = re.compile(parameters[name]["pattern"])
+        for value in samples.get(name, samples["iso3"]):
+            assert pattern.fullmatch(value) and len(value) <= parameters[name]["maxLength"], (name, value)
+            check(value)
+        for value in refused.get(name, refused["iso3"]):
+            too_long = len(value) > parameters[name]["maxLength"]
+            assert too_long or not pattern.fullmatch(value), (name, value)
+            with pytest.raises(ValidationError):
+                check(value)

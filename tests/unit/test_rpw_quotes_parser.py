@@ -134,3 +134,33 @@ def test_periods(given, expected):
 def test_the_csv_module_agrees_on_the_row_count():
     with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
         assert sum(1 for _ in csv.DictReader(f)) == 25_516
+
+
+def _real_lines(count):
+    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+        return [next(f).rstrip("\n") for _ in range(count)]
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n"])
+def test_lines_ending_in_cr_or_crlf_read_as_lines_ending_in_lf(line_end):
+    lines = _real_lines(6)
+    expected = [r.record for r in parse(("\n".join(lines) + "\n").encode())]
+    assert len(expected) == 5
+    assert [r.record for r in parse((line_end.join(lines) + line_end).encode())] == expected
+
+
+@pytest.mark.parametrize("line_end", ["\u0085", "\x0b", "\x0c", "\u2028", "\u2029"])
+def test_a_file_whose_lines_end_in_another_unicode_break_is_unreadable_not_empty(line_end):
+    """Read by csv as one long header line, it once imported as zero rows without a word."""
+    lines = _real_lines(6)
+    with pytest.raises(UnreadableFile, match="Unicode line break"):
+        parse((line_end.join(lines) + line_end).encode())
+
+
+def test_a_unicode_break_inside_a_cell_is_read_as_a_space():
+    header, row = _real_lines(2)
+    firm = next(csv.reader([row]))[4]
+    altered = row.replace(firm, firm.replace(" ", "\u2028", 1), 1)
+    assert altered != row
+    [parsed] = parse(f"{header}\n{altered}\n".encode())
+    assert parsed.record["firm"] == firm

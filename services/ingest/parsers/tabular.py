@@ -53,6 +53,11 @@ def detect_encoding(fileobj):
     return "utf-8-sig"
 
 
+# Breaks str.splitlines knows that csv does not: text within a cell (Text folds
+# them into spaces), but a file using them as its only line ends has no lines.
+OTHER_LINE_BREAKS = ("\x85", "\x0b", "\x0c", "\u2028", "\u2029")
+
+
 def csv_rows(fileobj, delimiter=None):
     """Yield ``(row_number, [cells])`` from a CSV byte stream, within the
     limits in force (cell size, columns, rows)."""
@@ -66,6 +71,9 @@ def csv_rows(fileobj, delimiter=None):
         raise UnreadableFile(f"the file is neither UTF-8 nor Windows-1252 text: {exc}") from None
     if "\x00" in sample:
         raise UnreadableFile("the file is binary (or UTF-16) text, not UTF-8 or Windows-1252 CSV, nor XLSX")
+    if not any(end in sample for end in "\r\n") and any(other in sample for other in OTHER_LINE_BREAKS):
+        raise UnreadableFile("the lines end in a Unicode line break that CSV does not use (U+2028, U+2029, "
+                             "U+0085, VT or FF): save the file with \\n or \\r\\n line ends")
     if delimiter is None:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(text, delimiter=delimiter)
