@@ -24,7 +24,7 @@ JSON = "application/json"
 
 
 def json_response(payload, status=200, headers=None):
-    return Response(json.dumps(payload, default=str), status=status, headers=headers, mimetype=JSON)
+    return Response(json.dumps(payload, default=str, allow_nan=False), status=status, headers=headers, mimetype=JSON)
 
 
 def cached_json_response(request, body, etag, cache_control, mimetype=JSON, headers=None):

@@ -48,7 +48,8 @@ class Incomplete(Exception):
 
 def encode(payload):
     """(body, ETag) of a JSON-able answer, or of ready bytes (an export)."""
-    body = payload if isinstance(payload, bytes) else json.dumps(payload, default=str, separators=(",", ":")).encode()
+    body = payload if isinstance(payload, bytes) else json.dumps(
+        payload, default=str, separators=(",", ":"), allow_nan=False).encode()  # never Infinity/NaN: not JSON
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 

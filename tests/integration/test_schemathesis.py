@@ -18,7 +18,7 @@ from tests.ingest_files import DATABANK, RPW_QUOTES
 # CSV bodies (the practice import) go out as the generated text, like text/plain.
 schemathesis.serializer("text/csv")(schemathesis.serializers.TextSerializer)
 
-pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
+pytestmark = [pytest.mark.broker, pytest.mark.shared_platform, pytest.mark.timeout(600)]  # a loaded machine takes ~2 min
 ADMIN = "obs_schemathesis-admin-token-0123456789abcdefghijklmn"
 ROLES = ("anonymous", "operator", "provider", "subscriber")
 
