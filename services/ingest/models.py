@@ -64,8 +64,9 @@ class RawChunk(Document):
 
 class StagedCorridorPeriod(Document):
     """One dataset's quotes and figures for one corridor-period. Written once
-    when the dataset is staged and never changed: what is published points at
-    these, so any earlier dataset can be published again exactly."""
+    when the dataset is staged; afterwards only packed and unpacked (``pruning``),
+    never changed: what is published points at these, so any earlier dataset
+    can be published again exactly."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "staged_corridor_periods",
             "indexes": ["dataset_id", ("source", "destination", "period")]}
@@ -77,6 +78,7 @@ class StagedCorridorPeriod(Document):
     destination = StringField(required=True)
     quote_fields = ListField(StringField())  # the column names of each row in ``quotes``
     quotes = ListField(ListField())
+    packed = BinaryField()  # instead of ``quotes`` while not in force (``pruning``)
     figures = DictField()
 
 

@@ -23,6 +23,7 @@ from observatory.events import new_event
 from observatory.idempotency import REMEMBERED_EVENTS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote, corridor_figures, period_figures
 from services.ingest.models import Publication, PeriodState, StagedCorridorPeriod
+from services.ingest.pruning import quote_rows
 from services.ingest.store import SOURCE, corridor_key, utcnow, weights_for
 
 OBSERVED = "observed"
@@ -102,7 +103,7 @@ def published_states(corridor=None):
 
 def _identities(doc):
     fields = doc["quote_fields"]
-    return Counter(tuple(dict(zip(fields, q)).get(f) for f in QUOTE_IDENTITY) for q in doc["quotes"])
+    return Counter(tuple(dict(zip(fields, q)).get(f) for f in QUOTE_IDENTITY) for q in quote_rows(doc))
 
 
 def review(dataset_id, summaries):

@@ -6,6 +6,7 @@ from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
 from observatory.vocabulary import SERIES_LABELS
 from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, SeriesPeriod, StagedCorridorPeriod
+from services.ingest.pruning import quote_rows
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
@@ -105,7 +106,7 @@ def corridor(source, destination, period=None):
         {"_id": publication.staged_id(observed[period]["dataset_id"], corridor_key(period, source, destination))})
     figures = {k: v for k, v in doc["figures"].items() if k not in ("sum_total_cost_pct", "average_total_cost_pct")}
     fields = doc["quote_fields"]
-    quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
+    quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in quote_rows(doc)),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
     other = sorted({d["dataset_id"] for d in StagedCorridorPeriod._get_collection().find(
         {"period": period, "source": source, "destination": destination}, {"dataset_id": 1})} - {doc["dataset_id"]})

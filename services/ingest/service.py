@@ -12,7 +12,7 @@ from observatory.mongo import MongoStore
 from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_command_handler
-from services.ingest import queries, review, uploads
+from services.ingest import pruning, queries, review, uploads
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.models import STORE_ALIAS, Dataset, Publication
@@ -67,6 +67,7 @@ class IngestService(PingMixin, OutboxRelay):
                             lease_seconds=self.settings.lease_seconds, pause=eventlet.sleep)
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
+        self._prune()
 
     @timer(interval=HOUSEKEEPING_SECONDS)
     def housekeeping(self):
@@ -76,6 +77,14 @@ class IngestService(PingMixin, OutboxRelay):
         purged = uploads.purge_abandoned_chunks(self.settings.abandoned_upload_seconds)
         if purged:
             log.info("deleted %d chunk(s) of abandoned uploads", purged)
+        self._prune()  # after an operator's publish or reject too (kept off their RPC's deadline)
+
+    def _prune(self):
+        counts = pruning.prune(pause=eventlet.sleep)
+        if any(counts.values()):
+            log.info("staged quotes: %(packed)d packed, %(unpacked)d unpacked (in force again), "
+                     "%(deleted)d of failed datasets deleted, %(states_deleted)d unreferenced period states deleted",
+                     counts)
 
     # -- review -------------------------------------------------------------
     @rpc
