@@ -44,6 +44,23 @@ def list_datasets(offset=0, limit=50, kind=None, status=None):
     return {"items": items, "total": collection.count_documents(query), "offset": offset, "limit": limit}
 
 
+def observed_firm_datasets():
+    """The published datasets of quotes, oldest first: the ones whose firms
+    were announced (``firms.observed``), for a catalog that rebuilds its registry."""
+    docs = Dataset._get_collection().find({"kind": "rpw-quotes", "status": "completed"},
+                                          {"published_at": 1}).sort("published_at", 1)
+    return {"items": [{"dataset_id": d["_id"], "published_at": _iso(d.get("published_at"))} for d in docs]}
+
+
+def observed_firms(dataset_id):
+    """The firms a published dataset of quotes names, as its ``firms.observed`` said them."""
+    doc = Dataset._get_collection().find_one({"_id": dataset_id, "kind": "rpw-quotes", "status": "completed"},
+                                             {"firms": 1})
+    if doc is None:
+        raise NotFound("no such published dataset of quotes", {"id": dataset_id})
+    return {"dataset_id": dataset_id, "firms": doc.get("firms") or []}
+
+
 def _series(series, source, destination, period=None):
     """{period: entry} of a series published elsewhere (official, derived) for one corridor."""
     key = f"{source}:{destination}"

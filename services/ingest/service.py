@@ -111,6 +111,14 @@ class IngestService(PingMixin, OutboxRelay):
         return queries.list_datasets(offset, limit, kind, status)
 
     @rpc
+    def observed_firm_datasets(self):
+        return queries.observed_firm_datasets()
+
+    @rpc
+    def observed_firms(self, dataset_id):
+        return queries.observed_firms(str(dataset_id))
+
+    @rpc
     def corridor(self, source, destination, period=None):
         return queries.corridor(source, destination, period)
 
