@@ -1,37 +1,46 @@
-"""Keeping staged quotes small without losing what can still be read.
+"""Keeping what ingest stores small, without losing what can still be read.
 
-What reads staged corridor-periods (``StagedCorridorPeriod``):
+What reads staged corridor-periods:
 - the corridor read, for the corridor-periods in force (the ``Publication``
-  points at their period states, which name each corridor's dataset);
+  points at period states, which name each corridor's dataset);
 - publishing a dataset again (``review.publish_dataset``): it reads the
-  dataset's staged figures, after which its quotes are the ones in force;
+  dataset's staged figures; its quotes are then the ones in force;
 - the review of a new file, for the quotes it would remove;
 - the corridor read's ``other_datasets``: the datasets staged for it.
 
-So the staged quotes of every dataset that can be published (completed,
-rejected, held for review) stay readable; what nothing reads fast any more
-(a corridor-period not in force, of a published or rejected dataset) is kept
-*packed*: its rows as one compressed JSON blob, a tenth of their size,
-unpacked exactly (JSON keeps floats, strings, booleans and nulls as they
-were) when read or put in force again. What nothing can read at all is
-deleted: the staged quotes of a failed dataset (it cannot be published) and
-period states the publication no longer points at.
+So every dataset that can be published (completed, rejected, held for review)
+keeps all its quotes. How they are kept:
+- a corridor-period in force: a ``StagedCorridorPeriod`` with its figures and
+  its rows packed (compressed JSON, which gives back floats, strings, booleans
+  and nulls exactly);
+- a corridor-period of a published or rejected dataset that is not in force:
+  moved into the dataset's one ``StagedArchive`` (all such rows in one
+  compressed blob, the keys listed); its figures are computed again from the
+  rows when read, as staging computed them;
+- the dataset's firms and raw file: compressed once it is settled.
+A key moves between the two homes by writing the new one before deleting the
+old, and readers look in both: a read never misses, whatever runs at once.
+What nothing can read is deleted: the staged quotes of a failed dataset (it
+cannot be published) and period states no publication points at.
 """
 import datetime as dt
 import json
 import time
 import zlib
 
-from services.ingest.models import Dataset, PeriodState, Publication, StagedCorridorPeriod
+from pymongo.errors import DuplicateKeyError
+
+from services.ingest.indicators import Quote, corridor_figures
+from services.ingest.models import Dataset, PeriodState, Publication, RawChunk, StagedArchive, StagedCorridorPeriod
 from services.ingest.store import corridor_key, utcnow
 
-PACKED_STATUSES = ("completed", "rejected")  # settled: nothing is staging or reviewing them now
-UNPUBLISHABLE_STATUSES = ("failed",)
+SETTLED = ("completed", "rejected")  # nothing is staging or reviewing them now
+UNPUBLISHABLE = ("failed",)
 ORPHAN_GRACE_SECONDS = 600  # a flip inserts its states before it switches to them: leave young ones alone
 
 
-def pack(rows):
-    return zlib.compress(json.dumps(rows, separators=(",", ":")).encode("utf-8"), 6)
+def pack(value):
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8"), 6)
 
 
 def unpack(blob):
@@ -39,56 +48,169 @@ def unpack(blob):
 
 
 def quote_rows(doc):
-    """The rows of a staged corridor-period, packed or not."""
+    """The rows of a staged corridor-period (packed, or as older versions stored them)."""
     return doc["quotes"] if doc.get("packed") is None else unpack(doc["packed"])
 
 
+def figures_of(rows):
+    return corridor_figures([Quote(*row) for row in rows])
+
+
+# -- reading either home ------------------------------------------------------------
+
+def _archive(dataset_id):
+    return StagedArchive._get_collection().find_one({"_id": dataset_id})
+
+
+def staged_doc(dataset_id, key):
+    """The staged corridor-period ``key`` ("2014Q1:ARE:EGY") of a dataset, as
+    a document with ``quotes`` and ``figures``, from wherever it is kept; None if none."""
+    doc = StagedCorridorPeriod._get_collection().find_one({"_id": f"{dataset_id}/{key}"})
+    if doc is not None:
+        return {**{k: v for k, v in doc.items() if k != "packed"}, "quotes": quote_rows(doc)}
+    archive = StagedArchive._get_collection().find_one({"_id": dataset_id, "keys": key})
+    if archive is None:
+        return None
+    rows = unpack(archive["packed"])[key]
+    period, source, destination = key.split(":")
+    return {"_id": f"{dataset_id}/{key}", "dataset_id": dataset_id, "period": period, "source": source,
+            "destination": destination, "quote_fields": archive["quote_fields"], "quotes": rows,
+            "figures": figures_of(rows)}
+
+
+def archived_figures(dataset_id):
+    """{(period, source, destination): figures} of the dataset's archived corridor-periods."""
+    archive = _archive(dataset_id)
+    if archive is None:
+        return {}
+    return {tuple(key.split(":")): figures_of(rows) for key, rows in unpack(archive["packed"]).items()}
+
+
+def datasets_staged_for(period, source, destination):
+    key = corridor_key(period, source, destination)
+    staged = StagedCorridorPeriod._get_collection().find({"period": period, "source": source,
+                                                          "destination": destination}, {"dataset_id": 1})
+    return {d["dataset_id"] for d in staged} | {
+        d["_id"] for d in StagedArchive._get_collection().find({"keys": key}, {"_id": 1})}
+
+
+def dataset_firms(doc):
+    """A dataset's firms (``firms.observed``), packed or not."""
+    return unpack(doc["firms_packed"]) if doc.get("firms_packed") is not None else (doc.get("firms") or [])
+
+
+# -- pruning --------------------------------------------------------------------------
+
 def in_force():
-    """The ids of the staged corridor-periods the publication points at now."""
+    """{staged id: dataset id} of the corridor-periods the publication points at now."""
     publication = Publication._get_collection().find_one({"_id": "observed"}, {"periods": 1}) or {}
     states = PeriodState._get_collection().find({"_id": {"$in": list((publication.get("periods") or {}).values())}},
                                                 {"period": 1, "corridors": 1})
-    ids = set()
+    ids = {}
     for state in states:
         for key, entry in state.get("corridors", {}).items():
             source, destination = key.split(":")
-            ids.add(f"{entry['dataset_id']}/{corridor_key(state['period'], source, destination)}")
+            ids[f"{entry['dataset_id']}/{corridor_key(state['period'], source, destination)}"] = entry["dataset_id"]
     return ids
 
 
-def _dataset_ids(statuses):
-    return [d["_id"] for d in Dataset._get_collection().find({"kind": "rpw-quotes", "status": {"$in": list(statuses)}},
-                                                            {"_id": 1})]
+def _write_archive(dataset_id, archive, rows_by_key, quote_fields):
+    """Replace the archive's contents, if nobody changed it since it was read."""
+    collection = StagedArchive._get_collection()
+    fields = {"keys": sorted(rows_by_key), "packed": pack(rows_by_key), "quote_fields": quote_fields}
+    if archive is None:
+        try:
+            collection.insert_one({"_id": dataset_id, "version": 1, **fields})
+            return True
+        except DuplicateKeyError:
+            return False
+    return collection.update_one({"_id": dataset_id, "version": archive["version"]},
+                                 {"$set": {**fields, "version": archive["version"] + 1}}).modified_count == 1
+
+
+def archive_out_of_force(dataset_id, force, pause):
+    """Move the dataset's corridor-periods not in force into its archive."""
+    staged = StagedCorridorPeriod._get_collection()
+    docs = [d for d in staged.find({"dataset_id": dataset_id}, {"figures": 0}) if d["_id"] not in force]
+    if not docs:
+        return 0
+    pause()
+    archive = _archive(dataset_id)
+    rows_by_key = unpack(archive["packed"]) if archive else {}
+    for doc in docs:
+        rows_by_key[corridor_key(doc["period"], doc["source"], doc["destination"])] = quote_rows(doc)
+    if not _write_archive(dataset_id, archive, rows_by_key, docs[0]["quote_fields"]):
+        return 0  # another pruner wrote it meanwhile: next time
+    staged.delete_many({"_id": {"$in": [d["_id"] for d in docs]}})  # now kept in the archive
+    return len(docs)
+
+
+def restore_in_force(dataset_id, force, pause):
+    """Move the dataset's archived corridor-periods that are in force again (re-published) back out."""
+    archive = _archive(dataset_id)
+    if archive is None:
+        return 0
+    rows_by_key = unpack(archive["packed"])
+    back = [key for key in rows_by_key if f"{dataset_id}/{key}" in force]
+    if not back:
+        return 0
+    pause()
+    staged = StagedCorridorPeriod._get_collection()
+    for key in back:
+        period, source, destination = key.split(":")
+        staged.replace_one({"_id": f"{dataset_id}/{key}"}, {
+            "_id": f"{dataset_id}/{key}", "dataset_id": dataset_id, "period": period, "source": source,
+            "destination": destination, "quote_fields": archive["quote_fields"], "packed": pack(rows_by_key[key]),
+            "figures": figures_of(rows_by_key[key])}, upsert=True)
+    remaining = {k: v for k, v in rows_by_key.items() if k not in back}
+    if not remaining:
+        StagedArchive._get_collection().delete_one({"_id": dataset_id, "version": archive["version"]})
+    else:
+        _write_archive(dataset_id, archive, remaining, archive["quote_fields"])
+    return len(back)
+
+
+def compress_settled(dataset_id):
+    """Firms and raw chunks of a settled dataset, compressed (read back by
+    ``dataset_firms`` and ``uploads``); 0 or 1 chunks' worth at a time."""
+    datasets, chunks = Dataset._get_collection(), RawChunk._get_collection()
+    doc = datasets.find_one({"_id": dataset_id, "firms": {"$ne": None}}, {"firms": 1})
+    if doc is not None:
+        datasets.update_one({"_id": dataset_id, "firms": {"$ne": None}},
+                            {"$set": {"firms_packed": pack(doc["firms"])}, "$unset": {"firms": ""}})
+    compressed = 0
+    for chunk in chunks.find({"dataset_id": dataset_id, "encoding": None}, {"_id": 1}):
+        data = chunks.find_one({"_id": chunk["_id"]}, {"data": 1})["data"]
+        compressed += chunks.update_one({"_id": chunk["_id"], "encoding": None},
+                                        {"$set": {"data": zlib.compress(data, 6), "encoding": "zlib"}}).modified_count
+    return compressed
 
 
 def prune(now=None, pause=lambda: None):
-    """Pack what is not in force, unpack what is, delete what nothing reads.
-    Each step is a single-document update conditional on the state it
-    changes, so it is safe to run at any time and more than once. Returns the
-    counts of what it did."""
-    staged = StagedCorridorPeriod._get_collection()
+    """Archive what is not in force, restore what is again, compress settled
+    datasets' firms and files, delete what nothing reads. Safe to run at any
+    time and more than once. Returns the counts of what it did."""
     force = in_force()
-    counts = {"packed": 0, "unpacked": 0, "deleted": 0, "states_deleted": 0}
-    settled = _dataset_ids(PACKED_STATUSES)
-    # ids first, then one document at a time: the store copies what a query returns
-    to_pack = [d["_id"] for d in staged.find({"dataset_id": {"$in": settled}, "packed": None}, {"_id": 1})
-               if d["_id"] not in force]
-    for staged_id in to_pack:
+    counts = {"archived": 0, "restored": 0, "chunks_compressed": 0, "deleted": 0, "states_deleted": 0}
+    settled = [d["_id"] for d in Dataset._get_collection().find({"status": {"$in": list(SETTLED)}}, {"kind": 1})
+               if d["kind"] == "rpw-quotes"]
+    staged_datasets = set(StagedCorridorPeriod._get_collection().distinct("dataset_id"))
+    archived_datasets = set(StagedArchive._get_collection().distinct("_id"))
+    for dataset_id in settled:
         pause()
-        doc = staged.find_one({"_id": staged_id, "packed": None}, {"quotes": 1})
-        if doc is not None:
-            counts["packed"] += staged.update_one({"_id": staged_id, "packed": None}, {
-                "$set": {"packed": pack(doc["quotes"])}, "$unset": {"quotes": ""}}).modified_count
-    to_unpack = [d["_id"] for d in staged.find({"packed": {"$ne": None}}, {"_id": 1}) if d["_id"] in force]
-    for staged_id in to_unpack:
+        if dataset_id in archived_datasets:
+            counts["restored"] += restore_in_force(dataset_id, force, pause)
+        if dataset_id in staged_datasets:
+            counts["archived"] += archive_out_of_force(dataset_id, force, pause)
+    for doc in Dataset._get_collection().find({"status": {"$in": ["completed", "rejected", "failed"]},
+                                               "$or": [{"firms": {"$ne": None}}, {"compressed": None}]}, {"_id": 1}):
         pause()
-        doc = staged.find_one({"_id": staged_id}, {"packed": 1})
-        if doc is not None and doc.get("packed") is not None:
-            counts["unpacked"] += staged.update_one({"_id": staged_id, "packed": {"$ne": None}}, {
-                "$set": {"quotes": unpack(doc["packed"])}, "$unset": {"packed": ""}}).modified_count
-    failed = _dataset_ids(UNPUBLISHABLE_STATUSES)
+        counts["chunks_compressed"] += compress_settled(doc["_id"])
+        Dataset._get_collection().update_one({"_id": doc["_id"]}, {"$set": {"compressed": True}})
+    failed = [d["_id"] for d in Dataset._get_collection().find({"status": {"$in": list(UNPUBLISHABLE)}}, {"_id": 1})]
     if failed:
-        counts["deleted"] = staged.delete_many({"dataset_id": {"$in": failed}}).deleted_count
+        counts["deleted"] = StagedCorridorPeriod._get_collection().delete_many(
+            {"dataset_id": {"$in": failed}}).deleted_count
     counts["states_deleted"] = delete_orphan_states(now)
     return counts
 

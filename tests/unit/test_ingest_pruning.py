@@ -1,16 +1,18 @@
 """Pruning staged quotes (``services.ingest.pruning``) on real quarters of the
-RPW file: what is not in force is packed, re-publication stays exact, and
-what nothing can read is deleted."""
+RPW file: what is not in force is archived, re-publication stays exact,
+settled files and firms are compressed, and what nothing can read is deleted."""
+import base64
 import datetime as dt
 import hashlib
 import uuid
 
+import bson
 import pytest
 
 from observatory.mongo import connect_store
-from services.ingest import publication, pruning, queries, review
+from services.ingest import publication, pruning, queries, review, uploads
 from services.ingest.importer import run_import
-from services.ingest.models import STORE_ALIAS, Dataset, PeriodState, StagedCorridorPeriod
+from services.ingest.models import STORE_ALIAS, Dataset, PeriodState, RawChunk, StagedArchive, StagedCorridorPeriod
 from services.ingest.store import utcnow
 from tests.ingest_files import as_csv, real_rows
 
@@ -50,12 +52,17 @@ def busiest_corridors(header, rows, n=5):
     return sorted(counts, key=lambda k: -counts[k])[:n]
 
 
-def test_a_replaced_dataset_is_packed_and_publishing_it_again_restores_its_reads_exactly(quarter):
+def archive(dataset_id):
+    return StagedArchive._get_collection().find_one({"_id": dataset_id})
+
+
+def test_a_replaced_dataset_is_archived_and_publishing_it_again_restores_its_reads_exactly(quarter):
     header, rows = quarter
     corridors = busiest_corridors(header, rows)
     status, first = import_bytes(as_csv(header, rows))
     assert status == "completed"
     before = reads(corridors)
+    keys = sorted(d["_id"].split("/")[1] for d in staged(first))
     revised = [list(r) for r in rows]
     cost = header.index("cc1.total.cost..")
     for row in revised:  # the whole quarter re-surveyed at +1 pp: a correction, published by itself
@@ -65,25 +72,25 @@ def test_a_replaced_dataset_is_packed_and_publishing_it_again_restores_its_reads
     assert reads(corridors) != before
 
     counts = pruning.prune()
-    assert counts["packed"] == len(staged(first)) > 100  # every corridor-period of the first, none of the second
-    assert all("quotes" not in d and d["packed"] for d in staged(first))
-    assert all(d.get("packed") is None and d["quotes"] for d in staged(second))
-    packed = sum(len(d["packed"]) for d in staged(first))
-    raw = sum(len(repr(d["quotes"])) for d in staged(second))
-    assert packed < raw / 4  # what is kept of a replaced dataset is a fraction of it
+    assert counts["archived"] == len(keys) > 100  # every corridor-period of the first, none of the second
+    assert not staged(first) and archive(first)["keys"] == keys
+    assert len(staged(second)) == len(keys)
+    rows_size = len(bson.encode({"rows": pruning.unpack(archive(first)["packed"])}))
+    assert len(archive(first)["packed"]) < rows_size / 5  # what is kept of a replaced dataset is a fraction
 
-    # still readable where a user can see it: the corridor lists it among the other datasets
+    # still where a user can see it: the corridor lists it among the other datasets
     assert queries.corridor(*corridors[0], "2011Q1")["other_datasets"] == [first]
     answer = review.publish_dataset(first)  # "any earlier dataset can be re-published"
     assert answer["republished"] is True
-    assert reads(corridors) == before  # exactly: every quote, figure and provenance, read from packed rows
+    assert reads(corridors) == before  # exactly: every quote, figure and provenance, read from the archive
     counts = pruning.prune()
-    assert counts["unpacked"] == len(staged(first)) and counts["packed"] == len(staged(second))
+    assert counts["restored"] == len(keys) and counts["archived"] == len(keys)  # first back out, second in
+    assert archive(first) is None and not staged(second) and archive(second)["keys"] == keys
     assert reads(corridors) == before
-    assert pruning.prune() == {"packed": 0, "unpacked": 0, "deleted": 0, "states_deleted": 0}  # settled
+    assert not any(pruning.prune().values())  # settled: nothing more to do
 
 
-def test_a_rejected_dataset_is_packed_and_can_still_be_published_exactly(quarter):
+def test_a_rejected_dataset_is_archived_and_can_still_be_published_exactly(quarter):
     header, rows = quarter
     corridors = busiest_corridors(header, rows, 1)
     import_bytes(as_csv(header, rows))
@@ -93,10 +100,10 @@ def test_a_rejected_dataset_is_packed_and_can_still_be_published_exactly(quarter
     assert status == "needs_review"
     review_before = Dataset.objects.get(id=truncated).review
     pruning.prune()
-    assert all(d.get("packed") is None for d in staged(truncated))  # under review: left as staged
+    assert staged(truncated) and archive(truncated) is None  # under review: left as staged
     review.reject_dataset(truncated)
     pruning.prune()
-    assert all("quotes" not in d and d["packed"] for d in staged(truncated))
+    assert not staged(truncated) and archive(truncated)
     assert Dataset.objects.get(id=truncated).review["losses"] == review_before["losses"]
 
     review.publish_dataset(truncated)  # the operator changes their mind
@@ -104,6 +111,26 @@ def test_a_rejected_dataset_is_packed_and_can_still_be_published_exactly(quarter
     assert corridor["dataset_id"] == truncated
     assert len(corridor["quotes"]) == sum(1 for r in rows if (r[header.index("source")], r[header.index("destination")])
                                           == corridors[0]) - 1
+
+
+def test_a_settled_datasets_file_and_firms_are_compressed_and_read_back_exactly(quarter):
+    header, rows = quarter
+    data = as_csv(header, rows)
+    upload_id = uuid.uuid4().hex
+    parts = [data[i:i + uploads.CHUNK_BYTES] for i in range(0, len(data), uploads.CHUNK_BYTES)]
+    for index, part in enumerate(parts):
+        uploads.put_chunk(upload_id, index, base64.b64encode(part).decode())
+    dataset_id = uploads.finish_upload(upload_id, "rpw-quotes", len(parts), len(data),
+                                       hashlib.sha256(data).hexdigest())["id"]
+    assert run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target)) == "completed"
+    firms = queries.observed_firms(dataset_id)
+    assert pruning.prune()["chunks_compressed"] == len(parts)
+    stored = RawChunk._get_collection().find({"dataset_id": dataset_id})
+    assert sum(len(c["data"]) for c in stored) < len(data) / 4
+    assert Dataset._get_collection().find_one({"_id": dataset_id}).get("firms") is None
+    assert queries.observed_firms(dataset_id) == firms and len(firms["firms"]) > 100
+    downloaded = b"".join(base64.b64decode(uploads.raw_part(dataset_id, i)["data"]) for i in range(len(parts)))
+    assert hashlib.sha256(downloaded).hexdigest() == hashlib.sha256(data).hexdigest()
 
 
 def test_the_staged_quotes_of_a_failed_dataset_and_unreferenced_period_states_are_deleted(quarter, monkeypatch):
