@@ -24,6 +24,13 @@ def free_port():
 @contextlib.contextmanager
 def running_platform(token, name, **environment):
     """Yield the base URL of a started platform; ``environment`` overrides the services' environment."""
+    with started_platform(token, name, **environment) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def started_platform(token, name, **environment):
+    """Yield (base URL, the supervised ``Platform``: its ``pids()``) of a started platform."""
     port = free_port()
     env = dict(os.environ, OBSERVATORY_PORT=str(port), OBSERVATORY_ADMIN_TOKEN=token, LOG_LEVEL="WARNING",
                **environment)
@@ -36,6 +43,6 @@ def running_platform(token, name, **environment):
             if time.monotonic() > deadline:
                 raise RuntimeError("the platform did not start")
             time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", platform
     finally:
         platform.stop()

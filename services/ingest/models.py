@@ -82,7 +82,7 @@ class StagedCorridorPeriod(Document):
     quote_fields = ListField(StringField())  # the column names of each row in ``quotes``
     quotes = ListField(ListField())  # as stored before ``packed``
     packed = BinaryField()  # the rows of ``quotes``, compressed JSON (``pruning``)
-    figures = DictField()
+    figures = DictField()  # as stored before: now computed from the rows when read (``pruning``)
 
 
 class StagedArchive(Document):

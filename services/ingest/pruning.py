@@ -10,13 +10,13 @@ What reads staged corridor-periods:
 
 So every dataset that can be published (completed, rejected, held for review)
 keeps all its quotes. How they are kept:
-- a corridor-period in force: a ``StagedCorridorPeriod`` with its figures and
-  its rows packed (compressed JSON, which gives back floats, strings, booleans
-  and nulls exactly);
+- a corridor-period in force: a ``StagedCorridorPeriod`` with its rows packed
+  (compressed JSON, which gives back floats, strings, booleans and nulls
+  exactly); its figures are computed from the rows when read, as staging
+  computed them (period states hold what lists and indicators need);
 - a corridor-period of a published or rejected dataset that is not in force:
   moved into the dataset's one ``StagedArchive`` (all such rows in one
-  compressed blob, the keys listed); its figures are computed again from the
-  rows when read, as staging computed them;
+  compressed blob, the keys listed);
 - the dataset's firms and raw file: compressed once it is settled.
 A key moves between the two homes by writing the new one before deleting the
 old, and readers look in both: a read never misses, whatever runs at once.
@@ -53,7 +53,12 @@ def quote_rows(doc):
 
 
 def figures_of(rows):
+    """A corridor-period's figures, computed as staging computes them (so not stored)."""
     return corridor_figures([Quote(*row) for row in rows])
+
+
+def staged_figures(doc):
+    return doc["figures"] if doc.get("figures") else figures_of(quote_rows(doc))
 
 
 # -- reading either home ------------------------------------------------------------
@@ -67,7 +72,9 @@ def staged_doc(dataset_id, key):
     a document with ``quotes`` and ``figures``, from wherever it is kept; None if none."""
     doc = StagedCorridorPeriod._get_collection().find_one({"_id": f"{dataset_id}/{key}"})
     if doc is not None:
-        return {**{k: v for k, v in doc.items() if k != "packed"}, "quotes": quote_rows(doc)}
+        rows = quote_rows(doc)
+        return {**{k: v for k, v in doc.items() if k != "packed"}, "quotes": rows,
+                "figures": doc.get("figures") or figures_of(rows)}
     archive = StagedArchive._get_collection().find_one({"_id": dataset_id, "keys": key})
     if archive is None:
         return None
@@ -160,8 +167,8 @@ def restore_in_force(dataset_id, force, pause):
         period, source, destination = key.split(":")
         staged.replace_one({"_id": f"{dataset_id}/{key}"}, {
             "_id": f"{dataset_id}/{key}", "dataset_id": dataset_id, "period": period, "source": source,
-            "destination": destination, "quote_fields": archive["quote_fields"], "packed": pack(rows_by_key[key]),
-            "figures": figures_of(rows_by_key[key])}, upsert=True)
+            "destination": destination, "quote_fields": archive["quote_fields"], "packed": pack(rows_by_key[key])},
+            upsert=True)
     remaining = {k: v for k, v in rows_by_key.items() if k not in back}
     if not remaining:
         StagedArchive._get_collection().delete_one({"_id": dataset_id, "version": archive["version"]})

@@ -23,7 +23,7 @@ from observatory.events import new_event
 from observatory.idempotency import REMEMBERED_EVENTS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote, corridor_figures, period_figures
 from services.ingest.models import Publication, PeriodState, StagedCorridorPeriod
-from services.ingest.pruning import archived_figures, pack, quote_rows, staged_doc
+from services.ingest.pruning import archived_figures, pack, quote_rows, staged_doc, staged_figures
 from services.ingest.store import SOURCE, corridor_key, utcnow, weights_for
 
 OBSERVED = "observed"
@@ -63,7 +63,7 @@ def stage(dataset_id, groups):
         summaries[(period, source, destination)] = _summary(figures, dataset_id)
         batch.append({"_id": staged_id(dataset_id, corridor_key(period, source, destination)),
                       "dataset_id": dataset_id, "period": period, "source": source, "destination": destination,
-                      "quote_fields": QUOTE_FIELDS, "packed": pack([list(q) for q in quotes]), "figures": figures})
+                      "quote_fields": QUOTE_FIELDS, "packed": pack([list(q) for q in quotes])})  # figures: on read
         if len(batch) >= INSERT_BATCH:  # bounded: the store copies what it is given
             collection.insert_many(batch)
             batch = []
@@ -73,10 +73,12 @@ def stage(dataset_id, groups):
 
 
 def staged_summaries(dataset_id):
-    docs = StagedCorridorPeriod._get_collection().find(
-        {"dataset_id": dataset_id}, {"period": 1, "source": 1, "destination": 1, "figures": 1})
+    docs = StagedCorridorPeriod._get_collection().find({"dataset_id": dataset_id})
     summaries = {key: _summary(figures, dataset_id) for key, figures in archived_figures(dataset_id).items()}
-    summaries.update({(d["period"], d["source"], d["destination"]): _summary(d["figures"], dataset_id) for d in docs})
+    for number, d in enumerate(docs):
+        if number % 50 == 0:
+            time.sleep(0)  # cooperative
+        summaries[(d["period"], d["source"], d["destination"])] = _summary(staged_figures(d), dataset_id)
     return summaries
 
 

@@ -11,6 +11,7 @@ from observatory.health import PingMixin
 from observatory.mongo import MongoStore
 from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
+from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
 from services.ingest import pruning, queries, review, uploads
 from services.ingest.dependencies import ImportConfig
@@ -68,6 +69,7 @@ class IngestService(PingMixin, OutboxRelay):
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
         self._prune()
+        release_freed_memory()
 
     @timer(interval=HOUSEKEEPING_SECONDS)
     def housekeeping(self):
