@@ -36,6 +36,7 @@ from services.ingest.store import corridor_key, utcnow
 
 SETTLED = ("completed", "rejected")  # nothing is staging or reviewing them now
 UNPUBLISHABLE = ("failed",)
+DELETE_BATCH = 50  # ids per $in: mongomock's costs (documents x listed ids)
 ORPHAN_GRACE_SECONDS = 600  # a flip inserts its states before it switches to them: leave young ones alone
 
 
@@ -138,17 +139,22 @@ def _write_archive(dataset_id, archive, rows_by_key, quote_fields):
 def archive_out_of_force(dataset_id, force, pause):
     """Move the dataset's corridor-periods not in force into its archive."""
     staged = StagedCorridorPeriod._get_collection()
-    docs = [d for d in staged.find({"dataset_id": dataset_id}, {"figures": 0}) if d["_id"] not in force]
-    if not docs:
+    # one equality scan, filtered here: mongomock's $in costs (documents x listed ids)
+    ids = [d["_id"] for d in staged.find({"dataset_id": dataset_id}, {"_id": 1})]
+    if all(i in force for i in ids):
         return 0
     pause()
+    docs = [d for d in staged.find({"dataset_id": dataset_id}, {"figures": 0}) if d["_id"] not in force]
     archive = _archive(dataset_id)
     rows_by_key = unpack(archive["packed"]) if archive else {}
     for doc in docs:
         rows_by_key[corridor_key(doc["period"], doc["source"], doc["destination"])] = quote_rows(doc)
     if not _write_archive(dataset_id, archive, rows_by_key, docs[0]["quote_fields"]):
         return 0  # another pruner wrote it meanwhile: next time
-    staged.delete_many({"_id": {"$in": [d["_id"] for d in docs]}})  # now kept in the archive
+    gone = [d["_id"] for d in docs]
+    for start in range(0, len(gone), DELETE_BATCH):  # now kept in the archive
+        pause()
+        staged.delete_many({"_id": {"$in": gone[start:start + DELETE_BATCH]}})
     return len(docs)
 
 
@@ -163,7 +169,9 @@ def restore_in_force(dataset_id, force, pause):
         return 0
     pause()
     staged = StagedCorridorPeriod._get_collection()
-    for key in back:
+    for number, key in enumerate(back):
+        if number % 20 == 0:
+            pause()
         period, source, destination = key.split(":")
         staged.replace_one({"_id": f"{dataset_id}/{key}"}, {
             "_id": f"{dataset_id}/{key}", "dataset_id": dataset_id, "period": period, "source": source,
@@ -177,23 +185,27 @@ def restore_in_force(dataset_id, force, pause):
     return len(back)
 
 
-def compress_settled(dataset_id):
+def compress_settled(dataset_id, pause=lambda: None, offload=lambda fn, *args: fn(*args)):
     """Firms and raw chunks of a settled dataset, compressed (read back by
-    ``dataset_firms`` and ``uploads``); 0 or 1 chunks' worth at a time."""
+    ``dataset_firms`` and ``uploads``), one chunk at a time. ``offload(fn,
+    *args)`` runs the compression (the service: in a thread, zlib releases the
+    GIL, so a 4 MB chunk does not hold up reads)."""
     datasets, chunks = Dataset._get_collection(), RawChunk._get_collection()
     doc = datasets.find_one({"_id": dataset_id, "firms": {"$ne": None}}, {"firms": 1})
     if doc is not None:
         datasets.update_one({"_id": dataset_id, "firms": {"$ne": None}},
-                            {"$set": {"firms_packed": pack(doc["firms"])}, "$unset": {"firms": ""}})
+                            {"$set": {"firms_packed": offload(pack, doc["firms"])}, "$unset": {"firms": ""}})
     compressed = 0
     for chunk in chunks.find({"dataset_id": dataset_id, "encoding": None}, {"_id": 1}):
+        pause()
         data = chunks.find_one({"_id": chunk["_id"]}, {"data": 1})["data"]
+        packed = offload(zlib.compress, data, 6)
         compressed += chunks.update_one({"_id": chunk["_id"], "encoding": None},
-                                        {"$set": {"data": zlib.compress(data, 6), "encoding": "zlib"}}).modified_count
+                                        {"$set": {"data": packed, "encoding": "zlib"}}).modified_count
     return compressed
 
 
-def prune(now=None, pause=lambda: None):
+def prune(now=None, pause=lambda: None, offload=lambda fn, *args: fn(*args)):
     """Archive what is not in force, restore what is again, compress settled
     datasets' firms and files, delete what nothing reads. Safe to run at any
     time and more than once. Returns the counts of what it did."""
@@ -212,7 +224,7 @@ def prune(now=None, pause=lambda: None):
     for doc in Dataset._get_collection().find({"status": {"$in": ["completed", "rejected", "failed"]},
                                                "$or": [{"firms": {"$ne": None}}, {"compressed": None}]}, {"_id": 1}):
         pause()
-        counts["chunks_compressed"] += compress_settled(doc["_id"])
+        counts["chunks_compressed"] += compress_settled(doc["_id"], pause, offload)
         Dataset._get_collection().update_one({"_id": doc["_id"]}, {"$set": {"compressed": True}})
     failed = [d["_id"] for d in Dataset._get_collection().find({"status": {"$in": list(UNPUBLISHABLE)}}, {"_id": 1})]
     if failed:

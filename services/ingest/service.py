@@ -2,6 +2,8 @@
 import logging
 
 import eventlet
+import eventlet.tpool
+from eventlet.semaphore import Semaphore
 
 from nameko.timer import timer
 
@@ -22,6 +24,7 @@ from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
 log = logging.getLogger(__name__)
 IMPORT_ATTEMPTS = 3
 HOUSEKEEPING_SECONDS = 30
+PRUNING = Semaphore()
 
 
 def import_gave_up(payload, exc):
@@ -82,11 +85,12 @@ class IngestService(PingMixin, OutboxRelay):
         self._prune()  # after an operator's publish or reject too (kept off their RPC's deadline)
 
     def _prune(self):
-        counts = pruning.prune(pause=eventlet.sleep)
+        with PRUNING:  # the timer and an import's handler: one at a time in a process
+            counts = pruning.prune(pause=eventlet.sleep, offload=eventlet.tpool.execute)
         if any(counts.values()):
-            log.info("staged quotes: %(packed)d packed, %(unpacked)d unpacked (in force again), "
-                     "%(deleted)d of failed datasets deleted, %(states_deleted)d unreferenced period states deleted",
-                     counts)
+            log.info("staged quotes: %(archived)d corridor-period(s) archived, %(restored)d restored (in force "
+                     "again), %(chunks_compressed)d raw chunk(s) compressed, %(deleted)d of failed datasets deleted, "
+                     "%(states_deleted)d unreferenced period state(s) deleted", counts)
 
     # -- review -------------------------------------------------------------
     @rpc
