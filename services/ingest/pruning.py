@@ -185,27 +185,27 @@ def restore_in_force(dataset_id, force, pause):
     return len(back)
 
 
-def compress_settled(dataset_id, pause=lambda: None, offload=lambda fn, *args: fn(*args)):
+def compress_settled(dataset_id, pause=lambda: None):
     """Firms and raw chunks of a settled dataset, compressed (read back by
-    ``dataset_firms`` and ``uploads``), one chunk at a time. ``offload(fn,
-    *args)`` runs the compression (the service: in a thread, zlib releases the
-    GIL, so a 4 MB chunk does not hold up reads)."""
+    ``dataset_firms`` and ``uploads``), one chunk at a time, at zlib's fastest
+    level (a 4 MB chunk in tens of milliseconds: reads wait no longer). Not in
+    a thread pool: its threads' heaps would cost more memory than is saved."""
     datasets, chunks = Dataset._get_collection(), RawChunk._get_collection()
     doc = datasets.find_one({"_id": dataset_id, "firms": {"$ne": None}}, {"firms": 1})
     if doc is not None:
         datasets.update_one({"_id": dataset_id, "firms": {"$ne": None}},
-                            {"$set": {"firms_packed": offload(pack, doc["firms"])}, "$unset": {"firms": ""}})
+                            {"$set": {"firms_packed": pack(doc["firms"])}, "$unset": {"firms": ""}})
     compressed = 0
     for chunk in chunks.find({"dataset_id": dataset_id, "encoding": None}, {"_id": 1}):
         pause()
         data = chunks.find_one({"_id": chunk["_id"]}, {"data": 1})["data"]
-        packed = offload(zlib.compress, data, 6)
+        packed = zlib.compress(data, 1)
         compressed += chunks.update_one({"_id": chunk["_id"], "encoding": None},
                                         {"$set": {"data": packed, "encoding": "zlib"}}).modified_count
     return compressed
 
 
-def prune(now=None, pause=lambda: None, offload=lambda fn, *args: fn(*args)):
+def prune(now=None, pause=lambda: None):
     """Archive what is not in force, restore what is again, compress settled
     datasets' firms and files, delete what nothing reads. Safe to run at any
     time and more than once. Returns the counts of what it did."""
@@ -224,7 +224,7 @@ def prune(now=None, pause=lambda: None, offload=lambda fn, *args: fn(*args)):
     for doc in Dataset._get_collection().find({"status": {"$in": ["completed", "rejected", "failed"]},
                                                "$or": [{"firms": {"$ne": None}}, {"compressed": None}]}, {"_id": 1}):
         pause()
-        counts["chunks_compressed"] += compress_settled(doc["_id"], pause, offload)
+        counts["chunks_compressed"] += compress_settled(doc["_id"], pause)
         Dataset._get_collection().update_one({"_id": doc["_id"]}, {"$set": {"compressed": True}})
     failed = [d["_id"] for d in Dataset._get_collection().find({"status": {"$in": list(UNPUBLISHABLE)}}, {"_id": 1})]
     if failed:

@@ -2,7 +2,6 @@
 import logging
 
 import eventlet
-import eventlet.tpool
 from eventlet.semaphore import Semaphore
 
 from nameko.timer import timer
@@ -86,7 +85,7 @@ class IngestService(PingMixin, OutboxRelay):
 
     def _prune(self):
         with PRUNING:  # the timer and an import's handler: one at a time in a process
-            counts = pruning.prune(pause=eventlet.sleep, offload=eventlet.tpool.execute)
+            counts = pruning.prune(pause=eventlet.sleep)
         if any(counts.values()):
             log.info("staged quotes: %(archived)d corridor-period(s) archived, %(restored)d restored (in force "
                      "again), %(chunks_compressed)d raw chunk(s) compressed, %(deleted)d of failed datasets deleted, "
