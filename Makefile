@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv lock bench bench-api bench-reads bench-pages bench-scaling bench-webhooks cluster-up cluster-down cluster-reset clean
+.PHONY: run test venv lock bench bench-api bench-memory bench-reads bench-pages bench-scaling bench-webhooks cluster-up cluster-down cluster-reset clean
 
 run: $(STAMP)
 	SCALE="$(SCALE)" $(PY) scripts/run_platform.py
@@ -50,6 +50,10 @@ cluster-down:
 # A fresh cluster: forgets the saved state (what `up` says to do when no node can boot from it).
 cluster-reset:
 	python3 scripts/rabbit_cluster.py reset
+
+bench-memory: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/ingest_memory.py
 
 bench-pages: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management

@@ -3,6 +3,8 @@ import eventlet
 
 from observatory.errors import ObservatoryError
 
+STORE_FIELDS = ("store", "durable", "data_since", "started_at")
+
 
 def check_services(proxies):
     """``proxies`` maps a service name to a DeadlineRpcProxy. Returns
@@ -12,8 +14,7 @@ def check_services(proxies):
         name, proxy = item
         try:
             answer = proxy.ping()
-            return name, {"status": "ok", **{k: answer[k] for k in ("store", "started_at")
-                                             if k in answer}}
+            return name, {"status": "ok", **{k: answer[k] for k in STORE_FIELDS if k in answer}}
         except ObservatoryError as exc:
             return name, {"status": "unavailable", "reason": exc.message}
         except Exception as exc:  # a broken service is not a healthy one

@@ -125,6 +125,10 @@ class DeadLetterQuerySchema(Schema):
 class ServiceHealthSchema(Schema):
     status = fields.String(required=True, metadata={"enum": ["ok", "unavailable", "error"]})
     store = fields.String()
+    durable = fields.Boolean(metadata={"description": "true: MongoDB keeps the data across restarts; false: the "
+                                                      "in-process store, lost when the process stops"})
+    data_since = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "since when the store holds data (in-process: the process's start)"})
     started_at = fields.String(metadata={"format": "date-time"})
     reason = fields.String()
 

@@ -31,6 +31,7 @@ from gateway.paths import dataset_id_from_path, iso3_from_path
 from gateway.uploads import DEFAULT_MAX_UPLOAD_BYTES, send_in_chunks, upload_stream
 from observatory.contracts.events import one_of_a_batch
 from observatory.deadlines import DeadlineRpcProxy
+from observatory.health import store_health
 from observatory.mongo import MongoStore
 from observatory.replicated import broadcast_handler
 
@@ -97,7 +98,7 @@ class GatewayService(CatalogHandlers, NotifyHandlers, ExportHandlers, ReleaseHan
     # -- platform -----------------------------------------------------------
     def health(self, request, call):
         all_ok, services = check_services({"ingest": self.ingest, "catalog": self.catalog, "notify": self.notify})
-        services = {"gateway": {"status": "ok"}, **services}
+        services = {"gateway": {"status": "ok", **store_health(STORE_ALIAS)}, **services}
         return Reply({"status": "ok" if all_ok else "degraded", "services": services}, 200 if all_ok else 503)
 
     def openapi(self, request, call):

@@ -4,6 +4,7 @@ With ``MONGODB_URI`` set, a real server. Without it, an in-process mongomock
 store: fine for development and tests, but it keeps nothing, so the service
 says so loudly when it starts.
 """
+import datetime as dt
 import logging
 
 import mongoengine
@@ -33,6 +34,26 @@ def uses_real_server(alias):
     return not isinstance(mongoengine.get_connection(alias), mongomock.MongoClient)
 
 
+STORE_INFO = "store_info"  # one document: when this database first held data
+
+
+def mark_store(alias):
+    """Record when the store first held data (kept on MongoDB across restarts;
+    on the in-process store, this process's start). Returns that time."""
+    info = mongoengine.get_db(alias)[STORE_INFO]
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    info.update_one({"_id": "store"}, {"$setOnInsert": {"since": now}}, upsert=True)
+    return holds_data_since(alias)
+
+
+def holds_data_since(alias):
+    doc = mongoengine.get_db(alias)[STORE_INFO].find_one({"_id": "store"}) or {}
+    since = doc.get("since")
+    if since is not None and since.tzinfo is None:  # a client without tz_aware
+        since = since.replace(tzinfo=dt.timezone.utc)
+    return since.isoformat() if since else None
+
+
 class MongoStore(DependencyProvider):
     """Connects the service's documents (``meta = {"db_alias": alias}``) at
     container setup and injects the pymongo/mongomock database."""
@@ -44,6 +65,7 @@ class MongoStore(DependencyProvider):
     def setup(self):
         uri = self.container.config.get("MONGODB_URI") or None
         connect_store(self.alias, self.db_name, uri)
+        mark_store(self.alias)
 
     def get_dependency(self, worker_ctx):
         return mongoengine.get_db(self.alias)

@@ -98,3 +98,15 @@ class ReleaseListSchema(Schema):
     total = fields.Integer(required=True)
     offset = fields.Integer(required=True)
     limit = fields.Integer(required=True)
+
+
+class ObservedFirmsDatasetSchema(Schema):
+    dataset_id = fields.String(required=True)
+    published_at = fields.String(allow_none=True)
+
+
+class ObservedFirmsDatasetListSchema(Schema):
+    """ingest's ``observed_firm_datasets``: the published datasets of quotes
+    whose firms the catalog's observed providers come from (its rebuild)."""
+
+    items = fields.List(fields.Nested(ObservedFirmsDatasetSchema), required=True)

@@ -126,3 +126,15 @@ class Practice(ReliableDocument):
     created_at = DateTimeField()
     updated_at = DateTimeField()
     published_at = DateTimeField()
+
+
+class ObservedDataset(ReliableDocument):
+    """A published dataset of quotes whose firms are applied to the registry
+    (by its ``firms.observed`` event or by a rebuild: ``services.catalog.rebuild``)."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "observed_datasets"}
+
+    id = StringField(primary_key=True)  # the dataset id
+    firms = IntField()
+    how = StringField()  # event | rebuild
+    applied_at = DateTimeField()

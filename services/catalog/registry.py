@@ -10,6 +10,7 @@ redelivered event, or one re-run after a crash half-way through, leaves one
 net effect.
 """
 import datetime as dt
+import uuid
 
 from marshmallow import ValidationError
 from pymongo.errors import DuplicateKeyError
@@ -25,6 +26,7 @@ from services.catalog.models import ObservedBatch, Provider, ProviderAlias
 SOURCE = "catalog"
 MAX_AUDIT = 1000  # per provider; older entries are dropped
 _FIRM = ObservedFirmSchema()
+REGISTERED_EVENTS = uuid.UUID("5d1c7f0e-2b7a-4f43-9a51-6a3c1f0b8e21")  # namespace of provider.registered ids
 
 
 def utcnow():
@@ -115,7 +117,9 @@ def updated_event(provider, fields, by, version):
 
 
 def registered_event(doc):
-    return new_event("provider.registered", SOURCE, {
+    # One id per entry id (ids are never reused): an entry rebuilt after a
+    # restart (``rebuild``) announces the registration subscribers already had.
+    return new_event("provider.registered", SOURCE, event_id=uuid.uuid5(REGISTERED_EVENTS, doc["_id"]), data={
         "provider_id": doc["_id"], "name": doc["name"], "types": doc.get("types", []),
         "countries": doc.get("countries", []), "origin": doc.get("origin") or "observed"})
 

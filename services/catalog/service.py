@@ -7,17 +7,18 @@ write flushes the outbox of what it wrote (the relay timer retries).
 import logging
 
 import eventlet
-
+from nameko.timer import timer
 
 from observatory.contracts.events import FirmsObservedBatchSchema
-from observatory.errors import validated
+from observatory.deadlines import DeadlineRpcProxy
+from observatory.errors import ServiceUnavailable, validated
 from observatory.events import parse_event
 from observatory.health import PingMixin
 from observatory.mongo import MongoStore
 from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
-from services.catalog import curation, declared, queries, registry
+from services.catalog import curation, declared, queries, rebuild, registry
 from services.catalog.dependencies import ParkedFirms, PracticeLibrary
 from services.catalog.models import STORE_ALIAS, ObservedBatch, Practice, Provider
 from services.catalog.schemas import (
@@ -32,6 +33,7 @@ from services.catalog.schemas import (
 )
 
 log = logging.getLogger(__name__)
+REBUILD_SECONDS = 30
 
 
 class CatalogService(PingMixin, OutboxRelay):
@@ -42,6 +44,7 @@ class CatalogService(PingMixin, OutboxRelay):
     outbox = OutboxDispatcher(documents=[Provider, Practice, ObservedBatch])
     library = PracticeLibrary()
     park_firms = ParkedFirms()
+    ingest = DeadlineRpcProxy("ingest")
 
     # -- the registry, from the data ---------------------------------------
     @reliable_event_handler("ingest", "firms.observed")
@@ -49,11 +52,29 @@ class CatalogService(PingMixin, OutboxRelay):
         event, rejected = parse_event(payload, FirmsObservedBatchSchema()), []
         touched = registry.apply_firms_observed(event, pause=eventlet.sleep,  # reads stay answered meanwhile
                                                 rejected=rejected)
+        rebuild.record_applied(event["data"]["dataset_id"], len(event["data"]["firms"]), "event")
         log.info("firms.observed %s: %d firm(s), %d entr(ies) written", event["event_id"],
                  len(event["data"]["firms"]), len(set(touched)))
         self.outbox.flush_all()
         if rejected:
             self.park_firms(payload, rejected)
+
+    @timer(interval=REBUILD_SECONDS, eager=True)
+    def rebuild_observed(self):
+        """At start, then every 30 s: apply the firms of any published dataset
+        this store has not applied (all of them after a restart on the
+        in-process store; one whose event was lost). Ingest not answering
+        within the deadline: the next tick asks again."""
+        try:
+            answer = rebuild.rebuild(self.ingest.observed_firm_datasets, self.ingest.observed_firms,
+                                     pause=eventlet.sleep)
+        except ServiceUnavailable as exc:
+            log.info("observed providers not rebuilt yet: %s", exc.message)
+            return
+        if answer["datasets"]:
+            log.warning("observed providers rebuilt from %d published dataset(s) of ingest: %d entr(ies) written",
+                        len(answer["datasets"]), len(answer["providers"]))
+        self.outbox.flush_all()
 
     # -- providers -------------------------------------------------------------
     @rpc

@@ -5,7 +5,7 @@ figures computed from them: replacing a corridor-period's quotes and figures
 (and queueing its event) is then one single-document write, the same on
 MongoDB and on mongomock.
 """
-from mongoengine import BinaryField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
+from mongoengine import BinaryField, BooleanField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
 
 from observatory.idempotency import ReliableDocument
 from observatory.vocabulary import DATASET_STATUSES
@@ -37,6 +37,8 @@ class Dataset(ReliableDocument):
     failure = StringField()
     failure_details = DictField()  # e.g. the limit a file broke
     firms = ListField(DictField())  # rpw-quotes: the firms seen, announced when published
+    firms_packed = BinaryField()  # instead of ``firms`` once settled (``pruning``)
+    compressed = BooleanField()  # its firms and raw chunks are compressed (``pruning``)
     periods = ListField(StringField())
     summary = DictField()
     created_at = DateTimeField()
@@ -59,13 +61,15 @@ class RawChunk(Document):
     dataset_id = StringField()
     index = IntField(required=True)
     data = BinaryField(required=True)
+    encoding = StringField()  # "zlib" once its dataset is settled (``pruning``); None: as uploaded
     created_at = DateTimeField()
 
 
 class StagedCorridorPeriod(Document):
     """One dataset's quotes and figures for one corridor-period. Written once
-    when the dataset is staged and never changed: what is published points at
-    these, so any earlier dataset can be published again exactly."""
+    when the dataset is staged and never changed (only moved to and from its
+    dataset's ``StagedArchive``): what is published points at these, so any
+    earlier dataset can be published again exactly."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "staged_corridor_periods",
             "indexes": ["dataset_id", ("source", "destination", "period")]}
@@ -76,8 +80,22 @@ class StagedCorridorPeriod(Document):
     source = StringField(required=True)
     destination = StringField(required=True)
     quote_fields = ListField(StringField())  # the column names of each row in ``quotes``
-    quotes = ListField(ListField())
-    figures = DictField()
+    quotes = ListField(ListField())  # as stored before ``packed``
+    packed = BinaryField()  # the rows of ``quotes``, compressed JSON (``pruning``)
+    figures = DictField()  # as stored before: now computed from the rows when read (``pruning``)
+
+
+class StagedArchive(Document):
+    """The staged corridor-periods of one published or rejected dataset that
+    are not in force, in one compressed blob ({key: rows}); see ``pruning``."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "staged_archives", "indexes": ["keys"]}
+
+    id = StringField(primary_key=True)  # the dataset id
+    keys = ListField(StringField())  # "2014Q1:ARE:EGY"
+    quote_fields = ListField(StringField())
+    packed = BinaryField()
+    version = IntField(default=1)
 
 
 class PeriodState(Document):

@@ -23,6 +23,7 @@ from observatory.events import new_event
 from observatory.idempotency import REMEMBERED_EVENTS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote, corridor_figures, period_figures
 from services.ingest.models import Publication, PeriodState, StagedCorridorPeriod
+from services.ingest.pruning import archived_figures, pack, quote_rows, staged_doc, staged_figures
 from services.ingest.store import SOURCE, corridor_key, utcnow, weights_for
 
 OBSERVED = "observed"
@@ -62,7 +63,7 @@ def stage(dataset_id, groups):
         summaries[(period, source, destination)] = _summary(figures, dataset_id)
         batch.append({"_id": staged_id(dataset_id, corridor_key(period, source, destination)),
                       "dataset_id": dataset_id, "period": period, "source": source, "destination": destination,
-                      "quote_fields": QUOTE_FIELDS, "quotes": [list(q) for q in quotes], "figures": figures})
+                      "quote_fields": QUOTE_FIELDS, "packed": pack([list(q) for q in quotes])})  # figures: on read
         if len(batch) >= INSERT_BATCH:  # bounded: the store copies what it is given
             collection.insert_many(batch)
             batch = []
@@ -72,9 +73,13 @@ def stage(dataset_id, groups):
 
 
 def staged_summaries(dataset_id):
-    docs = StagedCorridorPeriod._get_collection().find(
-        {"dataset_id": dataset_id}, {"period": 1, "source": 1, "destination": 1, "figures": 1})
-    return {(d["period"], d["source"], d["destination"]): _summary(d["figures"], dataset_id) for d in docs}
+    docs = StagedCorridorPeriod._get_collection().find({"dataset_id": dataset_id})
+    summaries = {key: _summary(figures, dataset_id) for key, figures in archived_figures(dataset_id).items()}
+    for number, d in enumerate(docs):
+        if number % 50 == 0:
+            time.sleep(0)  # cooperative
+        summaries[(d["period"], d["source"], d["destination"])] = _summary(staged_figures(d), dataset_id)
+    return summaries
 
 
 # -- what is published ----------------------------------------------------------
@@ -112,7 +117,7 @@ def published_averages():
 
 def _identities(doc):
     fields = doc["quote_fields"]
-    return Counter(tuple(dict(zip(fields, q)).get(f) for f in QUOTE_IDENTITY) for q in doc["quotes"])
+    return Counter(tuple(dict(zip(fields, q)).get(f) for f in QUOTE_IDENTITY) for q in quote_rows(doc))
 
 
 def review(dataset_id, summaries):
@@ -149,14 +154,11 @@ def _quotes_lost(dataset_id, shrinking):
     """Which published quotes each shrinking corridor-period would drop."""
     if not shrinking:
         return []
-    ids = [staged_id(old["dataset_id"], corridor_key(p, s, d)) for p, s, d, old in shrinking]
-    ids += [staged_id(dataset_id, corridor_key(p, s, d)) for p, s, d, _ in shrinking]
-    docs = {d["_id"]: d for d in StagedCorridorPeriod._get_collection().find({"_id": {"$in": ids}})}
     losses = []
     for period, source, destination, old in shrinking:
         key = corridor_key(period, source, destination)
-        before = _identities(docs[staged_id(old["dataset_id"], key)])
-        after = _identities(docs[staged_id(dataset_id, key)])
+        before = _identities(staged_doc(old["dataset_id"], key))
+        after = _identities(staged_doc(dataset_id, key))
         lost = before - after
         losses.append({"period": period, "source": source, "destination": destination,
                        "published_dataset_id": old["dataset_id"], "quotes_before": old.get("quotes_total"),

@@ -5,7 +5,8 @@ from services.ingest import publication
 from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
 from observatory.vocabulary import SERIES_LABELS
-from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, SeriesPeriod, StagedCorridorPeriod
+from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, SeriesPeriod
+from services.ingest import pruning
 from services.ingest.store import corridor_key
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
@@ -25,7 +26,7 @@ def _dataset_view(doc, errors_offset=0, errors_limit=100):
 
 
 def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
-    doc = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "applied_events": 0, "firms": 0})
+    doc = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "applied_events": 0, "firms": 0, "firms_packed": 0})
     if doc is None:
         if not uses_real_server(STORE_ALIAS):
             raise NotFound(f"no such dataset: this ingest keeps data in process and started at {PROCESS_STARTED_AT}; "
@@ -38,9 +39,27 @@ def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
 def list_datasets(offset=0, limit=50, kind=None, status=None):
     query = {k: v for k, v in (("kind", kind), ("status", status)) if v}
     collection = Dataset._get_collection()
-    cursor = collection.find(query, {"outbox": 0, "applied_events": 0, "errors": 0, "firms": 0}).sort("created_at", -1)
+    cursor = collection.find(query, {"outbox": 0, "applied_events": 0, "errors": 0, "firms": 0,
+                                                   "firms_packed": 0}).sort("created_at", -1)
     items = [_dataset_view(d, 0, 0) for d in cursor.skip(offset).limit(limit)]
     return {"items": items, "total": collection.count_documents(query), "offset": offset, "limit": limit}
+
+
+def observed_firm_datasets():
+    """The published datasets of quotes, oldest first: the ones whose firms
+    were announced (``firms.observed``), for a catalog that rebuilds its registry."""
+    docs = Dataset._get_collection().find({"kind": "rpw-quotes", "status": "completed"},
+                                          {"published_at": 1}).sort("published_at", 1)
+    return {"items": [{"dataset_id": d["_id"], "published_at": _iso(d.get("published_at"))} for d in docs]}
+
+
+def observed_firms(dataset_id):
+    """The firms a published dataset of quotes names, as its ``firms.observed`` said them."""
+    doc = Dataset._get_collection().find_one({"_id": dataset_id, "kind": "rpw-quotes", "status": "completed"},
+                                             {"firms": 1, "firms_packed": 1})
+    if doc is None:
+        raise NotFound("no such published dataset of quotes", {"id": dataset_id})
+    return {"dataset_id": dataset_id, "firms": pruning.dataset_firms(doc)}
 
 
 def _series(series, source, destination, period=None):
@@ -101,14 +120,12 @@ def corridor(source, destination, period=None):
         entry = official.get(period) or derived.get(period)
         return {**answer, "smart_average_pct": None, "services": None, "quotes": [], "dataset_id": entry["dataset_id"],
                 "other_datasets": []}
-    doc = StagedCorridorPeriod._get_collection().find_one(
-        {"_id": publication.staged_id(observed[period]["dataset_id"], corridor_key(period, source, destination))})
+    doc = pruning.staged_doc(observed[period]["dataset_id"], corridor_key(period, source, destination))
     figures = {k: v for k, v in doc["figures"].items() if k not in ("sum_total_cost_pct", "average_total_cost_pct")}
     fields = doc["quote_fields"]
     quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
-    other = sorted({d["dataset_id"] for d in StagedCorridorPeriod._get_collection().find(
-        {"period": period, "source": source, "destination": destination}, {"dataset_id": 1})} - {doc["dataset_id"]})
+    other = sorted(pruning.datasets_staged_for(period, source, destination) - {doc["dataset_id"]})
     return {**figures, **answer, "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes}
 
 

@@ -12,6 +12,7 @@ from services.ingest.importer import dataset_published_event
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.loaders import LOADERS, firms_observed
 from services.ingest.models import Dataset
+from services.ingest.pruning import dataset_firms
 from services.ingest.store import utcnow
 
 PUBLISHABLE = ("needs_review", "completed", "rejected")
@@ -38,7 +39,7 @@ def publish_dataset(dataset_id, requested_by="operator", weight_lag_years=DEFAUL
     republished = dataset["status"] == "completed"
     event = dataset_published_event(dataset, dataset, {**(dataset.get("summary") or {}), "republished": republished,
                                                         "phase": "completed"})
-    events = [event] + ([] if republished else firms_observed(dataset_id, dataset.get("firms") or []))
+    events = [event] + ([] if republished else firms_observed(dataset_id, dataset_firms(dataset)))
     result = publication.publish(dataset_id, f"publish:{dataset_id}:{uuid.uuid4().hex}",
                                  "republished" if republished else "published after review", events,
                                  weight_lag_years=weight_lag_years)

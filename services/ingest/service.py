@@ -2,6 +2,7 @@
 import logging
 
 import eventlet
+from eventlet.semaphore import Semaphore
 
 from nameko.timer import timer
 
@@ -11,8 +12,9 @@ from observatory.health import PingMixin
 from observatory.mongo import MongoStore
 from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
+from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
-from services.ingest import queries, review, uploads
+from services.ingest import pruning, queries, review, uploads
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.models import STORE_ALIAS, Dataset, Publication
@@ -21,6 +23,7 @@ from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
 log = logging.getLogger(__name__)
 IMPORT_ATTEMPTS = 3
 HOUSEKEEPING_SECONDS = 30
+PRUNING = Semaphore()
 
 
 def import_gave_up(payload, exc):
@@ -68,6 +71,8 @@ class IngestService(PingMixin, OutboxRelay):
                             rules=self.settings.plausibility)
         log.info("dataset %s: %s", dataset_id, status)
         self.outbox.flush_all()
+        self._prune()
+        release_freed_memory()
 
     @timer(interval=HOUSEKEEPING_SECONDS)
     def housekeeping(self):
@@ -77,6 +82,15 @@ class IngestService(PingMixin, OutboxRelay):
         purged = uploads.purge_abandoned_chunks(self.settings.abandoned_upload_seconds)
         if purged:
             log.info("deleted %d chunk(s) of abandoned uploads", purged)
+        self._prune()  # after an operator's publish or reject too (kept off their RPC's deadline)
+
+    def _prune(self):
+        with PRUNING:  # the timer and an import's handler: one at a time in a process
+            counts = pruning.prune(pause=eventlet.sleep)
+        if any(counts.values()):
+            log.info("staged quotes: %(archived)d corridor-period(s) archived, %(restored)d restored (in force "
+                     "again), %(chunks_compressed)d raw chunk(s) compressed, %(deleted)d of failed datasets deleted, "
+                     "%(states_deleted)d unreferenced period state(s) deleted", counts)
 
     # -- review -------------------------------------------------------------
     @rpc
@@ -102,6 +116,14 @@ class IngestService(PingMixin, OutboxRelay):
     @rpc
     def list_datasets(self, offset=0, limit=50, kind=None, status=None):
         return queries.list_datasets(offset, limit, kind, status)
+
+    @rpc
+    def observed_firm_datasets(self):
+        return queries.observed_firm_datasets()
+
+    @rpc
+    def observed_firms(self, dataset_id):
+        return queries.observed_firms(str(dataset_id))
 
     @rpc
     def corridor(self, source, destination, period=None):

@@ -5,6 +5,7 @@ import binascii
 import datetime as dt
 import hashlib
 import uuid
+import zlib
 
 from pymongo.errors import DuplicateKeyError
 
@@ -75,12 +76,17 @@ def finish_upload(upload_id, kind, chunks, size, sha256, filename=None, year=Non
     return {"id": dataset_id, "status": "queued", "duplicate": False}
 
 
+def _bytes(chunk):
+    """A stored chunk's bytes as uploaded (``pruning`` compresses settled datasets' chunks)."""
+    return zlib.decompress(chunk["data"]) if chunk.get("encoding") == "zlib" else chunk["data"]
+
+
 def copy_raw(dataset_id, target):
     """Write the dataset's bytes into the binary file ``target``, chunk by
     chunk (the import reads them once, from there)."""
     found = False
     for chunk in _chunks("dataset_id", dataset_id):
-        target.write(chunk["data"])
+        target.write(_bytes(chunk))
         found = True
     if not found:
         raise UnreadableFile("no raw bytes are stored for this dataset (lost with a restarted in-process store?)")
@@ -113,4 +119,4 @@ def raw_part(dataset_id, index, published_only=True):
     parts = -(-dataset["size"] // CHUNK_BYTES) if dataset.get("size") else 1
     return {"id": dataset_id, "kind": dataset["kind"], "filename": dataset.get("filename"), "size": dataset["size"],
             "sha256": dataset["sha256"], "index": index, "parts": parts,
-            "data": base64.b64encode(chunk["data"]).decode("ascii")}
+            "data": base64.b64encode(_bytes(chunk)).decode("ascii")}

@@ -1,4 +1,5 @@
 """The gateway on the real broker: health with deadlines, JSON errors, tokens."""
+import datetime as dt
 import time
 
 import pytest
@@ -30,6 +31,19 @@ def test_health_is_200_when_every_service_answers(platform, web_session):
     services = response.json()["services"]
     assert set(services) == {"gateway", "ingest", "catalog", "notify"}
     assert all(s["status"] == "ok" for s in services.values())
+
+
+def test_health_says_of_every_store_that_it_is_in_process_and_holds_data_since_the_platform_started(
+        runner_factory, platform_config, web_session):
+    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    runner_factory(platform_config, *ALL).start()
+    services = web_session.get("/health").json()["services"]
+    assert set(services) == {"gateway", "ingest", "catalog", "notify"}
+    for name, health in services.items():
+        assert health["durable"] is False, name  # no MONGODB_URI: mongomock, lost with the process
+        since = dt.datetime.fromisoformat(health["data_since"])
+        assert started <= since <= dt.datetime.now(dt.timezone.utc), name
+        assert "in-process (not kept)" in health["store"]
 
 
 def test_health_is_503_within_the_deadline_naming_the_stopped_service(platform, web_session):

@@ -11,6 +11,7 @@ import requests
 
 from gateway.examples import REQUESTS, examples, is_trimmed_from
 from tests.conftest import ROOT, answers_200, wait_for
+from tests.ingest_files import as_csv, real_rows
 from tests.live import free_port
 
 pytestmark = pytest.mark.broker
@@ -145,6 +146,55 @@ def test_kill_9_of_ingest_mid_import_restarts_it_and_reloads_the_bundled_data(la
         assert "since " + health["ingest"]["started_at"] in health["ingest"]["store"]
         ingest_log = (ROOT / ".run" / "logs" / "ingest.log").read_text()
         assert f"import job for unknown dataset {dataset_id}" in ingest_log  # redelivered, acknowledged, logged
+
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=40) == 0
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+
+
+def _providers(base):
+    answer = requests.get(f"{base}/api/v1/providers", params={"limit": 1}, timeout=5)
+    return answer.json()["total"] if answer.status_code == 200 else None
+
+
+@pytest.mark.timeout(400)
+def test_kill_9_of_catalog_brings_every_observed_provider_back_without_an_operator(launcher_env, tmp_path):
+    launcher, output = _launch(launcher_env, tmp_path)
+    try:
+        base, auth = _ready(launcher_env, output, timeout=120)
+        header, rows = real_rows()  # one real quarter, imported as an operator does
+        quarter = as_csv(header, [r for r in rows if r[header.index("period")] == "2014_1Q"])
+        dataset_id = requests.post(f"{base}/api/v1/datasets", params={"kind": "rpw-quotes"}, headers=auth,
+                                   data=quarter, timeout=60).json()["id"]
+        wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=5).json()
+                 .get("status") == "completed", timeout=120, interval=0.5, what="the import")
+        counts = []
+        wait_for(lambda: counts.append(_providers(base)) or len(counts) > 3 and counts[-1] == counts[-4] > 100,
+                 timeout=120, interval=1, what="the firms of the quarter to be registered")
+        before = counts[-1]
+        western_union = requests.get(f"{base}/api/v1/providers", params={"alias": "Western Union"}, timeout=5).json()
+        assert western_union["items"]
+        health = requests.get(f"{base}/health", timeout=5).json()["services"]
+        first = _service_pids(output())
+
+        os.kill(first["catalog"], signal.SIGKILL)
+        wait_for(lambda: len(re.findall(r"started catalog", output())) == 2, timeout=60, interval=0.3,
+                 what="the launcher to restart catalog")
+        wait_for(lambda: _providers(base) == before, timeout=180, interval=1,
+                 what=f"the {before} providers to be back")  # nobody asked for it
+        again = requests.get(f"{base}/api/v1/providers", params={"alias": "Western Union"}, timeout=5).json()
+        assert [p["id"] for p in again["items"]] == [p["id"] for p in western_union["items"]]
+        assert [p["aliases"] for p in again["items"]] == [p["aliases"] for p in western_union["items"]]
+        assert _service_pids(output())["ingest"] == first["ingest"]  # rebuilt from ingest's data, not reloaded
+
+        after = requests.get(f"{base}/health", timeout=5).json()["services"]
+        assert after["catalog"]["durable"] is False
+        assert after["catalog"]["data_since"] > health["catalog"]["data_since"]  # what it held before is gone...
+        assert after["ingest"]["data_since"] == health["ingest"]["data_since"]  # ...and only its store
+        catalog_log = (ROOT / ".run" / "logs" / "catalog.log").read_text()
+        assert "observed providers rebuilt from 1 published dataset(s) of ingest" in catalog_log
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=40) == 0
