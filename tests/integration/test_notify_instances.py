@@ -15,17 +15,10 @@ from services.notify.models import Delivery
 from services.notify.service import NotifyService
 from tests.conftest import wait_for
 from tests.notify_helpers import Receiver
+from tests.unit.notify_common import receiver  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.broker
 
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    yield receiver
-    if receiver.hold is not None:
-        receiver.hold.set()
-    receiver.close()
 
 
 @pytest.fixture
