@@ -4,10 +4,12 @@ nameko turns a remote exception into a generic ``RemoteError`` unless its type
 is registered with ``deserialize_to_instance``. Every subclass of
 ``ObservatoryError`` registers itself when it is defined, so an error raised in
 a service (a subclass of these, too) reaches the gateway as itself, and the
-gateway maps it by its ``status`` and ``code``. Registration is by class name:
-names must be unique across the platform (checked here).
+gateway maps it by its ``status`` and ``code``. nameko registers an error by
+its module path; the platform also keeps one name per error, so a second
+class with a name already taken (a second ``NotFound`` anywhere) is refused
+when it is defined: the gateway and the logs name errors by class name.
 """
-from nameko.exceptions import deserialize_to_instance, registry
+from nameko.exceptions import deserialize_to_instance
 
 
 class ObservatoryError(Exception):
@@ -27,13 +29,24 @@ class ObservatoryError(Exception):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        known = registry.get(cls.__name__)
-        if known is not None and known is not cls and known.__module__ != cls.__module__:
-            raise TypeError(f"error class name {cls.__name__} is used twice ({known.__module__}, {cls.__module__})")
-        deserialize_to_instance(cls)
+        register_error(cls)
 
 
-deserialize_to_instance(ObservatoryError)
+_BY_NAME = {}
+
+
+def register_error(cls):
+    """Register ``cls`` for RPC; TypeError when another class already has its name.
+    The same class defined again by the same module (a reload) replaces it."""
+    known = _BY_NAME.get(cls.__name__)
+    if known is not None and f"{known.__module__}.{known.__qualname__}" != f"{cls.__module__}.{cls.__qualname__}":
+        raise TypeError(f"error name {cls.__name__} is taken by {known.__module__}; "
+                        f"{cls.__module__} must choose another")
+    _BY_NAME[cls.__name__] = cls
+    deserialize_to_instance(cls)
+
+
+register_error(ObservatoryError)
 
 
 class ServiceUnavailable(ObservatoryError):

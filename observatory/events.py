@@ -8,11 +8,11 @@ type's contract (``observatory.contracts``) before it can enter an outbox;
 ``parse_event`` validates one that arrived, ``data`` with the same contract,
 and raises ``InvalidMessage`` (never retried) when it is malformed.
 """
-import datetime as dt
 import uuid
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from observatory.clock import utcnow
 from observatory.contracts import contract_for
 from observatory.errors import InvalidMessage
 
@@ -29,9 +29,6 @@ class EventEnvelopeSchema(Schema):
 
 _envelope = EventEnvelopeSchema()
 
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def new_event(type_, source, data, event_id=None, occurred_at=None):

@@ -14,13 +14,33 @@ from pymongo.errors import DuplicateKeyError
 REMEMBERED_EVENTS = 500
 
 
-class ReliableDocument(Document):
-    """Fields every event-applying, event-emitting document carries."""
+class IdempotentDocument(Document):
+    """A document that applies events or requests once (``apply_once``)."""
 
     meta = {"abstract": True}
 
     applied_events = ListField(StringField())  # idempotency record
-    outbox = ListField(DictField())  # events pending publication (see outbox.py)
+
+
+class OutboxDocument(IdempotentDocument):
+    """A document whose writes also emit events: they wait in ``outbox`` until
+    the relay publishes them (observatory.outbox). Every concrete subclass is
+    relayed by its service's ``OutboxDispatcher``, found by its ``db_alias``."""
+
+    meta = {"abstract": True}
+
+    outbox = ListField(DictField())  # events pending publication
+
+
+def outbox_documents(db_alias):
+    """The concrete outbox document classes stored under ``db_alias``, by name."""
+    found, pending = {}, list(OutboxDocument.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if not cls._meta.get("abstract") and cls._meta.get("db_alias") == db_alias:
+            found[cls.__name__] = cls
+    return [found[name] for name in sorted(found)]
 
 
 def merge_updates(*updates):

@@ -18,6 +18,7 @@ from kombu import Queue
 from nameko.events import EventDispatcher
 from nameko.timer import Timer
 
+from observatory.idempotency import outbox_documents
 from observatory.reliable_events import DEFAULT_ATTEMPTS, commands_exchange, quorum_arguments
 from observatory.replicated import replicas
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 2.0  # config OUTBOX_RELAY_SECONDS, read at container setup
 RELAY_BATCH = 200
+PENDING = {"outbox.event_id": {"$exists": True}}  # matches the sparse index: empty outboxes are not in it
 # Fail fast while the broker is down: the relay timer is the retry loop.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
 
@@ -47,6 +49,7 @@ class OutboxPublisher:
         self._dispatch = dispatch
         self._documents = documents
         self._lock = lock or Semaphore()
+        self._indexed = set()
 
     def flush(self, document_cls, document_id):
         """Publish the pending events of one document. Returns how many went out."""
@@ -63,14 +66,23 @@ class OutboxPublisher:
     def _flush_all(self):
         sent = 0
         for document_cls in self._documents:
-            collection = document_cls._get_collection()
+            collection = self._pending_index(document_cls)
             while True:
-                pending = list(collection.find({"outbox.0": {"$exists": True}}, {"outbox": 1}).limit(RELAY_BATCH))
+                pending = list(collection.find(PENDING, {"outbox": 1}).limit(RELAY_BATCH))
                 published = self._publish_pending(collection, pending)
                 sent += published
                 if len(pending) < RELAY_BATCH or not published:
                     break
         return sent
+
+    def _pending_index(self, document_cls):
+        """The collection, with the sparse index that finds pending events
+        without scanning every document (made once per process)."""
+        collection = document_cls._get_collection()
+        if document_cls not in self._indexed:
+            collection.create_index([("outbox.event_id", 1)], sparse=True, name="outbox_pending")
+            self._indexed.add(document_cls)
+        return collection
 
     def _publish_pending(self, collection, docs):
         """Publish, then mark sent with one bulk update (not one per event)."""
@@ -92,22 +104,24 @@ class OutboxPublisher:
 class OutboxDispatcher(EventDispatcher):
     """An EventDispatcher (publisher confirms on) that publishes from outboxes.
 
-    ``documents`` are the ReliableDocument classes whose outboxes the relay
-    scans. Events go to the ``<service>.events`` exchange with the event type
+    The relay scans every ``OutboxDocument`` class stored under ``db_alias``
+    (the service's store), found when the container starts. Events go to the ``<service>.events`` exchange with the event type
     as routing key, so plain ``@event_handler(service, type)`` consumers work.
     Envelopes whose type is one of ``commands`` ({type: attempts}) are work,
     not news: they go to the service's own work queue for that command
     (``reliable_command_handler``), declared here too so none is unroutable.
     """
 
-    def __init__(self, documents=(), commands=None, **options):
+    def __init__(self, db_alias, commands=None, **options):
         options.setdefault("retry_policy", PUBLISH_RETRY_POLICY)
         super().__init__(**options)
-        self.documents = list(documents)
+        self.db_alias = db_alias
+        self.documents = []
         self.commands = dict(commands or {})
         self.lock = Semaphore()
 
     def setup(self):
+        self.documents = outbox_documents(self.db_alias)
         self.commands_exchange = commands_exchange(self.container.service_name)
         self.declare.append(self.commands_exchange)
         for name, attempts in self.commands.items():

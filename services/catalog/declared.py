@@ -7,6 +7,7 @@ import json
 
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from observatory.costs import quote_costs
 from services.catalog import registry
 from services.catalog.exceptions import CorridorNotServed
@@ -40,10 +41,10 @@ def declare(provider_id, request, by):
     costs = quote_costs(request["amount"], request["fee"], request["exchange_rate"], request["interbank_rate"])
     identity = quote_id(provider["_id"], request)
     state = {**{k: request.get(k) for k in (*IDENTITY, "amount_usd", "fee", "exchange_rate", "interbank_rate")},
-             **costs, "provider_id": provider["_id"], "declared_by": by, "declared_at": registry.utcnow()}
+             **costs, "provider_id": provider["_id"], "declared_by": by, "declared_at": utcnow()}
     quotes = DeclaredQuote._get_collection()
     try:
-        quotes.update_one({"_id": identity}, {"$set": state, "$setOnInsert": {"applied_events": [], "outbox": []}},
+        quotes.update_one({"_id": identity}, {"$set": state, },
                           upsert=True)
     except DuplicateKeyError:  # two identical declarations at once: the other one stored it
         quotes.update_one({"_id": identity}, {"$set": state})

@@ -1,6 +1,7 @@
 """What the catalog stores: providers (with their audit log and resolution
 keys), the raw names they resolved from, declared prices and practices."""
 from mongoengine import (
+    Document,
     DateTimeField,
     DictField,
     FloatField,
@@ -9,13 +10,13 @@ from mongoengine import (
     StringField,
 )
 
-from observatory.idempotency import ReliableDocument
+from observatory.idempotency import IdempotentDocument, OutboxDocument
 from observatory.vocabulary import PRACTICE_STATUSES
 
 STORE_ALIAS = "catalog"
 
 
-class Provider(ReliableDocument):
+class Provider(OutboxDocument):
     """One firm. ``corridors`` maps "SRC-DST" to its first and last observed
     period; ``alias_keys`` and ``typo_keys`` are the indexes entity resolution
     looks names up in; ``audit`` holds every change, in the same document so
@@ -49,7 +50,7 @@ class Provider(ReliableDocument):
     audit = ListField(DictField())
 
 
-class ProviderAlias(ReliableDocument):
+class ProviderAlias(IdempotentDocument):
     """A raw firm name → the provider it resolved to (``?alias=`` and the
     corridor's provider ids). The name is the id: one claim per name."""
 
@@ -68,7 +69,7 @@ class ProviderAlias(ReliableDocument):
     products = ListField(DictField())
 
 
-class ObservedBatch(ReliableDocument):
+class ObservedBatch(OutboxDocument):
     """One import's firms applied: holds the one ``providers.changed`` that
     stands for all the entries they wrote. The id is the ``firms.observed``
     event's: a redelivery finds it and adds nothing."""
@@ -81,7 +82,7 @@ class ObservedBatch(ReliableDocument):
     at = DateTimeField()
 
 
-class DeclaredQuote(ReliableDocument):
+class DeclaredQuote(Document):
     """A price a provider declared for one of its products on a corridor."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "declared_quotes",
@@ -109,7 +110,7 @@ class DeclaredQuote(ReliableDocument):
     declared_by = StringField()
 
 
-class Practice(ReliableDocument):
+class Practice(OutboxDocument):
     meta = {"db_alias": STORE_ALIAS, "collection": "practices",
             "indexes": ["status", "themes", "countries", "terms", ("status", "-published_at")]}
 
@@ -128,7 +129,7 @@ class Practice(ReliableDocument):
     published_at = DateTimeField()
 
 
-class ObservedDataset(ReliableDocument):
+class ObservedDataset(Document):
     """A published dataset of quotes whose firms are applied to the registry
     (by its ``firms.observed`` event or by a rebuild: ``services.catalog.rebuild``)."""
 

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from observatory.errors import Conflict, InvalidInput
 from observatory.events import new_event
 from observatory.outbox import with_outbox
 from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from services.catalog.exceptions import StaleEntry, UnknownPractice
 from services.catalog.models import Practice
-from services.catalog.registry import SOURCE, utcnow
+from services.catalog.registry import SOURCE
 
 SEED_FILE = Path(__file__).with_name("practices.json")
 WEIGHTS = {"title": 3, "summary": 2, "body": 1}

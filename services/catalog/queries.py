@@ -2,6 +2,7 @@
 catalog adds to the published corridor and country answers."""
 import re
 
+from observatory.clock import iso
 from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
 from services.catalog import resolution
 from services.catalog.exceptions import UnknownProvider
@@ -9,9 +10,6 @@ from services.catalog.models import DeclaredQuote, Practice, Provider, ProviderA
 
 HIDDEN = {"outbox": 0, "applied_events": 0, "audit": 0, "alias_keys": 0, "typo_keys": 0, "terms": 0}
 
-
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def corridors_served(doc):
@@ -37,7 +35,7 @@ def provider_view(doc):
             "website": doc.get("website"), "contact": doc.get("contact") or {},
             "description": doc.get("description"), "origin": doc.get("origin"),
             "former_ids": doc.get("former_ids", []), "version": doc["version"],
-            "created_at": _iso(doc.get("created_at")), "updated_at": _iso(doc.get("updated_at"))}
+            "created_at": iso(doc.get("created_at")), "updated_at": iso(doc.get("updated_at"))}
 
 
 def find_provider(provider_id):
@@ -99,7 +97,7 @@ def declared_view(doc, provider_name):
                 "interbank_rate", "fee_pct", "fx_margin_pct", "total_cost_pct", "product", "payment_instrument",
                 "pickup_method", "speed")},
             "provenance": {"kind": "provider-declared", "provider_id": doc["provider_id"],
-                           "declared_by": doc.get("declared_by"), "declared_at": _iso(doc.get("declared_at"))}}
+                           "declared_by": doc.get("declared_by"), "declared_at": iso(doc.get("declared_at"))}}
 
 
 def _names(provider_ids):

@@ -15,6 +15,7 @@ import logging
 
 from marshmallow import ValidationError
 
+from observatory.clock import utcnow
 from observatory.contracts.datasets import ObservedFirmsDatasetListSchema
 from observatory.contracts.events import FirmsObservedSchema
 from observatory.errors import NotFound
@@ -26,8 +27,7 @@ log = logging.getLogger(__name__)
 
 def record_applied(dataset_id, firms, how):
     ObservedDataset._get_collection().update_one(
-        {"_id": dataset_id}, {"$setOnInsert": {"firms": firms, "how": how, "applied_at": registry.utcnow(),
-                                               "applied_events": [], "outbox": []}}, upsert=True)
+        {"_id": dataset_id}, {"$setOnInsert": {"firms": firms, "how": how, "applied_at": utcnow()}}, upsert=True)
 
 
 def applied_dataset_ids():

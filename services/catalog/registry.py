@@ -9,12 +9,12 @@ into the same conditional update as the event id (``apply_once``), so a
 redelivered event, or one re-run after a crash half-way through, leaves one
 net effect.
 """
-import datetime as dt
 import uuid
 
 from marshmallow import ValidationError
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from observatory.contracts.events import ObservedFirmSchema
 
 from observatory.events import new_event
@@ -28,9 +28,6 @@ MAX_AUDIT = 1000  # per provider; older entries are dropped
 _FIRM = ObservedFirmSchema()
 REGISTERED_EVENTS = uuid.UUID("5d1c7f0e-2b7a-4f43-9a51-6a3c1f0b8e21")  # namespace of provider.registered ids
 
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc)
 
 
 
@@ -182,8 +179,7 @@ def _claim_alias(name, provider_id, how, sets, first, last, event_id):
     the two is repaired by the redelivery, which finds the provider by key)."""
     aliases = ProviderAlias._get_collection()
     try:
-        aliases.insert_one({"_id": name, "provider_id": provider_id, "how": how, "applied_events": [],
-                            "outbox": []})
+        aliases.insert_one({"_id": name, "provider_id": provider_id, "how": how, "applied_events": []})
     except DuplicateKeyError:
         pass
     apply_once(ProviderAlias, event_id, {"_id": name}, observation_update(sets, first, last))

@@ -20,7 +20,7 @@ from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
 from services.catalog import curation, declared, queries, rebuild, registry
 from services.catalog.dependencies import ParkedFirms, PracticeLibrary
-from services.catalog.models import STORE_ALIAS, ObservedBatch, Practice, Provider
+from services.catalog.models import STORE_ALIAS, Practice, Provider
 from services.catalog.schemas import (
     DeclaredQuoteRequestSchema,
     PracticeCreateSchema,
@@ -41,7 +41,7 @@ class CatalogService(PingMixin, OutboxRelay):
     store_alias = STORE_ALIAS
 
     store = MongoStore(STORE_ALIAS, "observatory_catalog")
-    outbox = OutboxDispatcher(documents=[Provider, Practice, ObservedBatch])
+    outbox = OutboxDispatcher(STORE_ALIAS)
     library = PracticeLibrary()
     park_firms = ParkedFirms()
     ingest = DeadlineRpcProxy("ingest")

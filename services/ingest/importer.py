@@ -17,10 +17,10 @@ import datetime as dt
 import logging
 import tempfile
 import time
-import uuid
 
-from pymongo import ReturnDocument
 
+from observatory import leases
+from observatory.clock import utcnow
 from observatory.events import new_event
 from observatory.outbox import with_outbox
 from services.ingest import publication
@@ -30,7 +30,7 @@ from services.ingest.limits import ParseLimits
 from services.ingest.loaders import LOADERS
 from services.ingest.models import MAX_STORED_ERRORS, Dataset
 from services.ingest.parsing import run_parser
-from services.ingest.store import SOURCE, utcnow
+from services.ingest.store import SOURCE
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 2000
@@ -74,12 +74,12 @@ def claim(dataset_id, token, lease_seconds=LEASE_SECONDS, now=None):
     """Take the import (queued, or processing under a lapsed lease); the dataset, or None if another holds it."""
     now = now or utcnow()
     lapsed = now - dt.timedelta(seconds=lease_seconds)
-    return Dataset._get_collection().find_one_and_update(
-        {"_id": dataset_id, "$or": [{"status": "queued"}, {"status": "processing", "heartbeat_at": {"$lt": lapsed}},
-                                    {"status": "processing", "heartbeat_at": None}]},
-        {"$set": {"status": "processing", "claimed_by": token, "started_at": now, "heartbeat_at": now,
-                  "summary": {"phase": "parsing"}}},
-        projection={"outbox": 0, "errors": 0}, return_document=ReturnDocument.AFTER)
+    available = {"_id": dataset_id, "$or": [{"status": "queued"},
+                                            {"status": "processing", "heartbeat_at": {"$lt": lapsed}},
+                                            {"status": "processing", "heartbeat_at": None}]}
+    return leases.claim_one(Dataset._get_collection(), available, token,
+                            {"status": "processing", "started_at": now, "heartbeat_at": now,
+                             "summary": {"phase": "parsing"}}, projection={"outbox": 0, "errors": 0})
 
 
 def dataset_published_event(dataset, tally_fields, summary):
@@ -94,7 +94,7 @@ def run_import(dataset_id, copy_raw, limits=None, parse=run_parser, weight_lag_y
     """Import dataset ``dataset_id``; ``copy_raw(file)`` writes its bytes into
     ``file``. Returns the dataset's final status (None when it is unknown)."""
     collection = Dataset._get_collection()
-    token = f"{worker}:{uuid.uuid4().hex[:12]}"
+    token = leases.new_token(worker)
     request_id = f"import:{dataset_id}"
     while True:
         dataset = collection.find_one({"_id": dataset_id}, {"outbox": 0, "errors": 0})

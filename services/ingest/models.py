@@ -7,7 +7,7 @@ MongoDB and on mongomock.
 """
 from mongoengine import BinaryField, BooleanField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
 
-from observatory.idempotency import ReliableDocument
+from observatory.idempotency import OutboxDocument
 from observatory.vocabulary import DATASET_STATUSES
 
 STORE_ALIAS = "ingest"
@@ -17,7 +17,7 @@ STATUSES = DATASET_STATUSES
 MAX_STORED_ERRORS = 1000
 
 
-class Dataset(ReliableDocument):
+class Dataset(OutboxDocument):
     meta = {"db_alias": STORE_ALIAS, "collection": "datasets",
             "indexes": [{"fields": ["sha256"], "unique": True}, "-created_at", ("status", "heartbeat_at"),
                         ("kind", "status")]}
@@ -113,7 +113,7 @@ class PeriodState(Document):
     created_at = DateTimeField()
 
 
-class Publication(ReliableDocument):
+class Publication(OutboxDocument):
     """What is published, in one document (``_id`` "observed"): the period
     states in force. Publishing a dataset is one conditional update of this
     document (its version), carrying the dataset's events in its outbox; so

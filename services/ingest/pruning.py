@@ -30,9 +30,10 @@ import zlib
 
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from services.ingest.indicators import Quote, corridor_figures
 from services.ingest.models import Dataset, PeriodState, Publication, RawChunk, StagedArchive, StagedCorridorPeriod
-from services.ingest.store import corridor_key, utcnow
+from services.ingest.store import corridor_key
 
 SETTLED = ("completed", "rejected")  # nothing is staging or reviewing them now
 UNPUBLISHABLE = ("failed",)

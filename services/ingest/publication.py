@@ -18,13 +18,14 @@ import time
 import uuid
 from collections import Counter, defaultdict
 
+from observatory.clock import utcnow
 from services.ingest.exceptions import PublicationConflict
 from observatory.events import new_event
 from observatory.idempotency import REMEMBERED_EVENTS
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote, corridor_figures, period_figures
 from services.ingest.models import Publication, PeriodState, StagedCorridorPeriod
 from services.ingest.pruning import archived_figures, pack, quote_rows, staged_doc, staged_figures
-from services.ingest.store import SOURCE, corridor_key, utcnow, weights_for
+from services.ingest.store import SOURCE, corridor_key, weights_for
 
 OBSERVED = "observed"
 QUOTE_FIELDS = list(Quote._fields)  # quotes are stored as rows in this order: a fifth of a dict's size

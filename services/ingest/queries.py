@@ -1,4 +1,5 @@
 """The read side of ingest: what the gateway asks for, shaped for the API."""
+from observatory.clock import iso
 from observatory.countries import countries
 from observatory.errors import NotFound
 from services.ingest import publication
@@ -15,12 +16,9 @@ DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", 
 OBSERVED = "observed (World Bank RPW survey)"
 
 
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
 
 def _dataset_view(doc, errors_offset=0, errors_limit=100):
-    view = {"id": doc["_id"], **{f: _iso(doc.get(f)) for f in DATASET_FIELDS}}
+    view = {"id": doc["_id"], **{f: iso(doc.get(f)) for f in DATASET_FIELDS}}
     view["errors"] = doc.get("errors", [])[errors_offset:errors_offset + errors_limit]
     return view
 
@@ -50,7 +48,7 @@ def observed_firm_datasets():
     were announced (``firms.observed``), for a catalog that rebuilds its registry."""
     docs = Dataset._get_collection().find({"kind": "rpw-quotes", "status": "completed"},
                                           {"published_at": 1}).sort("published_at", 1)
-    return {"items": [{"dataset_id": d["_id"], "published_at": _iso(d.get("published_at"))} for d in docs]}
+    return {"items": [{"dataset_id": d["_id"], "published_at": iso(d.get("published_at"))} for d in docs]}
 
 
 def observed_firms(dataset_id):

@@ -5,6 +5,7 @@ be published or rejected only while it is held for review (its records wait
 in ``held``); once published it is part of what is stored."""
 import uuid
 
+from observatory.clock import utcnow
 from observatory.errors import Conflict, NotFound
 from observatory.outbox import with_outbox
 from services.ingest import held, publication
@@ -13,7 +14,6 @@ from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.loaders import LOADERS, firms_observed
 from services.ingest.models import Dataset
 from services.ingest.pruning import dataset_firms
-from services.ingest.store import utcnow
 
 PUBLISHABLE = ("needs_review", "completed", "rejected")
 

@@ -5,7 +5,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate
 
 from observatory.countries import countries
-from observatory.vocabulary import DATASET_ID_PATTERN, DATASET_KINDS, pattern
+from observatory.vocabulary import DATASET_KINDS, pattern
 from services.ingest.parsers.tabular import NonFinite, is_missing, to_number
 
 _PERIOD_FORMS = (re.compile(r"^([0-9]{4})\s*[_\-\s]?\s*Q([1-4])$", re.I),   # 2014Q2, 2014 Q2, 2014-Q2

@@ -39,7 +39,7 @@ class IngestService(PingMixin, OutboxRelay):
     store_alias = STORE_ALIAS
 
     store = MongoStore(STORE_ALIAS, "observatory_ingest")
-    outbox = OutboxDispatcher(documents=[Dataset, Publication], commands={uploads.IMPORT_COMMAND: IMPORT_ATTEMPTS})
+    outbox = OutboxDispatcher(STORE_ALIAS, commands={uploads.IMPORT_COMMAND: IMPORT_ATTEMPTS})
     settings = ImportConfig()
 
     # -- uploads ------------------------------------------------------------

@@ -1,13 +1,9 @@
 """Small helpers every ingest write shares: the clock, keys, matrix weights."""
-import datetime as dt
 
 from services.ingest.models import BilateralFlows
 
 SOURCE = "ingest"
 
-
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def corridor_key(period, source, destination):

@@ -9,12 +9,13 @@ import zlib
 
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from observatory.errors import Conflict, InvalidInput, NotFound
 from observatory.events import new_event
 from observatory.vocabulary import UPLOAD_CHUNK_BYTES
 from services.ingest.exceptions import UnreadableFile
 from services.ingest.models import Dataset, RawChunk
-from services.ingest.store import SOURCE, utcnow
+from services.ingest.store import SOURCE
 
 IMPORT_COMMAND = "dataset.import"  # a command on ingest's own work queue, not a public event
 CHUNK_BYTES = UPLOAD_CHUNK_BYTES

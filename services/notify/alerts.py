@@ -4,9 +4,9 @@ its delivery are inserted (a duplicate key means "already done"), so a
 redelivered event, or one re-run after a crash, adds nothing."""
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from services.notify import matching
 from services.notify.models import Delivery, Notification, Subscription
-from services.notify.subscriptions import utcnow
 
 DELIVERED_CHANNELS = ("webhook", "email")  # a feed-only subscription is read from its notifications
 

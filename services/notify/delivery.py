@@ -12,16 +12,17 @@ import json
 import logging
 import random
 import time
-import uuid
 
 from pymongo import ReturnDocument
 
+from observatory import leases
+from observatory.clock import utcnow
 from observatory.errors import UnsafeDestination
 from services.notify import webhooks
 from services.notify.addresses import AddressPolicy
 from services.notify.inflight import InFlight
 from services.notify.models import Delivery, Notification, Subscription
-from services.notify.subscriptions import page, secrets_in_force, utcnow
+from services.notify.subscriptions import page, secrets_in_force
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +57,10 @@ def claim_due(worker, settings, now=None, size=1, ids=None):
     the ids found due, so an attempt another instance claimed meanwhile is not
     ours; each claim has a token of its own, which recording the outcome checks."""
     now = now or utcnow()
-    collection = Delivery._get_collection()
-    query = _due(now) if ids is None else {"$and": [{"_id": {"$in": list(ids)}}, _due(now)]}
-    ids = [d["_id"] for d in collection.find(query, {"_id": 1}).sort("next_attempt_at", 1).limit(size)]
-    if not ids:
-        return []
-    token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    collection.update_many({"$and": [{"_id": {"$in": ids}}, _due(now)]},
-                           {"$set": {"status": "sending", "claimed_by": token,
-                                     "lease_until": now + dt.timedelta(seconds=settings.lease_seconds)}})
-    return list(collection.find({"claimed_by": token, "status": "sending"}))
+    available = _due(now) if ids is None else {"$and": [{"_id": {"$in": list(ids)}}, _due(now)]}
+    return leases.claim_many(Delivery._get_collection(), available, leases.new_token(worker),
+                             {"status": "sending", "lease_until": now + dt.timedelta(seconds=settings.lease_seconds)},
+                             size, order="next_attempt_at")
 
 
 def webhook_body(notification):

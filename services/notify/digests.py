@@ -6,8 +6,8 @@ import datetime as dt
 
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import utcnow
 from services.notify.models import Delivery, Notification, Subscription
-from services.notify.subscriptions import utcnow
 
 DIGEST_CADENCES = ("daily", "weekly")
 
@@ -46,8 +46,7 @@ def queue_digests(now=None):
                                "to": end.isoformat()},
                     "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
                     "channel": subscription["channel"]["type"], "status": "pending", "attempts": [],
-                    "next_attempt_at": now, "lease_until": None, "claimed_by": None, "created_at": now,
-                    "applied_events": [], "outbox": []})
+                    "next_attempt_at": now, "lease_until": None, "claimed_by": None, "created_at": now})
                 queued.append(delivery_id)
             except DuplicateKeyError:
                 pass

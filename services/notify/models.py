@@ -1,14 +1,13 @@
 """What notify stores: subscribers, their subscriptions (with the keys that
 find them for an event), notifications (one per event and subscription) and
 deliveries (one per notification and channel, with every attempt)."""
-from mongoengine import BooleanField, DateTimeField, DictField, FloatField, IntField, ListField, StringField
+from mongoengine import BooleanField, Document, DateTimeField, DictField, FloatField, IntField, ListField, StringField
 
-from observatory.idempotency import ReliableDocument
 
 STORE_ALIAS = "notify"
 
 
-class Subscriber(ReliableDocument):
+class Subscriber(Document):
     meta = {"db_alias": STORE_ALIAS, "collection": "subscribers", "indexes": ["country"]}
 
     id = StringField(primary_key=True)
@@ -18,7 +17,7 @@ class Subscriber(ReliableDocument):
     created_at = DateTimeField()
 
 
-class Subscription(ReliableDocument):
+class Subscription(Document):
     """``match_keys`` say which events can concern it ("corridor:SAU-NPL",
     "sender:SAU", "receiver:NPL", "ldc", "any"): an event looks up the
     subscriptions holding one of its keys, never all of them."""
@@ -46,7 +45,7 @@ class Subscription(ReliableDocument):
     created_at = DateTimeField()
 
 
-class Notification(ReliableDocument):
+class Notification(Document):
     """One per (event, subscription): its id is derived from both, so a
     redelivered event finds it already there."""
 
@@ -63,7 +62,7 @@ class Notification(ReliableDocument):
     created_at = DateTimeField()
 
 
-class Delivery(ReliableDocument):
+class Delivery(Document):
     """A notification on its way through one channel. Due attempts are
     claimed with one conditional update (``status`` pending/retrying and due
     → sending with a lease), so two notify instances never send one attempt."""

@@ -4,24 +4,18 @@ import secrets
 
 from pymongo.errors import DuplicateKeyError
 
+from observatory.clock import iso, utcnow
 from observatory.errors import Conflict, NotFound, UnknownSubscriber
 from observatory.pagination import AfterCursor, NewestFirstCursor, decode_cursor, encode_cursor
 from services.notify import matching, webhooks
 from services.notify.models import Delivery, Notification, Subscriber, Subscription
 
 
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def create_subscriber(request):
     request = dict(request)
-    doc = {"_id": request.pop("id", None) or "sub_" + secrets.token_hex(8), **request, "created_at": utcnow(),
-           "applied_events": [], "outbox": []}
+    doc = {"_id": request.pop("id", None) or "sub_" + secrets.token_hex(8), **request, "created_at": utcnow()}
     try:
         Subscriber._get_collection().insert_one(doc)
     except DuplicateKeyError:
@@ -31,7 +25,7 @@ def create_subscriber(request):
 
 def subscriber_view(doc):
     return {"id": doc["_id"], "name": doc["name"], "country": doc["country"], "kind": doc.get("kind"),
-            "created_at": _iso(doc.get("created_at"))}
+            "created_at": iso(doc.get("created_at"))}
 
 
 def get_subscriber(subscriber_id):
@@ -59,7 +53,7 @@ def page(collection, query, cursor, limit, view, newest_first=False):
     next_cursor = None
     if more:
         last = docs[-1]
-        next_cursor = encode_cursor({"after": last["_id"], **({"at": _iso(last["created_at"])} if newest_first
+        next_cursor = encode_cursor({"after": last["_id"], **({"at": iso(last["created_at"])} if newest_first
                                                               else {})})
     return {"items": [view(d) for d in docs], "next_cursor": next_cursor}
 
@@ -72,7 +66,7 @@ def subscription_view(doc, secret=None):
     view = {k: doc.get(k) for k in ("subscriber_id", "event_types", "corridors", "countries", "ldc_destinations",
                                     "threshold_pct", "min_change_pp", "provider_types", "practice_themes",
                                     "channel", "cadence", "status", "disabled_reason")}
-    view.update(id=doc["_id"], created_at=_iso(doc.get("created_at")))
+    view.update(id=doc["_id"], created_at=iso(doc.get("created_at")))
     if secret:
         view["secret"] = secret
     return {k: v for k, v in view.items() if v is not None}
@@ -88,8 +82,7 @@ def create_subscription(subscriber_id, request, addresses):
     secret = webhooks.new_secret() if channel["type"] == "webhook" else None
     doc = {"_id": "subn_" + secrets.token_hex(8), "subscriber_id": subscriber_id, **request,
            "match_keys": matching.subscription_keys(request), "status": "active", "consecutive_failures": 0,
-           "secrets": [{"secret": secret, "expires_at": None}] if secret else [], "created_at": utcnow(),
-           "applied_events": [], "outbox": []}
+           "secrets": [{"secret": secret, "expires_at": None}] if secret else [], "created_at": utcnow()}
     Subscription._get_collection().insert_one(doc)
     return subscription_view(doc, secret)
 
@@ -142,7 +135,7 @@ def secrets_in_force(subscription, now=None):
 
 def notification_view(doc):
     return {"id": doc["_id"], "subscription_id": doc["subscription_id"], "type": doc["type"],
-            "occurred_at": doc.get("occurred_at"), "data": doc.get("data", {}), "created_at": _iso(doc["created_at"])}
+            "occurred_at": doc.get("occurred_at"), "data": doc.get("data", {}), "created_at": iso(doc["created_at"])}
 
 
 def list_notifications(subscriber_id, cursor=None, limit=50, type=None):

@@ -7,7 +7,7 @@ from mongoengine import IntField, StringField
 from nameko.rpc import rpc
 
 from observatory.events import new_event, parse_event
-from observatory.idempotency import ReliableDocument, apply_once
+from observatory.idempotency import IdempotentDocument, OutboxDocument, apply_once
 from observatory.mongo import MongoStore
 from observatory.outbox import OutboxDispatcher, OutboxRelay, with_outbox
 from observatory.reliable_events import reliable_event_handler
@@ -16,13 +16,13 @@ ALIAS = "reliability"
 ATTEMPTS = 3
 
 
-class Counter(ReliableDocument):
+class Counter(OutboxDocument):
     meta = {"db_alias": ALIAS}
     id = StringField(primary_key=True)
     value = IntField(default=0)
 
 
-class Tally(ReliableDocument):
+class Tally(IdempotentDocument):
     meta = {"db_alias": ALIAS}
     id = StringField(primary_key=True)
     seen = IntField(default=0)
@@ -38,7 +38,7 @@ class Behaviour:
 class Producer(OutboxRelay):
     name = "producer"
     store = MongoStore(ALIAS, "reliability_tests")
-    outbox = OutboxDispatcher(documents=[Counter])
+    outbox = OutboxDispatcher(ALIAS)
 
     @rpc
     def bump(self, counter_id):

@@ -8,6 +8,7 @@ import uuid
 import mongoengine
 import pytest
 
+from observatory.clock import utcnow
 from observatory.errors import ServiceUnavailable
 from observatory.events import parse_event
 from observatory.mongo import connect_store
@@ -16,7 +17,6 @@ from services.catalog.models import STORE_ALIAS as CATALOG, ObservedDataset, Pro
 from services.ingest import queries as ingest_queries
 from services.ingest.importer import run_import
 from services.ingest.models import STORE_ALIAS as INGEST, Dataset, Publication
-from services.ingest.store import utcnow
 from tests.ingest_files import as_csv, real_rows
 
 

@@ -3,12 +3,12 @@ import pytest
 from mongoengine import IntField, StringField
 
 from observatory.events import new_event
-from observatory.idempotency import REMEMBERED_EVENTS, ReliableDocument, apply_once, merge_updates
+from observatory.idempotency import REMEMBERED_EVENTS, OutboxDocument, apply_once, merge_updates
 from observatory.mongo import connect_store
 from observatory.outbox import OutboxPublisher, with_outbox
 
 
-class Account(ReliableDocument):
+class Account(OutboxDocument):
     meta = {"db_alias": "unit"}
     id = StringField(primary_key=True)
     balance = IntField(default=0)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from observatory.clock import utcnow
 from observatory.mongo import connect_store
 from services.ingest import publication, queries
 from services.ingest.importer import run_import
 from services.ingest.models import STORE_ALIAS, BilateralFlows, Dataset, Publication
 from services.ingest.parsers.bilateral_matrix import parse_bilateral_matrix
-from services.ingest.store import utcnow
 from tests.ingest_files import FLOWS, RPW_QUOTES, as_csv, real_rows, workbook_bytes
 
 

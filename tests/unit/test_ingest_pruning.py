@@ -9,11 +9,11 @@ import uuid
 import bson
 import pytest
 
+from observatory.clock import utcnow
 from observatory.mongo import connect_store
 from services.ingest import publication, pruning, queries, review, uploads
 from services.ingest.importer import run_import
 from services.ingest.models import STORE_ALIAS, Dataset, PeriodState, RawChunk, StagedArchive, StagedCorridorPeriod
-from services.ingest.store import utcnow
 from tests.ingest_files import as_csv, real_rows
 
 

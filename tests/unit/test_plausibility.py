@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from observatory.clock import utcnow
 from observatory.contracts.catalog import DeclaredQuoteRequestSchema
 from observatory.mongo import connect_store
 from services.ingest import publication, review
@@ -19,7 +20,6 @@ from services.ingest.models import (STORE_ALIAS, BilateralFlows, CountryFlows, D
                                      SeriesPeriod)
 from services.ingest.plausibility import (BOUNDS, DuplicateIds, Rules, history_outliers, out_of_bounds,
                                           period_changes)
-from services.ingest.store import utcnow
 from tests import hostile_files as hostile
 from tests.ingest_files import DATABANK, RPW_QUOTES, WDI_INFLOWS
 
