@@ -14,6 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from observatory.clock import utcnow
 from observatory.contracts import contract_for
+from observatory.contracts.events import COMMANDS_OF, PRODUCED_BY
 from observatory.errors import InvalidMessage
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -47,6 +48,22 @@ def new_event(type_, source, data, event_id=None, occurred_at=None):
     if errors:
         raise ValueError(f"invalid {type_} event: {errors}")
     return envelope
+
+
+class Producer:
+    """What one service may emit: ``producer.event(type_, data)`` builds a
+    validated envelope, refusing a type the service is not declared to
+    produce (``PRODUCED_BY``/``COMMANDS_OF``), so each service's messages
+    module is the whole answer to "what does it emit?"."""
+
+    def __init__(self, source):
+        self.source = source
+        self.types = frozenset(PRODUCED_BY.get(source, ()) + COMMANDS_OF.get(source, ()))
+
+    def event(self, type_, data, event_id=None, occurred_at=None):
+        if type_ not in self.types:
+            raise ValueError(f"{self.source} is not declared to produce {type_} (observatory/contracts/events.py)")
+        return new_event(type_, self.source, data, event_id=event_id, occurred_at=occurred_at)
 
 
 def parse_event(payload, data_schema=None):

@@ -174,6 +174,10 @@ PRODUCED_BY = {
     "ingest": ("dataset.published", "corridor.cost.changed", "firms.observed"),
     "catalog": ("provider.registered", "provider.updated", "providers.changed", "practice.published"),
 }
+# Work a service sends to its own queue (observatory.outbox: not news, not for subscribers).
+COMMANDS_OF = {
+    "ingest": ("dataset.import",),
+}
 
 
 def contract_for(message_type):

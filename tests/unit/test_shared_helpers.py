@@ -62,3 +62,13 @@ def test_each_service_relays_exactly_its_outbox_documents():
     assert [c.__name__ for c in outbox_documents("ingest")] == ["Dataset", "Publication"]
     assert [c.__name__ for c in outbox_documents("catalog")] == ["ObservedBatch", "Practice", "Provider"]
     assert outbox_documents("notify") == []  # notify emits nothing: its documents carry no outbox
+
+
+def test_a_service_emits_only_what_it_is_declared_to_produce():
+    from observatory.events import Producer
+    ingest = Producer("ingest")
+    assert ingest.event("dataset.import", {"dataset_id": "0123456789abcdef"})["source"] == "ingest"
+    with pytest.raises(ValueError, match="ingest is not declared to produce practice.published"):
+        ingest.event("practice.published", {})
+    with pytest.raises(ValueError, match="invalid dataset.import"):
+        ingest.event("dataset.import", {"dataset_id": "not an id"})
