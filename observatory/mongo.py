@@ -55,17 +55,29 @@ def holds_data_since(alias):
 
 
 class MongoStore(DependencyProvider):
-    """Connects the service's documents (``meta = {"db_alias": alias}``) at
-    container setup and injects the pymongo/mongomock database."""
+    """Connects the service's store at container setup and hands each worker
+    the service's store adapter (as nameko-examples' ``StorageWrapper``).
 
-    def __init__(self, alias, db_name):
+    ``adapter`` is the service's store class (``services.<name>.store``):
+    built once from the database, it holds every query, update and index of
+    the service, and creates its indexes (``ensure_indexes``) at setup. With
+    no adapter, workers get the pymongo/mongomock database itself.
+    """
+
+    def __init__(self, alias, db_name, adapter=None):
         self.alias = alias
         self.db_name = db_name
+        self.adapter = adapter
+        self.store = None
 
     def setup(self):
         uri = self.container.config.get("MONGODB_URI") or None
         connect_store(self.alias, self.db_name, uri)
         mark_store(self.alias)
+        db = mongoengine.get_db(self.alias)
+        self.store = self.adapter(db) if self.adapter else db
+        if hasattr(self.store, "ensure_indexes"):
+            self.store.ensure_indexes()
 
     def get_dependency(self, worker_ctx):
-        return mongoengine.get_db(self.alias)
+        return self.store
