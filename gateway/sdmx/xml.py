@@ -45,9 +45,13 @@ def prepared_now():
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def new_message_id():
+    return "IREF" + uuid.uuid4().hex
+
+
 def header(message_id=None, prepared=None, structure=""):
     """``mes:Header``; ``structure`` is the data messages' ``mes:Structure`` element."""
-    return (f"<mes:Header><mes:ID>{text(message_id or 'IREF' + uuid.uuid4().hex)}</mes:ID>"
+    return (f"<mes:Header><mes:ID>{text(message_id or new_message_id())}</mes:ID>"
             f"<mes:Test>false</mes:Test><mes:Prepared>{text(prepared or prepared_now())}</mes:Prepared>"
             f'<mes:Sender id="{AGENCY}"/>{structure}</mes:Header>')
 
