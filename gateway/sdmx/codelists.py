@@ -48,6 +48,12 @@ def code_id(text):
     return re.sub(r"[^A-Z0-9]+", "_", str(text).upper()).strip("_")
 
 
+def vocabulary_code(codelist_id, value):
+    """The code for a value as the survey writes it ('Money Transfer Operator', '3-5 days'), or None."""
+    code = code_id(value or "")
+    return code if code and code in codelists()[codelist_id] else None
+
+
 def _codelist(codelist_id, name, pairs):
     return Codelist(codelist_id, name, tuple(Code(code, label) for code, label in pairs))
 
