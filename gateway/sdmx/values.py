@@ -38,9 +38,9 @@ def format_value(value, decimals=None):
 def time_period(value):
     """2014Q1 / 2014-Q1 → 2014-Q1; 2022 → 2022; 2024M03 / 2024-03 → 2024-03."""
     text = str(value).strip()
-    if _YEAR.match(text):
+    if _YEAR.fullmatch(text):
         return text[:4]
-    quarter, month = _QUARTER.match(text), _MONTH.match(text)
+    quarter, month = _QUARTER.fullmatch(text), _MONTH.fullmatch(text)
     if quarter:
         return f"{quarter[1]}-Q{quarter[2]}"
     if month:
