@@ -42,9 +42,12 @@ def _positions(key, dsd, wildcard, separator, api):
                            f"({'.'.join(dsd.dimension_ids)})", {"parameter": "key", "api": api})
     allowed = []
     for position, (dimension, part) in enumerate(zip(dsd.dimensions, parts), start=1):
-        if part in ("", wildcard):
+        if part == wildcard:
             allowed.append(None)
             continue
+        if part == "":  # REST 2.1's wildcard is the empty part; 3.0 says * (an empty part is a typo there)
+            raise SdmxBadQuery(f"the key's {dimension.id} part is empty: REST 3.0 writes * for any value",
+                               {"dimension": dimension.id, "position": position})
         values = part.split(separator)
         if any(v == "" for v in values):
             raise SdmxBadQuery(f"an empty value in the key's {dimension.id} part ({separator!r} at an end?)",
