@@ -27,3 +27,8 @@ class SdmxNoResults(NotFound):
     """Nothing matches (SDMX REST answers 404 "No results found")."""
 
     code = "NO_RESULTS"
+
+
+# An answer with no observations: REST 2.1 (sdmx-rest v1) answers 404 "No results
+# found"; REST 3.0 (sdmx-rest v2) answers 204, an empty result being acceptable there.
+EMPTY_RESULT_STATUS = {"2.1": 404, "3.0": 204}

@@ -68,3 +68,12 @@ def observation_parts(observation, attribute_ids):
 def series_of(observations, dimension_ids):
     """(series key, observations) for each run of consecutive observations with one key."""
     return itertools.groupby(observations, key=lambda o: tuple(str(o[d]) for d in dimension_ids))
+
+
+def unless_empty(observations):
+    """The observations, still lazy, or None when there are none: a route can answer
+    the empty result its API version prescribes before it starts a stream."""
+    iterator = iter(observations)
+    for first in iterator:
+        return itertools.chain((first,), iterator)
+    return None

@@ -129,3 +129,14 @@ def test_hostile_text_from_a_real_provider_name_stays_well_formed_xml():
     assert all(p.endswith("\n\t") for p in products)  # kept as character references, not folded to spaces
     specific = etree.fromstring(b"".join(structure_specific_data(flow, dsd, hostile)))
     assert {s.get("PROVIDER") for s in specific.iter("Series")} == values
+
+
+def test_an_empty_answer_is_known_before_a_stream_starts_and_a_full_one_is_not_read():
+    from gateway.sdmx.query import data_query_21
+    from gateway.sdmx.values import unless_empty
+
+    empty = data_query_21("RPW_CORRIDOR_COST", "Q.NPL.USA..")
+    assert unless_empty(empty.answer(corridor_observations())) is None
+    source = Counted(corridor_observations())
+    answer = unless_empty(data_query_21("RPW_CORRIDOR_COST", "all").answer(source))
+    assert source.taken == 1 and len(list(answer)) == len(corridor_observations())
