@@ -92,7 +92,9 @@ def _time_bounds(expression):
 def _dimension_filter(dimension, expression, position):
     values, excluded = set(), set()
     for item in expression.split(","):
-        operator, _, value = item.rpartition(":")
+        operator, separator, value = item.partition(":")
+        if not separator or operator not in (*TIME_OPERATORS, *UNSUPPORTED_OPERATORS, "ne"):
+            operator, value = "", item  # a free-text value may hold a colon ("Agent: Bank")
         if operator in UNSUPPORTED_OPERATORS:
             raise SdmxNotImplemented(f"the {operator}: operator is not implemented", {"dimension": dimension.id})
         if operator not in ("", "eq", "ne"):

@@ -93,6 +93,14 @@ def test_3_0_dimension_filters_narrow_the_key():
     assert query.key[3] == {"OFFICIAL", "DERIVED", "DECLARED", "NATIONAL"}
 
 
+def test_a_free_text_filter_value_may_hold_a_colon_but_codes_take_no_comparison():
+    query = data_query_30("dataflow", "OBSERVATORY", "RPW_PRICES", "1.0", "*",
+                          {"c[PROVIDER]": "Western Union: Bank", "c[MEASURE]": "eq:FEE"})  # a real name, colon added
+    assert query.key[3] == {"Western Union: Bank"} and query.key[6] == {"FEE"}
+    with pytest.raises(SdmxBadQuery):
+        data_query_30("dataflow", "OBSERVATORY", "RPW_PRICES", "1.0", "*", {"c[MEASURE]": "ge:FEE"})
+
+
 def test_a_query_selects_by_key_and_period():
     query = data_query_21("RPW_CORRIDOR_COST", "Q.USA..OFFICIAL.", params={"startPeriod": "2014-Q2"})
     base = {"FREQ": "Q", "SOURCE_AREA": "USA", "DEST_AREA": "MEX", "SERIES": "OFFICIAL", "AMOUNT": "USD200"}
