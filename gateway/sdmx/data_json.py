@@ -8,6 +8,7 @@ not the answer) and written after ``dataSets``: JSON members have no order.
 An attribute is listed in the order it first carried a value and arrays stop
 at their last value, because sdmx1 drops an attribute without values and
 would shift every later index."""
+import functools
 import json
 
 from gateway.sdmx.codelists import codelists
@@ -30,11 +31,14 @@ class _Index:
         return self.positions[value]
 
 
+@functools.lru_cache(maxsize=None)
+def _code_names(codelist_id):
+    return {code.id: code.name for code in codelists()[codelist_id].codes}
+
+
 def _value_entry(component, value):
-    if component is not None and component.codelist:
-        names = {code.id: code.name for code in codelists()[component.codelist].codes}
-        return {"id": value, "name": names.get(value, value)}
-    return {"id": value, "name": value}
+    name = _code_names(component.codelist).get(value, value) if component and component.codelist else value
+    return {"id": value, "name": name}
 
 
 def _component(dsd, index, key_position=None):
@@ -93,7 +97,8 @@ def _pieces(flow, dsd, observations, dimension_at_observation, message_id, prepa
             for observation in run:
                 period, value, attrs = observation_parts(observation, dsd.attribute_ids)
                 entries.append(_obs_entry(str(time(period)), value, attributes.array(attrs)))
-            yield ("" if first else ",") + f'{json.dumps(key)}:{{"attributes":[],"observations":{{{",".join(entries)}}}}}'
+            observations = ",".join(entries)
+            yield ("" if first else ",") + f'{json.dumps(key)}:{{"attributes":[],"observations":{{{observations}}}}}'
             first = False
     yield "}}],"
     key_dimensions = [_component(dsd, index, position) for position, index in enumerate(dimensions)]

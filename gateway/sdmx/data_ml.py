@@ -13,7 +13,8 @@ def structure_id(flow):
 
 
 def ss_namespace(flow, dimension_at_observation):
-    level = "AllDimensions" if dimension_at_observation == "AllDimensions" else f"ObsLevelDim:{dimension_at_observation}"
+    level = ("AllDimensions" if dimension_at_observation == "AllDimensions"
+             else f"ObsLevelDim:{dimension_at_observation}")
     return f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={AGENCY}:{flow.id}({VERSION}):{level}"
 
 

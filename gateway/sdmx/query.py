@@ -163,7 +163,8 @@ def data_query_30(context, agency, resource_id, version, key="*", params=None):
     if context in ("datastructure", "provisionagreement"):
         raise SdmxNotImplemented(f"data by {context} is not implemented; ask by dataflow", {"context": context})
     if context not in ("dataflow", "*"):
-        raise SdmxBadQuery("the context is dataflow, datastructure, provisionagreement or *", {"context": str(context)[:30]})
+        raise SdmxBadQuery("the context is dataflow, datastructure, provisionagreement or *",
+                           {"context": str(context)[:30]})
     if resource_id == "*" or "," in str(resource_id):
         raise SdmxNotImplemented("data from several dataflows in one answer is not implemented")
     flow = _flow(resource_id, agency, version)

@@ -30,7 +30,8 @@ def structure_query(artefact_type, agency="all", artefact_id="all", version="lat
         raise SdmxNotImplemented(f"{artefact_type} is not published by this service",
                                  {"implemented": list(ARTEFACT_TYPES)})
     if artefact_type not in ARTEFACT_TYPES:
-        raise SdmxBadQuery(f"{str(artefact_type)[:40]!r} is not an SDMX structure type", {"type": str(artefact_type)[:40]})
+        raise SdmxBadQuery(f"{str(artefact_type)[:40]!r} is not an SDMX structure type",
+                           {"type": str(artefact_type)[:40]})
     references = params.get("references", "none")
     if references not in REFERENCES:
         raise SdmxBadQuery(f"references is one of {', '.join(REFERENCES)}", {"parameter": "references"})

@@ -108,7 +108,8 @@ def test_provider_prices_keep_real_names_with_punctuation(reader, fmt, structure
 @pytest.mark.parametrize("reader, fmt", [("sdmx1", "generic"), ("sdmx1", "structurespecific"), ("sdmx1", "json"),
                                          ("pysdmx", "generic"), ("pysdmx", "structurespecific")])
 def test_all_dimensions_at_observation_reads_the_same_values(reader, fmt, structures):
-    query = data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL+BGD+PAK..", params={"dimensionAtObservation": "AllDimensions"})
+    query = data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL+BGD+PAK..",
+                          params={"dimensionAtObservation": "AllDimensions"})
     got = read(reader, fmt, write(fmt, query, corridor_observations()), structures, "RPW_CORRIDOR_COST")
     expected = {("Q", "ARE", r["destination"], "OFFICIAL", "USD200", sdmx_quarter(r["period"])):
                 r["average_total_cost_pct"] for r in official_averages()
