@@ -10,7 +10,7 @@ from observatory.events import new_event, parse_event
 from observatory.mongo import connect_store
 from services.notify import delivery, subscriptions
 from services.notify.addresses import AddressPolicy
-from services.notify.models import STORE_ALIAS
+from services.notify.store import STORE_ALIAS, NotifyStore
 from tests.notify_helpers import Receiver
 
 LOCAL = AddressPolicy(allow_private=True)  # the receivers of these tests listen on 127.0.0.1
@@ -19,8 +19,12 @@ FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, addresse
 
 @pytest.fixture(autouse=True)
 def store():
+    """A fresh in-process store, connected as the service connects it (``MongoStore``)."""
     mongoengine.disconnect(STORE_ALIAS)
     connect_store(STORE_ALIAS, f"notify_{uuid.uuid4().hex[:8]}")
+    store = NotifyStore(mongoengine.get_db(STORE_ALIAS))
+    store.ensure_indexes()
+    return store
 
 
 @pytest.fixture
@@ -39,11 +43,11 @@ def corridor_event(average, previous, source="SAU", destination="NPL", period="2
         "revised_from_pct": None, "previous_period": previous_period, "previous_period_average_pct": previous}))
 
 
-def subscribe(receiver, addresses=LOCAL, url=None, **wanted):
+def subscribe(store, receiver, addresses=LOCAL, url=None, **wanted):
     """A webhook subscription to ``receiver`` (at ``url``, when the test names it otherwise)."""
-    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
+    subscriber = subscriptions.create_subscriber(store, {"name": "Ministry of Finance", "country": "NPL"})
     request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
                                                "channel": {"type": "webhook", "url": url or receiver.url}, **wanted})
-    created = subscriptions.create_subscription(subscriber["id"], request, addresses)
+    created = subscriptions.create_subscription(store, subscriber["id"], request, addresses)
     receiver.secrets.append(created["secret"])
     return created
