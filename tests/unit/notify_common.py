@@ -1,17 +1,18 @@
-"""What the notify unit test modules share: a fresh store per test, a local
-receiver, a corridor event, and a subscription to it."""
+"""What the notify unit test modules share: a fresh store per test (a
+``NotifyStore`` on the in-process mongomock database), a local receiver, a
+corridor event, and a subscription to it."""
 import uuid
 
 import mongoengine
 import pytest
 
 from observatory.contracts.notify import SubscriptionCreateSchema
-from observatory.events import new_event, parse_event
 from observatory.mongo import connect_store
 from services.notify import delivery, subscriptions
 from services.notify.addresses import AddressPolicy
 from services.notify.store import STORE_ALIAS, NotifyStore
 from tests.notify_helpers import Receiver
+from tests.unit.notify_events import corridor_event  # noqa: F401 (shared with the modules that use these)
 
 LOCAL = AddressPolicy(allow_private=True)  # the receivers of these tests listen on 127.0.0.1
 FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, addresses=LOCAL, jitter=0)
@@ -34,13 +35,6 @@ def receiver():
     if receiver.hold is not None:
         receiver.hold.set()
     receiver.close()
-
-
-def corridor_event(average, previous, source="SAU", destination="NPL", period="2014Q1", previous_period="2013Q4"):
-    return parse_event(new_event("corridor.cost.changed", "ingest", {
-        "source": source, "destination": destination, "period": period, "dataset_id": "0123456789abcdef",
-        "average_total_cost_pct": average, "smart_average_pct": None, "quotes_transparent": 5,
-        "revised_from_pct": None, "previous_period": previous_period, "previous_period_average_pct": previous}))
 
 
 def subscribe(store, receiver, addresses=LOCAL, url=None, **wanted):

@@ -309,6 +309,7 @@ def test_the_deadline_counts_from_before_the_lookup(store, receiver):
 
     alerts.apply_event(store, corridor_event(5.2, 4.9))
     policy = dataclasses.replace(name_policy(names), resolve=slow_resolver)
-    delivery.deliver_due(store, "w1", dataclasses.replace(ONE_TRY, timeout_seconds=1, lease_seconds=5, addresses=policy))
+    delivery.deliver_due(store, "w1",
+                         dataclasses.replace(ONE_TRY, timeout_seconds=1, lease_seconds=5, addresses=policy))
     attempt, = only_delivery(store, subscribed)["attempts"]
     assert "deadline" in attempt["error"] and receiver.received == []
