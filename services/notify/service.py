@@ -1,11 +1,11 @@
-"""The thin nameko face of the notify service; logic lives in plain modules.
+"""The thin nameko face of the notify service; logic lives in plain modules,
+each given the worker's ``NotifyStore`` (``store.py``) as its first argument.
 
 Events from ingest and the catalog become notifications (``alerts``); a
 timer sends what is due (``delivery``), so a process killed mid-delivery
 loses nothing: the state is in the store, and the attempt becomes due again.
 """
 import logging
-
 
 from observatory.contracts.notify import (
     DeliveryQuerySchema,

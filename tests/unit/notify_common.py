@@ -1,6 +1,7 @@
 """What the notify unit test modules share: a fresh store per test (a
 ``NotifyStore`` on the in-process mongomock database), a local receiver, a
 corridor event, and a subscription to it."""
+import dataclasses
 import uuid
 
 import mongoengine
@@ -16,6 +17,8 @@ from tests.unit.notify_events import corridor_event  # noqa: F401 (shared with t
 
 LOCAL = AddressPolicy(allow_private=True)  # the receivers of these tests listen on 127.0.0.1
 FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, addresses=LOCAL, jitter=0)
+ONE_TRY = dataclasses.replace(FAST, schedule=(3600,))  # a failed attempt waits: one attempt per test
+SAU_NPL = [{"source": "SAU", "destination": "NPL"}]
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +48,7 @@ def subscribe(store, receiver, addresses=LOCAL, url=None, **wanted):
     created = subscriptions.create_subscription(store, subscriber["id"], request, addresses)
     receiver.secrets.append(created["secret"])
     return created
+
+
+def only_delivery(store, subscription):
+    return store.deliveries.find_one({"subscription_id": subscription["id"]})
