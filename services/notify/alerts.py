@@ -1,65 +1,68 @@
 """From a bus event to notifications and deliveries, idempotently: a
 notification's id is derived from the event and the subscription, and it and
 its delivery are inserted (a duplicate key means "already done"), so a
-redelivered event, or one re-run after a crash, adds nothing."""
-from pymongo.errors import DuplicateKeyError
+redelivered event, or one re-run after a crash, adds nothing.
 
-from observatory.clock import utcnow
+``plan`` decides over plain values what an event creates for its candidate
+subscriptions; ``apply_event`` finds the candidates and has the store insert it."""
+import collections
+
+from observatory.clock import iso, utcnow
 from services.notify import matching
-from services.notify.models import Delivery, Notification, Subscription
 
 DELIVERED_CHANNELS = ("webhook", "email")  # a feed-only subscription is read from its notifications
 
-
-def candidates(event_type, data):
-    """The active subscriptions that can concern the event, through the index."""
-    query = {"event_types": {"$in": list(matching.TYPES_FOR.get(event_type, ()))}, "status": "active"}
-    keys = matching.event_keys(event_type, data)
-    if keys is not None:
-        query["match_keys"] = {"$in": keys}
-    return Subscription._get_collection().find(query, {"secrets": 0, "applied_events": 0, "outbox": 0})
+# A notification to store, and its delivery when one is to be sent at once (else None).
+Notice = collections.namedtuple("Notice", "notification delivery")
 
 
 def delivery_id(notification_id):
     return f"dlv_{notification_id[4:]}"
 
 
-def apply_event(envelope, deliveries=None):
+def new_delivery(id_, notification_id, subscription, now, **extra):
+    """A delivery, due now, of a notification (or a digest: ``extra``) through the subscription's channel."""
+    return {"_id": id_, "notification_id": notification_id, **extra,
+            "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
+            "channel": subscription["channel"]["type"], "status": "pending", "attempts": [],
+            "next_attempt_at": now, "lease_until": None, "claimed_by": None, "created_at": now}
+
+
+def _notification(envelope, subscription, subscriber_type, data, now):
+    return {"_id": matching.notification_id(envelope["event_id"], subscription["_id"], subscriber_type),
+            "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
+            "event_id": envelope["event_id"], "type": subscriber_type, "occurred_at": iso(envelope["occurred_at"]),
+            "data": data, "created_at": now}
+
+
+def sent_at_once(subscription):
+    return subscription["channel"]["type"] in DELIVERED_CHANNELS and subscription.get("cadence") == "immediate"
+
+
+def plan(envelope, candidates, now):
+    """The ``Notice``s an event makes for its candidate subscriptions (those
+    ``matching.candidate_query`` found): one per subscription and subscriber
+    type it is to be told, with a delivery when it is sent at once."""
+    notices = []
+    for subscription in candidates:
+        for subscriber_type, data in matching.notices(subscription, envelope["type"], envelope["data"]):
+            notification = _notification(envelope, subscription, subscriber_type, data, now)
+            delivery = (new_delivery(delivery_id(notification["_id"]), notification["_id"], subscription, now)
+                        if sent_at_once(subscription) else None)
+            notices.append(Notice(notification, delivery))
+    return notices
+
+
+def apply_event(store, envelope, deliveries=None):
     """Create one notification per (event, matching subscription) and its
     delivery. Returns the ids of the notifications this call created; the ids
     of the deliveries it created are appended to ``deliveries`` when given."""
+    candidates = store.active_subscriptions_to(*matching.candidate_query(envelope["type"], envelope["data"]))
     created = []
-    for subscription in candidates(envelope["type"], envelope["data"]):
-        for subscriber_type, data in matching.notices(subscription, envelope["type"], envelope["data"]):
-            notification = _notification(envelope, subscription, subscriber_type, data)
-            if _insert(Notification, notification):
-                created.append(notification["_id"])
-            if subscription["channel"]["type"] in DELIVERED_CHANNELS and subscription.get("cadence") == "immediate":
-                if _insert(Delivery, _delivery(notification, subscription)) and deliveries is not None:
-                    deliveries.append(delivery_id(notification["_id"]))
+    for notice in plan(envelope, candidates, utcnow()):
+        if store.add_notification(notice.notification):
+            created.append(notice.notification["_id"])
+        # inserted even when the notification was there: a crash could have come between the two
+        if notice.delivery and store.add_delivery(notice.delivery) and deliveries is not None:
+            deliveries.append(notice.delivery["_id"])
     return created
-
-
-def _notification(envelope, subscription, subscriber_type, data):
-    return {"_id": matching.notification_id(envelope["event_id"], subscription["_id"], subscriber_type),
-            "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
-            "event_id": envelope["event_id"], "type": subscriber_type,
-            "occurred_at": envelope["occurred_at"].isoformat() if hasattr(envelope["occurred_at"], "isoformat")
-            else envelope["occurred_at"], "data": data, "created_at": utcnow(), "applied_events": [], "outbox": []}
-
-
-def _delivery(notification, subscription):
-    now = utcnow()
-    return {"_id": delivery_id(notification["_id"]), "notification_id": notification["_id"],
-            "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
-            "channel": subscription["channel"]["type"], "status": "pending", "attempts": [],
-            "next_attempt_at": now, "lease_until": None, "claimed_by": None, "created_at": now,
-            "applied_events": [], "outbox": []}
-
-
-def _insert(document_cls, doc):
-    try:
-        document_cls._get_collection().insert_one(doc)
-    except DuplicateKeyError:
-        return False
-    return True

@@ -3,33 +3,26 @@ notify instances never send the same attempt; a lease that runs out, because
 the instance died mid-send, makes the attempt due again, same webhook-id),
 the claim renewed as the attempt starts (its deadline is shorter than the
 lease, so a running attempt is never due elsewhere), every attempt in a
-slot of its own (bounded: ``InFlight``), recorded with its answer, retried
-on a schedule with jitter, the endpoint disabled on 410 Gone or after
-repeated failure."""
+slot of its own (bounded: ``InFlight``), recorded with its answer; what the
+outcome changes (retry, give up, disable the endpoint) is ``retries``'s
+decision, which the store applies."""
 import dataclasses
-import datetime as dt
-import json
 import logging
-import random
 import time
 
-from pymongo import ReturnDocument
-
-from observatory import leases
-from observatory.clock import utcnow
+from observatory.clock import iso, utcnow
 from observatory.errors import UnsafeDestination
-from services.notify import webhooks
+from services.notify import messages, retries, webhooks
 from services.notify.addresses import AddressPolicy
 from services.notify.inflight import InFlight
-from services.notify.models import Delivery, Notification, Subscription
-from services.notify.subscriptions import page, secrets_in_force
+from services.notify.retries import DEFAULT_SCHEDULE
+from services.notify.subscriptions import secrets_in_force
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)  # seconds before each retry
-DISABLE_AFTER_FAILED_DELIVERIES = 3  # deliveries that used up their schedule, in a row
 BATCH_SIZE = 10  # attempts claimed at once (one query each for them, their notifications, subscriptions)
 MAX_IN_FLIGHT = 256  # attempts at once per instance (config NOTIFY_MAX_IN_FLIGHT): more than the endpoints that hang
+SUBSCRIPTION_GONE = "the subscription is gone or disabled"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,141 +39,76 @@ class DeliverySettings:
             raise ValueError("a claim's lease must outlast the attempt's deadline, or two instances could send it")
 
 
-def _due(now):
-    return {"$or": [{"status": {"$in": ["pending", "retrying"]}, "next_attempt_at": {"$lte": now}},
-                    {"status": "sending", "lease_until": {"$lte": now}}]}  # its sender died mid-attempt
-
-
-def claim_due(worker, settings, now=None, size=1, ids=None):
-    """Up to ``size`` due attempts (of ``ids`` only, when given), now ours (a
-    list; empty when nothing is due). The claim is one conditional update over
-    the ids found due, so an attempt another instance claimed meanwhile is not
-    ours; each claim has a token of its own, which recording the outcome checks."""
-    now = now or utcnow()
-    available = _due(now) if ids is None else {"$and": [{"_id": {"$in": list(ids)}}, _due(now)]}
-    return leases.claim_many(Delivery._get_collection(), available, leases.new_token(worker),
-                             {"status": "sending", "lease_until": now + dt.timedelta(seconds=settings.lease_seconds)},
-                             size, order="next_attempt_at")
-
-
-def webhook_body(notification):
-    return json.dumps({"id": notification["_id"], "type": notification["type"],
-                       "occurred_at": notification["occurred_at"], "data": notification["data"]},
-                      separators=(",", ":"), default=str).encode()
-
-
 class Batch:
     """The notifications and subscriptions of claimed deliveries, read in two queries."""
 
-    def __init__(self, deliveries):
-        notification_ids = [d["notification_id"] for d in deliveries if not d.get("digest")]
-        self.notifications = {n["_id"]: n for n in Notification._get_collection().find({"_id": {"$in": notification_ids}})}
-        self.subscriptions = {s["_id"]: s for s in Subscription._get_collection().find(
-            {"_id": {"$in": sorted({d["subscription_id"] for d in deliveries})}})}
+    def __init__(self, store, deliveries):
+        self.store = store
+        self.notifications = store.notifications_by_id(d["notification_id"] for d in deliveries if not d.get("digest"))
+        self.subscriptions = store.subscriptions_by_id(d["subscription_id"] for d in deliveries)
+
+    def message(self, delivery):
+        """(message, the notifications it carries): one notification, or a digest of several."""
+        if not delivery.get("digest"):
+            notification = self.notifications.get(delivery["notification_id"])
+            return notification, [notification] if notification else []
+        carried = self.store.notifications_in_order(delivery["notification_ids"])
+        return messages.digest_message(delivery, carried), carried
 
 
-def _message(delivery, batch):
-    """(message, the notifications it carries): one notification, or a digest of several."""
-    notifications = Notification._get_collection()
-    if not delivery.get("digest"):
-        notification = batch.notifications.get(delivery["notification_id"])
-        return notification, [notification] if notification else []
-    carried = sorted(notifications.find({"_id": {"$in": delivery["notification_ids"]}}),
-                     key=lambda n: (n["created_at"], n["_id"]))
-    digest = delivery["digest"]
-    message = {"_id": delivery["_id"], "type": "digest", "occurred_at": digest["to"],
-               "data": {**digest, "notifications": [{"id": n["_id"], "type": n["type"], "occurred_at":
-                                                     n["occurred_at"], "data": n["data"]} for n in carried]}}
-    return message, carried
-
-
-def _renew(delivery, settings):
-    """Extend our claim to a full lease as the attempt starts; False when it
-    is no longer ours (it ran out and another instance holds it now)."""
-    renewed = Delivery._get_collection().update_one(
-        {"_id": delivery["_id"], "status": "sending", "claimed_by": delivery.get("claimed_by")},
-        {"$set": {"lease_until": utcnow() + dt.timedelta(seconds=settings.lease_seconds)}})
-    return renewed.matched_count == 1
-
-
-def _post_webhook(url, notification, subscription, settings, outcome):
-    body = webhook_body(notification)
-    answer = webhooks.post(url, body, webhooks.headers(secrets_in_force(subscription), notification["_id"], body),
+def _post_webhook(url, message, subscription, settings):
+    body = messages.webhook_body(message)
+    answer = webhooks.post(url, body, webhooks.headers(secrets_in_force(subscription), message["_id"], body),
                            settings.timeout_seconds, settings.addresses)
-    outcome["status_code"] = answer.status_code
-    if 300 <= answer.status_code < 400:  # a redirect could lead anywhere: a failed attempt
-        outcome["error"] = f"redirect not followed (Location: {answer.headers.get('location', '')[:200]})"
-        log.warning("delivery %s: %s answered %d, %s", notification["_id"], url, answer.status_code,
-                    outcome["error"])
+    outcome = retries.answer_outcome(answer.status_code, answer.headers.get("location", ""))
+    if "error" in outcome:
+        log.warning("delivery %s: %s answered %d, %s", message["_id"], url, answer.status_code, outcome["error"])
+    return outcome
 
 
-def attempt(delivery, settings, send_email=None, batch=None):
+def attempt(store, delivery, settings, send_email=None, batch=None):
     """Send one claimed delivery and record what happened ("lost" if the
     claim was taken over before the attempt started: nothing sent)."""
-    batch = batch or Batch([delivery])
-    notification, carried = _message(delivery, batch)
+    batch = batch or Batch(store, [delivery])
+    message, carried = batch.message(delivery)
     subscription = batch.subscriptions.get(delivery["subscription_id"])
-    if notification is None or subscription is None or subscription.get("status") != "active":
-        return _finish(delivery, "disabled", {"error": "the subscription is gone or disabled"})
-    if not _renew(delivery, settings):
+    if message is None or subscription is None or subscription.get("status") != "active":
+        return _apply(store, delivery, subscription, retries.Settlement("disabled"), {"error": SUBSCRIPTION_GONE})
+    if not store.renew_claim(delivery, settings.lease_seconds):
         return "lost"
     started = time.monotonic()
-    outcome = {}
     try:
         if delivery["channel"] == "webhook":
-            _post_webhook(subscription["channel"]["url"], notification, subscription, settings, outcome)
+            outcome = _post_webhook(subscription["channel"]["url"], message, subscription, settings)
         else:
-            title = (f"Your {delivery['digest']['cadence']} digest ({delivery['digest']['period']}): "
-                     f"{len(carried)} alert(s)" if delivery.get("digest") else None)
-            send_email(subscription["channel"]["email"], carried, title)
-            outcome["status_code"] = None
+            send_email(subscription["channel"]["email"], carried,
+                       messages.digest_title(delivery, carried) if delivery.get("digest") else None)
+            outcome = {"status_code": None}
     except (UnsafeDestination, OSError) as exc:
-        outcome["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        outcome = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     outcome["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
-    return _settle(delivery, subscription, outcome, settings)
+    settlement = retries.settle(outcome, len(delivery.get("attempts", [])) + 1,
+                                subscription.get("consecutive_failures"), settings.schedule, settings.jitter, utcnow())
+    return _apply(store, delivery, subscription, settlement, outcome)
 
 
-def _settle(delivery, subscription, outcome, settings):
-    code = outcome.get("status_code")
-    if "error" not in outcome and (code is None or 200 <= code < 300):
-        if subscription.get("consecutive_failures"):
-            Subscription._get_collection().update_one({"_id": subscription["_id"]},
-                                                      {"$set": {"consecutive_failures": 0}})
-        return _finish(delivery, "delivered", outcome)
-    if code == 410:
-        _disable(subscription, "the receiver answered 410 Gone")
-        return _finish(delivery, "disabled", outcome)
-    tried = len(delivery.get("attempts", [])) + 1
-    if tried <= len(settings.schedule):
-        wait = settings.schedule[tried - 1] * random.uniform(1 - settings.jitter, 1 + settings.jitter)
-        return _finish(delivery, "retrying", outcome, next_attempt_at=utcnow() + dt.timedelta(seconds=wait))
-    failures = Subscription._get_collection().find_one_and_update(
-        {"_id": subscription["_id"]}, {"$inc": {"consecutive_failures": 1}}, return_document=ReturnDocument.AFTER)
-    if failures and failures["consecutive_failures"] >= DISABLE_AFTER_FAILED_DELIVERIES:
-        _disable(subscription, f"{DISABLE_AFTER_FAILED_DELIVERIES} deliveries in a row failed every attempt")
-    return _finish(delivery, "failed", outcome)
+def _apply(store, delivery, subscription, settlement, outcome):
+    """Have the store apply ``settlement``; the delivery's status."""
+    if settlement.reset_failures:
+        store.reset_failures(subscription["_id"])
+    reason = settlement.disable_reason
+    if settlement.failed_delivery:
+        reason = retries.disable_reason_after(store.count_failed_delivery(subscription["_id"]))
+    if reason:
+        store.disable_subscription(subscription["_id"], reason)
+        # the operator hears of it in the log (and GET /api/v1/subscriptions shows it to the subscriber)
+        log.warning("subscription %s of %s disabled: %s", subscription["_id"], subscription["subscriber_id"], reason)
+    store.record_attempt(delivery, settlement.status, retries.attempt_entry(outcome, utcnow()),
+                         settlement.next_attempt_at)
+    return settlement.status
 
 
-def _disable(subscription, reason):
-    Subscription._get_collection().update_one({"_id": subscription["_id"]},
-                                              {"$set": {"status": "disabled", "disabled_reason": reason}})
-    # the operator hears of it in the log (and GET /api/v1/subscriptions shows it to the subscriber)
-    log.warning("subscription %s of %s disabled: %s", subscription["_id"], subscription["subscriber_id"], reason)
-
-
-def _finish(delivery, status, outcome, next_attempt_at=None):
-    """Record the attempt if the claim is still ours (a lease taken over by
-    another instance means that instance owns the next attempt)."""
-    entry = {"at": utcnow().isoformat(), "status_code": outcome.get("status_code"), "error": outcome.get("error"),
-             "duration_ms": outcome.get("duration_ms", 0.0)}
-    Delivery._get_collection().update_one(
-        {"_id": delivery["_id"], "status": "sending", "claimed_by": delivery.get("claimed_by")},
-        {"$set": {"status": status, "next_attempt_at": next_attempt_at, "lease_until": None},
-         "$push": {"attempts": entry}})
-    return status
-
-
-def start_due(worker, settings, in_flight, send_email=None, ids=None, limit=None):
+def start_due(store, worker, settings, in_flight, send_email=None, ids=None, limit=None):
     """Claim due attempts (of ``ids`` only, when given) while ``in_flight``
     has free slots, and start each in a slot of its own; returns how many
     were started, never waiting for a receiver. What finds no free slot
@@ -190,26 +118,27 @@ def start_due(worker, settings, in_flight, send_email=None, ids=None, limit=None
         room = in_flight.reserve(min(BATCH_SIZE, limit - started) if limit is not None else BATCH_SIZE)
         if not room:
             break
-        claimed = claim_due(worker, settings, size=room, ids=ids)
+        claimed = store.claim_due_attempts(worker, settings.lease_seconds, size=room, ids=ids)
         in_flight.release(room - len(claimed))
         if not claimed:
             break
-        batch = Batch(claimed)
+        batch = Batch(store, claimed)
         for delivery in claimed:
             # bound now: the next round rebinds ``batch`` before this attempt may run
-            in_flight.start(lambda delivery=delivery, batch=batch: attempt(delivery, settings, send_email, batch))
+            in_flight.start(lambda delivery=delivery, batch=batch: attempt(store, delivery, settings, send_email,
+                                                                           batch))
         started += len(claimed)
     return started
 
 
-def deliver_due(worker, settings, send_email=None, limit=100, ids=None):
+def deliver_due(store, worker, settings, send_email=None, limit=100, ids=None):
     """Send up to ``limit`` due attempts (of ``ids`` only, when given) and
     wait for their answers, round after round (a retry due at once is sent
     in the next round); returns how many were tried. For callers without
     a long-lived ``InFlight`` (the tests, a command line)."""
     in_flight, tried = InFlight(settings.max_in_flight), 0
     while tried < limit:
-        started = start_due(worker, settings, in_flight, send_email, ids=ids, limit=limit - tried)
+        started = start_due(store, worker, settings, in_flight, send_email, ids=ids, limit=limit - tried)
         in_flight.wait_idle()
         if not started:
             break
@@ -217,27 +146,22 @@ def deliver_due(worker, settings, send_email=None, limit=100, ids=None):
     return tried
 
 
-def deliver_now(worker, settings, ids, send_email=None):
+def deliver_now(store, worker, settings, ids, send_email=None):
     """Send the given fresh deliveries (an event's), if still due and unclaimed, and wait for their answers."""
-    return deliver_due(worker, settings, send_email, limit=len(ids), ids=ids) if ids else 0
+    return deliver_due(store, worker, settings, send_email, limit=len(ids), ids=ids) if ids else 0
 
 
-def replay(subscriber_id, delivery_id):
-    """Send a delivery again (same notification, same webhook-id)."""
-    found = Delivery._get_collection().find_one_and_update(
-        {"_id": delivery_id, "subscriber_id": subscriber_id, "status": {"$ne": "sending"}},
-        {"$set": {"status": "pending", "next_attempt_at": utcnow(), "lease_until": None}},
-        return_document=ReturnDocument.AFTER)
-    return found
+def replay(store, subscriber_id, delivery_id):
+    """Send a delivery again (same notification, same webhook-id): the
+    delivery, due now; None if not the subscriber's, or being sent now."""
+    return store.replay_delivery(subscriber_id, delivery_id)
 
 
 def delivery_view(doc):
     return {"id": doc["_id"], "notification_id": doc["notification_id"], "subscription_id": doc["subscription_id"],
             "channel": doc["channel"], "status": doc["status"], "attempts": doc.get("attempts", []),
-            "next_attempt_at": doc["next_attempt_at"].isoformat() if doc.get("next_attempt_at") else None,
-            "created_at": doc["created_at"].isoformat()}
+            "next_attempt_at": iso(doc.get("next_attempt_at")), "created_at": iso(doc["created_at"])}
 
 
-def list_deliveries(subscriber_id, cursor=None, limit=50, status=None):
-    query = {"subscriber_id": subscriber_id, **({"status": status} if status else {})}
-    return page(Delivery._get_collection(), query, cursor, limit, delivery_view, newest_first=True)
+def list_deliveries(store, subscriber_id, cursor=None, limit=50, status=None):
+    return store.deliveries_page(subscriber_id, status, cursor, limit).answer(delivery_view)

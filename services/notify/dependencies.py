@@ -10,8 +10,9 @@ from nameko.extensions import DependencyProvider
 
 from services.notify import delivery, mail
 from services.notify.addresses import AddressPolicy
-from services.notify.delivery import DEFAULT_SCHEDULE, DeliverySettings
+from services.notify.delivery import DeliverySettings
 from services.notify.inflight import InFlight
+from services.notify.retries import DEFAULT_SCHEDULE
 
 
 def _flag(value):
@@ -35,21 +36,21 @@ class Outbound:
     """What a worker gets: delivery settings, an SMTP sender, this
     instance's name, and its slots for attempts in flight (threads of the
     container: a container that is killed takes its attempts with it, like a
-    killed process)."""
+    killed process). The store is the worker's (``NotifyStore``), passed in."""
 
     def __init__(self, settings, smtp, worker, spawn):
         self.settings, self.smtp, self.worker = settings, smtp, worker
         self.in_flight = InFlight(settings.max_in_flight, spawn)
 
-    def send_due(self):
+    def send_due(self, store):
         """Start what is due, as far as slots are free; returns at once."""
-        return delivery.start_due(self.worker, self.settings, self.in_flight, self.send_email)
+        return delivery.start_due(store, self.worker, self.settings, self.in_flight, self.send_email)
 
-    def dispatch(self, delivery_ids):
+    def dispatch(self, store, delivery_ids):
         """Start an event's fresh deliveries now (the handler does not wait
         for receivers); what finds no free slot, the timer sends."""
         if delivery_ids:
-            delivery.start_due(self.worker, self.settings, self.in_flight, self.send_email, ids=delivery_ids)
+            delivery.start_due(store, self.worker, self.settings, self.in_flight, self.send_email, ids=delivery_ids)
 
     def send_email(self, to, notifications, title=None):
         mail.send(self.smtp, to, notifications, title)

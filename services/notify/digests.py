@@ -1,54 +1,57 @@
 """Daily and weekly digests: a subscription with that cadence gets one
 delivery per complete day (UTC) or ISO week grouping its notifications of
 that window; nothing when there were none. Queued once per window (the
-delivery id names the subscription and the window)."""
+delivery id names the subscription and the window). Which window is due,
+and the digest delivery, are decided over plain values."""
+import collections
 import datetime as dt
 
-from pymongo.errors import DuplicateKeyError
-
 from observatory.clock import utcnow
-from services.notify.models import Delivery, Notification, Subscription
+from services.notify.alerts import DELIVERED_CHANNELS, new_delivery
 
 DIGEST_CADENCES = ("daily", "weekly")
 
+Window = collections.namedtuple("Window", "key start end")  # key: "2026-12-01" or "2026-W48"; [start, end)
+
 
 def last_window(cadence, now):
-    """(key, start, end) of the last complete day or ISO week before ``now``."""
+    """The ``Window`` of the last complete day or ISO week before ``now``."""
     today = dt.datetime(now.year, now.month, now.day, tzinfo=dt.timezone.utc)
     if cadence == "daily":
         start = today - dt.timedelta(days=1)
-        return start.date().isoformat(), start, today
+        return Window(start.date().isoformat(), start, today)
     monday = today - dt.timedelta(days=today.weekday())
     start = monday - dt.timedelta(days=7)
     year, week, _ = start.isocalendar()
-    return f"{year}-W{week:02d}", start, monday
+    return Window(f"{year}-W{week:02d}", start, monday)
 
 
-def queue_digests(now=None):
+def due_window(subscription, now):
+    """The window whose digest the subscription is due (None: queued already)."""
+    window = last_window(subscription["cadence"], now)
+    return None if subscription.get("last_digest") == window.key else window
+
+
+def digest_delivery(subscription, window, notification_ids, now):
+    """The delivery of the subscription's digest of ``window``, carrying ``notification_ids``."""
+    id_ = f"dgst_{subscription['_id']}_{window.key}"
+    return new_delivery(id_, id_, subscription, now, notification_ids=list(notification_ids),
+                        digest={"cadence": subscription["cadence"], "period": window.key,
+                                "from": window.start.isoformat(), "to": window.end.isoformat()})
+
+
+def queue_digests(store, now=None):
     """Queue each digest subscription's last window, once. Returns the delivery ids queued."""
     now = now or utcnow()
     queued = []
-    subscriptions = Subscription._get_collection()
-    for subscription in subscriptions.find({"cadence": {"$in": list(DIGEST_CADENCES)}, "status": "active",
-                                            "channel.type": {"$in": ["webhook", "email"]}}, {"secrets": 0}):
-        key, start, end = last_window(subscription["cadence"], now)
-        if subscription.get("last_digest") == key:
+    for subscription in store.active_digest_subscriptions(DIGEST_CADENCES, DELIVERED_CHANNELS):
+        window = due_window(subscription, now)
+        if window is None:
             continue
-        notification_ids = [n["_id"] for n in Notification._get_collection().find(
-            {"subscription_id": subscription["_id"], "created_at": {"$gte": start, "$lt": end}},
-            {"_id": 1}).sort([("created_at", 1), ("_id", 1)])]
+        notification_ids = store.notification_ids_between(subscription["_id"], window.start, window.end)
         if notification_ids:
-            delivery_id = f"dgst_{subscription['_id']}_{key}"
-            try:
-                Delivery._get_collection().insert_one({
-                    "_id": delivery_id, "notification_id": delivery_id, "notification_ids": notification_ids,
-                    "digest": {"cadence": subscription["cadence"], "period": key, "from": start.isoformat(),
-                               "to": end.isoformat()},
-                    "subscription_id": subscription["_id"], "subscriber_id": subscription["subscriber_id"],
-                    "channel": subscription["channel"]["type"], "status": "pending", "attempts": [],
-                    "next_attempt_at": now, "lease_until": None, "claimed_by": None, "created_at": now})
-                queued.append(delivery_id)
-            except DuplicateKeyError:
-                pass
-        subscriptions.update_one({"_id": subscription["_id"]}, {"$set": {"last_digest": key}})
+            delivery = digest_delivery(subscription, window, notification_ids, now)
+            if store.add_delivery(delivery):
+                queued.append(delivery["_id"])
+        store.mark_digest_queued(subscription["_id"], window.key)
     return queued

@@ -2,8 +2,9 @@
 
 An event has keys ("corridor:SAU-NPL", "sender:SAU", "receiver:NPL", "ldc",
 "any"); a subscription holds the keys of its filters. Candidates are the
-subscriptions sharing a key (an index lookup); ``notices`` then applies the
-rest of the filter (threshold, change size, provider type, theme).
+subscriptions sharing a key (``candidate_query``: the store looks them up
+through its index); ``notices`` then applies the rest of the filter
+(threshold, change size, provider type, theme).
 """
 import hashlib
 
@@ -54,6 +55,12 @@ def event_keys(event_type, data):
     elif event_type == "dataset.published":
         return None  # no geography: every subscription to dataset.published hears it
     return sorted(keys)
+
+
+def candidate_query(event_type, data):
+    """(the subscribed types, the keys) an event's candidate subscriptions
+    hold: one of the types, and one of the keys (keys None: any)."""
+    return TYPES_FOR.get(event_type, ()), event_keys(event_type, data)
 
 
 def crossing(data, threshold_pct):

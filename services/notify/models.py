@@ -1,6 +1,10 @@
 """What notify stores: subscribers, their subscriptions (with the keys that
 find them for an event), notifications (one per event and subscription) and
-deliveries (one per notification and channel, with every attempt)."""
+deliveries (one per notification and channel, with every attempt).
+
+The schema of each collection only: plain documents (notify relays no
+events, so none carries an outbox). Every query, update and index is in
+``store.py``; production code reads and writes through it with pymongo."""
 from mongoengine import BooleanField, Document, DateTimeField, DictField, FloatField, IntField, ListField, StringField
 
 
@@ -8,7 +12,7 @@ STORE_ALIAS = "notify"
 
 
 class Subscriber(Document):
-    meta = {"db_alias": STORE_ALIAS, "collection": "subscribers", "indexes": ["country"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "subscribers"}
 
     id = StringField(primary_key=True)
     name = StringField(required=True)
@@ -22,8 +26,7 @@ class Subscription(Document):
     "sender:SAU", "receiver:NPL", "ldc", "any"): an event looks up the
     subscriptions holding one of its keys, never all of them."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "subscriptions",
-            "indexes": [("event_types", "match_keys", "status"), "subscriber_id"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "subscriptions"}
 
     id = StringField(primary_key=True)
     subscriber_id = StringField(required=True)
@@ -42,6 +45,7 @@ class Subscription(Document):
     status = StringField(default="active")
     disabled_reason = StringField()
     consecutive_failures = IntField(default=0)
+    last_digest = StringField()  # the last digest window queued ("2026-12-01", "2026-W48")
     created_at = DateTimeField()
 
 
@@ -49,8 +53,7 @@ class Notification(Document):
     """One per (event, subscription): its id is derived from both, so a
     redelivered event finds it already there."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "notifications",
-            "indexes": [("subscriber_id", "-created_at"), "subscription_id"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "notifications"}
 
     id = StringField(primary_key=True)
     subscription_id = StringField(required=True)
@@ -63,15 +66,17 @@ class Notification(Document):
 
 
 class Delivery(Document):
-    """A notification on its way through one channel. Due attempts are
-    claimed with one conditional update (``status`` pending/retrying and due
-    → sending with a lease), so two notify instances never send one attempt."""
+    """A notification (or a digest of several) on its way through one
+    channel. Due attempts are claimed with one conditional update (``status``
+    pending/retrying and due → sending with a lease), so two notify instances
+    never send one attempt."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "deliveries",
-            "indexes": [("status", "next_attempt_at"), ("subscriber_id", "-created_at")]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "deliveries"}
 
     id = StringField(primary_key=True)
-    notification_id = StringField(required=True)
+    notification_id = StringField(required=True)  # a digest's: its own id
+    notification_ids = ListField(StringField())  # a digest's: the notifications it carries
+    digest = DictField()  # a digest's: cadence, period, from, to
     subscription_id = StringField(required=True)
     subscriber_id = StringField(required=True)
     channel = StringField(required=True)

@@ -1,11 +1,11 @@
-"""The thin nameko face of the notify service; logic lives in plain modules.
+"""The thin nameko face of the notify service; logic lives in plain modules,
+each given the worker's ``NotifyStore`` (``store.py``) as its first argument.
 
 Events from ingest and the catalog become notifications (``alerts``); a
 timer sends what is due (``delivery``), so a process killed mid-delivery
 loses nothing: the state is in the store, and the attempt becomes due again.
 """
 import logging
-
 
 from observatory.contracts.notify import (
     DeliveryQuerySchema,
@@ -24,7 +24,7 @@ from observatory.outbox import ConfiguredTimer
 from observatory.reliable_events import reliable_event_handler
 from services.notify import alerts, delivery, digests, subscriptions
 from services.notify.dependencies import OutboundConfig
-from services.notify.models import STORE_ALIAS
+from services.notify.store import DB_NAME, STORE_ALIAS, NotifyStore
 
 log = logging.getLogger(__name__)
 DELIVERY_SECONDS = 0.5  # config NOTIFY_DELIVERY_SECONDS
@@ -36,17 +36,17 @@ class NotifyService(PingMixin):
     name = "notify"
     store_alias = STORE_ALIAS
 
-    store = MongoStore(STORE_ALIAS, "observatory_notify")
+    store = MongoStore(STORE_ALIAS, DB_NAME, adapter=NotifyStore)
     outbound = OutboundConfig()
 
     # -- events in ------------------------------------------------------------
     def _apply(self, payload):
         event = parse_event(payload)
         fresh_deliveries = []
-        created = alerts.apply_event(event, fresh_deliveries)
+        created = alerts.apply_event(self.store, event, fresh_deliveries)
         if created:
             log.info("%s %s: %d notification(s)", event["type"], event["event_id"], len(created))
-        self.outbound.dispatch(fresh_deliveries)
+        self.outbound.dispatch(self.store, fresh_deliveries)
 
     @reliable_event_handler("ingest", "dataset.published")
     def on_dataset_published(self, payload):
@@ -71,62 +71,64 @@ class NotifyService(PingMixin):
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):
-        self.outbound.send_due()  # each attempt in a slot of its own; the tick does not wait for receivers
+        self.outbound.send_due(self.store)  # each attempt in a slot of its own; the tick does not wait for receivers
 
     @ConfiguredTimer.decorator("NOTIFY_DIGEST_SECONDS", DIGEST_CHECK_SECONDS)
     def queue_digests(self):
-        queued = digests.queue_digests()
+        queued = digests.queue_digests(self.store)
         if queued:
             log.info("queued %d digest(s)", len(queued))
 
     # -- subscribers and subscriptions ----------------------------------------
     @rpc
     def create_subscriber(self, request):
-        return subscriptions.create_subscriber(validated(SubscriberCreateSchema(), request))
+        return subscriptions.create_subscriber(self.store, validated(SubscriberCreateSchema(), request))
 
     @rpc
     def get_subscriber(self, subscriber_id):
-        return subscriptions.get_subscriber(str(subscriber_id))
+        return subscriptions.get_subscriber(self.store, str(subscriber_id))
 
     @rpc
     def list_subscribers(self, params):
-        return subscriptions.list_subscribers(**validated(PageQuerySchema(), params))
+        return subscriptions.list_subscribers(self.store, **validated(PageQuerySchema(), params))
 
     @rpc
     def create_subscription(self, subscriber_id, request):
-        return subscriptions.create_subscription(str(subscriber_id), validated(SubscriptionCreateSchema(), request),
+        return subscriptions.create_subscription(self.store, str(subscriber_id),
+                                                 validated(SubscriptionCreateSchema(), request),
                                                  self.outbound.settings.addresses)
 
     @rpc
     def list_subscriptions(self, subscriber_id, params):
-        return subscriptions.list_subscriptions(str(subscriber_id), **validated(PageQuerySchema(), params))
+        return subscriptions.list_subscriptions(self.store, str(subscriber_id), **validated(PageQuerySchema(), params))
 
     @rpc
     def all_subscriptions(self, params):
         """For operators: every subscription, e.g. the disabled ones and why."""
         query = validated(SubscriptionAdminQuerySchema(), params)
-        return subscriptions.list_subscriptions(query.pop("subscriber_id", None), **query)
+        return subscriptions.list_subscriptions(self.store, query.pop("subscriber_id", None), **query)
 
     @rpc
     def delete_subscription(self, subscriber_id, subscription_id):
-        return subscriptions.delete_subscription(str(subscriber_id), str(subscription_id))
+        return subscriptions.delete_subscription(self.store, str(subscriber_id), str(subscription_id))
 
     @rpc
     def rotate_secret(self, subscriber_id, subscription_id):
-        return subscriptions.rotate_secret(str(subscriber_id), str(subscription_id), ROTATION_OVERLAP_SECONDS)
+        return subscriptions.rotate_secret(self.store, str(subscriber_id), str(subscription_id),
+                                           ROTATION_OVERLAP_SECONDS)
 
     # -- feed, delivery log, replay --------------------------------------------
     @rpc
     def list_notifications(self, subscriber_id, params):
-        return subscriptions.list_notifications(str(subscriber_id), **validated(FeedQuerySchema(), params))
+        return subscriptions.list_notifications(self.store, str(subscriber_id), **validated(FeedQuerySchema(), params))
 
     @rpc
     def list_deliveries(self, subscriber_id, params):
-        return delivery.list_deliveries(str(subscriber_id), **validated(DeliveryQuerySchema(), params))
+        return delivery.list_deliveries(self.store, str(subscriber_id), **validated(DeliveryQuerySchema(), params))
 
     @rpc
     def replay_delivery(self, subscriber_id, delivery_id):
-        found = delivery.replay(str(subscriber_id), str(delivery_id))
+        found = delivery.replay(self.store, str(subscriber_id), str(delivery_id))
         if found is None:
             raise NotFound("no such delivery (or it is being sent right now)", {"id": delivery_id})
         return delivery.delivery_view(found)

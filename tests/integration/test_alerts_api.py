@@ -2,9 +2,7 @@
 API, the real RPW quotes are imported, and its webhook receiver (a local
 server checking every signature with its own Standard Webhooks code) gets
 exactly the threshold crossings the raw file implies, and no others."""
-import csv
 import time
-from collections import defaultdict
 
 import pytest
 import requests
@@ -17,34 +15,12 @@ from tests.conftest import wait_for
 from tests.ingest_files import RPW_QUOTES
 from tests.live import live_services
 from tests.notify_helpers import Receiver
+from tests.unit.notify_events import expected_crossings, observed_series
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_alerts-admin-token-0123456789abcdefghijklmnopqrstu"
 API = "/api/v1"
 LEVEL = 5.0
-
-
-def observed_series():
-    """{(source, destination): [(period, mean total cost of transparent USD 200 quotes)]}, from the raw file."""
-    totals, periods = defaultdict(list), defaultdict(set)
-    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            period = row["period"][:4] + "Q" + row["period"][5]
-            periods[(row["source"], row["destination"])].add(period)
-            if row["transparent"] == "yes":
-                totals[(row["source"], row["destination"], period)].append(float(row["cc1.total.cost.."]))
-    return {corridor: [(p, sum(totals[(*corridor, p)]) / len(totals[(*corridor, p)])) for p in sorted(ps)]
-            for corridor, ps in periods.items() if all(totals.get((*corridor, p)) for p in ps)}
-
-
-def expected_crossings(series):
-    found = set()
-    for (before_period, before), (period, now) in zip(series, series[1:]):
-        if before <= LEVEL < now:
-            found.add((period, before_period, "up"))
-        elif now <= LEVEL < before:
-            found.add((period, before_period, "down"))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +74,8 @@ def test_nonsense_subscriptions_are_refused_field_by_field(platform):
 def test_a_ministry_gets_exactly_the_crossings_the_real_file_implies_signed(platform):
     receiver = platform["receiver"]
     series = observed_series()
-    crossing = sorted((c for c in series if expected_crossings(series[c])), key=lambda c: (c[1] != "NPL", c))[:4]
-    calm = next(c for c in sorted(series) if not expected_crossings(series[c]) and len(series[c]) > 3)
+    crossing = sorted((c for c in series if expected_crossings(series[c], LEVEL)), key=lambda c: (c[1] != "NPL", c))[:4]
+    calm = next(c for c in sorted(series) if not expected_crossings(series[c], LEVEL) and len(series[c]) > 3)
     token = subscriber_token(platform, "mof-nepal", "NPL")
     subscription = post(platform, "/subscriptions", {
         "event_types": ["corridor.cost.threshold_crossed"], "threshold_pct": LEVEL,
@@ -115,7 +91,7 @@ def test_a_ministry_gets_exactly_the_crossings_the_real_file_implies_signed(plat
     upload = requests.post(platform["base"] + API + "/datasets", params={"kind": "rpw-quotes"},
                            data=RPW_QUOTES.read_bytes(), headers=platform["operator"], timeout=120)
     assert upload.status_code == 202, upload.text
-    expected = {(s, d, *crossed) for s, d in crossing for crossed in expected_crossings(series[(s, d)])}
+    expected = {(s, d, *crossed) for s, d in crossing for crossed in expected_crossings(series[(s, d)], LEVEL)}
     wait_for(lambda: len(receiver.received) >= len(expected), timeout=120, interval=0.3, what="the webhooks")
     time.sleep(1.5)  # anything extra would arrive by now
 
@@ -127,7 +103,8 @@ def test_a_ministry_gets_exactly_the_crossings_the_real_file_implies_signed(plat
                for h, b, _ in receiver.received)
     for _, body, _ in receiver.received:
         s, d = body["data"]["source"], body["data"]["destination"]
-        assert body["data"]["average_total_cost_pct"] == pytest.approx(dict(series[(s, d)])[body["data"]["period"]])
+        means = {period: mean for period, mean, _ in series[(s, d)]}
+        assert body["data"]["average_total_cost_pct"] == pytest.approx(means[body["data"]["period"]])
 
     notifications = get(platform, "/notifications", token, limit=200).json()["items"]
     assert {n["type"] for n in notifications} == {"corridor.cost.threshold_crossed", "dataset.published"}

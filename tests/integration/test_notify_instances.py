@@ -3,6 +3,7 @@ sent once; an instance killed while its request is in flight is followed by
 exactly one successful delivery, with the same webhook-id."""
 import threading
 
+import mongoengine
 import pytest
 from nameko.runners import ServiceRunner
 from nameko.standalone.events import event_dispatcher
@@ -11,8 +12,8 @@ from observatory.contracts.notify import SubscriptionCreateSchema
 from observatory.events import new_event
 from services.notify import subscriptions
 from services.notify.addresses import AddressPolicy
-from services.notify.models import Delivery
 from services.notify.service import NotifyService
+from services.notify.store import STORE_ALIAS, NotifyStore
 from tests.conftest import wait_for
 from tests.notify_helpers import Receiver
 from tests.unit.notify_common import receiver  # noqa: F401  (the fixture)
@@ -35,13 +36,23 @@ def instance(config):
     return runner
 
 
+def shared_store():
+    """The store the running instances share (the in-process one, connected by the first to start)."""
+    return NotifyStore(mongoengine.get_db(STORE_ALIAS))
+
+
+def deliveries():
+    return shared_store().deliveries
+
+
 def subscribe(receiver, corridors):
-    subscriber = subscriptions.create_subscriber({"name": "Ministry", "country": "NPL"})
+    store = shared_store()
+    subscriber = subscriptions.create_subscriber(store, {"name": "Ministry", "country": "NPL"})
     request = SubscriptionCreateSchema().load({
         "event_types": ["corridor.cost.changed"], "corridors": [{"source": s, "destination": d} for s, d in corridors],
         "channel": {"type": "webhook", "url": receiver.url}})
-    receiver.secrets.append(subscriptions.create_subscription(subscriber["id"], request,
-                                                                      AddressPolicy(allow_private=True))["secret"])
+    receiver.secrets.append(subscriptions.create_subscription(store, subscriber["id"], request,
+                                                              AddressPolicy(allow_private=True))["secret"])
 
 
 def corridor_changed(source, destination):
@@ -61,12 +72,12 @@ def test_two_instances_send_each_attempt_once(notify_config, receiver):
         dispatch = event_dispatcher(notify_config)
         for source, destination in CORRIDORS:
             dispatch("ingest", "corridor.cost.changed", corridor_changed(source, destination))
-        wait_for(lambda: Delivery._get_collection().count_documents({"status": "delivered"}) == len(CORRIDORS),
+        wait_for(lambda: deliveries().count_documents({"status": "delivered"}) == len(CORRIDORS),
                  timeout=60, what="every delivery")
         ids = [headers["webhook-id"] for headers, _, _ in receiver.received]
         assert len(ids) == len(set(ids)) == len(CORRIDORS), "each attempt sent once"
         assert all(ok for _, _, ok in receiver.received)
-        senders = {d["claimed_by"] for d in Delivery._get_collection().find()}
+        senders = {d["claimed_by"] for d in deliveries().find()}
         print(f"\n{len(CORRIDORS)} deliveries by {len(senders)} instance(s)")
     finally:
         first.stop()
@@ -85,9 +96,9 @@ def test_an_instance_killed_mid_delivery_is_followed_by_exactly_one_success(noti
         receiver.hold.set()
         receiver.hold = None
         survivor = instance(notify_config)
-        wait_for(lambda: Delivery._get_collection().find_one({"status": "delivered"}), timeout=30,
+        wait_for(lambda: deliveries().find_one({"status": "delivered"}), timeout=30,
                  what="the survivor to deliver once the dead instance's claim ran out")
-        delivered = Delivery._get_collection().find_one()
+        delivered = deliveries().find_one()
         assert [a["status_code"] for a in delivered["attempts"]] == [200], "one successful attempt recorded"
         ids = [headers["webhook-id"] for headers, _, _ in receiver.received]
         assert len(ids) == 2 and len(set(ids)) == 1  # the unanswered one and the success: same webhook-id
@@ -108,7 +119,7 @@ def test_a_hanging_receiver_delays_only_itself_in_a_running_instance(notify_conf
         wait_for(lambda: healthy.received, timeout=1, interval=0.01, what="the healthy receiver's webhook")
         assert not receiver.hold.is_set() and all(ok for _, _, ok in healthy.received)
         receiver.hold.set()
-        wait_for(lambda: Delivery._get_collection().count_documents({"status": "delivered"}) == 2, timeout=30,
+        wait_for(lambda: deliveries().count_documents({"status": "delivered"}) == 2, timeout=30,
                  what="both deliveries recorded")
     finally:
         runner.stop()

@@ -1,26 +1,34 @@
-"""What the notify unit test modules share: a fresh store per test, a local
-receiver, a corridor event, and a subscription to it."""
+"""What the notify unit test modules share: a fresh store per test (a
+``NotifyStore`` on the in-process mongomock database), a local receiver, a
+corridor event, and a subscription to it."""
+import dataclasses
 import uuid
 
 import mongoengine
 import pytest
 
 from observatory.contracts.notify import SubscriptionCreateSchema
-from observatory.events import new_event, parse_event
 from observatory.mongo import connect_store
 from services.notify import delivery, subscriptions
 from services.notify.addresses import AddressPolicy
-from services.notify.models import STORE_ALIAS
+from services.notify.store import STORE_ALIAS, NotifyStore
 from tests.notify_helpers import Receiver
+from tests.unit.notify_events import corridor_event  # noqa: F401 (shared with the modules that use these)
 
 LOCAL = AddressPolicy(allow_private=True)  # the receivers of these tests listen on 127.0.0.1
 FAST = delivery.DeliverySettings(schedule=(0, 0, 0), timeout_seconds=5, addresses=LOCAL, jitter=0)
+ONE_TRY = dataclasses.replace(FAST, schedule=(3600,))  # a failed attempt waits: one attempt per test
+SAU_NPL = [{"source": "SAU", "destination": "NPL"}]
 
 
 @pytest.fixture(autouse=True)
 def store():
+    """A fresh in-process store, connected as the service connects it (``MongoStore``)."""
     mongoengine.disconnect(STORE_ALIAS)
     connect_store(STORE_ALIAS, f"notify_{uuid.uuid4().hex[:8]}")
+    store = NotifyStore(mongoengine.get_db(STORE_ALIAS))
+    store.ensure_indexes()
+    return store
 
 
 @pytest.fixture
@@ -32,18 +40,15 @@ def receiver():
     receiver.close()
 
 
-def corridor_event(average, previous, source="SAU", destination="NPL", period="2014Q1", previous_period="2013Q4"):
-    return parse_event(new_event("corridor.cost.changed", "ingest", {
-        "source": source, "destination": destination, "period": period, "dataset_id": "0123456789abcdef",
-        "average_total_cost_pct": average, "smart_average_pct": None, "quotes_transparent": 5,
-        "revised_from_pct": None, "previous_period": previous_period, "previous_period_average_pct": previous}))
-
-
-def subscribe(receiver, addresses=LOCAL, url=None, **wanted):
+def subscribe(store, receiver, addresses=LOCAL, url=None, **wanted):
     """A webhook subscription to ``receiver`` (at ``url``, when the test names it otherwise)."""
-    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
+    subscriber = subscriptions.create_subscriber(store, {"name": "Ministry of Finance", "country": "NPL"})
     request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
                                                "channel": {"type": "webhook", "url": url or receiver.url}, **wanted})
-    created = subscriptions.create_subscription(subscriber["id"], request, addresses)
+    created = subscriptions.create_subscription(store, subscriber["id"], request, addresses)
     receiver.secrets.append(created["secret"])
     return created
+
+
+def only_delivery(store, subscription):
+    return store.deliveries.find_one({"subscription_id": subscription["id"]})

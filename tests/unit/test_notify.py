@@ -1,6 +1,8 @@
-"""Notify without a broker: matching, signatures, the network guard, and
-delivery (retries, 410, replay, rotation, claims, a dead instance's lease)
-against a real local HTTP receiver and a real local SMTP server."""
+"""Notify without a broker, on its store (mongomock): events to
+notifications, the network guard, and delivery (retries, 410, replay,
+rotation, claims, a dead instance's lease) against a real local HTTP receiver
+and a real local SMTP server. The decisions alone, without a store:
+test_notify_decisions.py and test_notify_retries.py."""
 import dataclasses
 import datetime as dt
 
@@ -8,135 +10,108 @@ import pytest
 
 from observatory.contracts.notify import SubscriptionCreateSchema
 from observatory.errors import UnsafeDestination
-from services.notify import alerts, delivery, matching, subscriptions, webhooks
+from services.notify import alerts, delivery, matching, messages, retries, subscriptions, webhooks
 from services.notify.addresses import AddressPolicy
-from services.notify.models import Delivery, Notification
 from tests.live import free_port
 from tests.notify_helpers import verify
 from tests.unit.notify_common import FAST, LOCAL, corridor_event, receiver, store, subscribe  # noqa: F401 (fixtures)
 
 
-def test_the_standard_webhooks_example_signs_as_the_specification_says():
-    signature = webhooks.sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                              '{"test": 2432232314}')
-    assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
-    body = b'{"a":1}'
-    assert verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                  webhooks.headers(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], "msg_1", body), body)
-
-
-@pytest.mark.parametrize("average, previous, direction", [(5.2, 4.9, "up"), (5.0, 6.1, "down"), (4.0, 5.0, None),
-                                                          (5.0, 5.0, None), (7.0, 6.0, None), (5.01, 5.0, "up")])
-def test_a_crossing_is_from_at_or_below_the_level_to_above_it_or_back(average, previous, direction):
-    crossed = matching.crossing(corridor_event(average, previous)["data"], 5.0)
-    assert (crossed or {}).get("direction") == direction
-
-
-def test_subscriptions_are_found_by_corridor_country_and_ldc_keys_only():
-    assert matching.subscription_keys({"corridors": [{"source": "SAU", "destination": "NPL"}]}) == ["corridor:SAU-NPL"]
-    assert matching.subscription_keys({"countries": [{"country": "NPL", "role": "either"}]}) == [
-        "receiver:NPL", "sender:NPL"]
-    assert matching.subscription_keys({}) == ["any"]
-    keys = matching.event_keys("corridor.cost.changed", corridor_event(6, 4)["data"])
-    assert set(keys) == {"any", "corridor:SAU-NPL", "sender:SAU", "receiver:NPL", "ldc"}  # Nepal is an LDC
-    assert "ldc" not in matching.event_keys("corridor.cost.changed",
-                                            corridor_event(6, 4, destination="MEX")["data"])
-
-
-def test_an_event_notifies_each_matching_subscription_once_even_redelivered(receiver):
-    wanted = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    subscribe(receiver, corridors=[{"source": "USA", "destination": "MEX"}])  # another corridor
-    subscribe(receiver, countries=[{"country": "NPL", "role": "sender"}])  # Nepal as sender: not this one
-    ldc = subscribe(receiver, ldc_destinations=True, threshold_pct=5.5)  # its own level: 5.2 does not cross 5.5
+def test_an_event_notifies_each_matching_subscription_once_even_redelivered(store, receiver):
+    wanted = subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    subscribe(store, receiver, corridors=[{"source": "USA", "destination": "MEX"}])  # another corridor
+    subscribe(store, receiver, countries=[{"country": "NPL", "role": "sender"}])  # Nepal as sender: not this one
+    ldc = subscribe(store, receiver, ldc_destinations=True, threshold_pct=5.5)  # its own level: 5.2 does not cross 5.5
     event = corridor_event(5.2, 4.9)
-    created = alerts.apply_event(event)
-    assert alerts.apply_event(event) == []  # redelivered: nothing new
-    notified = Notification._get_collection().find_one({"_id": created[0]})
+    created = alerts.apply_event(store, event)
+    assert alerts.apply_event(store, event) == []  # redelivered: nothing new
+    notified = store.notifications.find_one({"_id": created[0]})
     assert len(created) == 1 and notified["subscription_id"] == wanted["id"]
     assert notified["data"]["direction"] == "up" and notified["data"]["threshold_pct"] == 5.0
-    assert alerts.apply_event(corridor_event(5.6, 5.2)) and ldc["id"] in {
-        n["subscription_id"] for n in Notification._get_collection().find({"data.threshold_pct": 5.5})}
+    assert alerts.apply_event(store, corridor_event(5.6, 5.2)) and ldc["id"] in {
+        n["subscription_id"] for n in store.notifications.find({"data.threshold_pct": 5.5})}
 
 
-def test_a_webhook_is_signed_retried_after_500_with_the_same_id_and_logged(receiver):
-    subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    alerts.apply_event(corridor_event(5.2, 4.9))
+def test_a_webhook_is_signed_retried_after_500_with_the_same_id_and_logged(store, receiver):
+    subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(store, corridor_event(5.2, 4.9))
     receiver.answers = [500, 503]
-    assert delivery.deliver_due("w1", FAST) == 3  # no wait in this schedule: due again at once
+    assert delivery.deliver_due(store, "w1", FAST) == 3  # no wait in this schedule: due again at once
     assert [r[2] for r in receiver.received] == [True, True, True]
     assert len({r[0]["webhook-id"] for r in receiver.received}) == 1
     body = receiver.received[0][1]
     assert set(body) == {"id", "type", "occurred_at", "data"} and body["id"] == receiver.received[0][0]["webhook-id"]
-    logged = Delivery._get_collection().find_one()
+    logged = store.deliveries.find_one()
     assert logged["status"] == "delivered" and [a["status_code"] for a in logged["attempts"]] == [500, 503, 200]
 
 
-def test_410_disables_the_endpoint_and_exhausted_retries_fail_the_delivery(receiver):
-    subscribed = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    alerts.apply_event(corridor_event(5.2, 4.9))
+def test_410_disables_the_endpoint_and_exhausted_retries_fail_the_delivery(store, receiver):
+    subscribed = subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(store, corridor_event(5.2, 4.9))
     receiver.answers = [410]
-    delivery.deliver_due("w1", FAST)
-    assert subscriptions.list_subscriptions(subscribed["subscriber_id"])["items"][0]["status"] == "disabled"
-    assert alerts.apply_event(corridor_event(4.0, 5.2)) == []  # a disabled subscription hears nothing more
+    delivery.deliver_due(store, "w1", FAST)
+    assert subscriptions.list_subscriptions(store, subscribed["subscriber_id"])["items"][0]["status"] == "disabled"
+    assert alerts.apply_event(store, corridor_event(4.0, 5.2)) == []  # a disabled subscription hears nothing more
 
-    other = subscribe(receiver, corridors=[{"source": "USA", "destination": "MEX"}])
-    alerts.apply_event(corridor_event(5.2, 4.9, source="USA", destination="MEX"))
+    other = subscribe(store, receiver, corridors=[{"source": "USA", "destination": "MEX"}])
+    alerts.apply_event(store, corridor_event(5.2, 4.9, source="USA", destination="MEX"))
     receiver.answers = [500] * 10
-    while delivery.deliver_due("w1", FAST):
+    while delivery.deliver_due(store, "w1", FAST):
         pass
-    failed = Delivery._get_collection().find_one({"subscription_id": other["id"]})
+    failed = store.deliveries.find_one({"subscription_id": other["id"]})
     assert failed["status"] == "failed" and len(failed["attempts"]) == len(FAST.schedule) + 1
 
 
-def test_replay_sends_the_same_webhook_id_again(receiver):
-    subscribed = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    alerts.apply_event(corridor_event(5.2, 4.9))
-    delivery.deliver_due("w1", FAST)
-    sent = Delivery._get_collection().find_one()
-    assert delivery.replay("someone-else", sent["_id"]) is None
-    assert delivery.replay(subscribed["subscriber_id"], sent["_id"])["status"] == "pending"
-    delivery.deliver_due("w1", FAST)
+def test_replay_sends_the_same_webhook_id_again(store, receiver):
+    subscribed = subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(store, corridor_event(5.2, 4.9))
+    delivery.deliver_due(store, "w1", FAST)
+    sent = store.deliveries.find_one()
+    assert delivery.replay(store, "someone-else", sent["_id"]) is None
+    assert delivery.replay(store, subscribed["subscriber_id"], sent["_id"])["status"] == "pending"
+    delivery.deliver_due(store, "w1", FAST)
     assert [r[0]["webhook-id"] for r in receiver.received] == [sent["notification_id"]] * 2
 
 
-def test_during_a_rotation_both_secrets_sign_and_each_verifies(receiver):
-    subscribed = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+def test_during_a_rotation_both_secrets_sign_and_each_verifies(store, receiver):
+    subscribed = subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
     old = receiver.secrets[0]
-    rotated = subscriptions.rotate_secret(subscribed["subscriber_id"], subscribed["id"], overlap_seconds=3600)
-    alerts.apply_event(corridor_event(5.2, 4.9))
-    delivery.deliver_due("w1", FAST)
+    rotated = subscriptions.rotate_secret(store, subscribed["subscriber_id"], subscribed["id"], overlap_seconds=3600)
+    alerts.apply_event(store, corridor_event(5.2, 4.9))
+    delivery.deliver_due(store, "w1", FAST)
     headers, body, _ = receiver.received[0]
-    raw = delivery.webhook_body(Notification._get_collection().find_one())
+    raw = messages.webhook_body(store.notifications.find_one())
     assert len(headers["webhook-signature"].split(" ")) == 2
     assert verify(old, headers, raw) and verify(rotated["secret"], headers, raw) and rotated["secret"] != old
 
 
-def test_private_loopback_and_link_local_urls_are_refused_without_the_setting():
+def test_private_loopback_and_link_local_urls_are_refused_without_the_setting(store):
     for url in ("http://127.0.0.1/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]/x",
                 "http://192.168.0.10/", "http://localhost:8080/"):
         with pytest.raises(UnsafeDestination):
             webhooks.check_destination(url, AddressPolicy())
         webhooks.check_destination(url, LOCAL)
     webhooks.check_destination("https://8.8.8.8/hook", AddressPolicy())  # a public address passes
-    subscriber = subscriptions.create_subscriber({"name": "Central bank", "country": "BGD"})
+    subscriber = subscriptions.create_subscriber(store, {"name": "Central bank", "country": "BGD"})
     request = SubscriptionCreateSchema().load({"event_types": ["dataset.published"],
                                                "channel": {"type": "webhook", "url": "http://127.0.0.1:9/x"}})
     with pytest.raises(UnsafeDestination):
-        subscriptions.create_subscription(subscriber["id"], request, AddressPolicy())
+        subscriptions.create_subscription(store, subscriber["id"], request, AddressPolicy())
 
 
-def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_out(receiver):
-    subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    alerts.apply_event(corridor_event(5.2, 4.9))
-    first, = delivery.claim_due("instance-a", FAST)
-    assert delivery.claim_due("instance-b", FAST) == []  # claimed: not due for b
+def test_two_instances_claim_each_attempt_once_and_a_dead_instances_lease_runs_out(store, receiver):
+    subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(store, corridor_event(5.2, 4.9))
+    first, = store.claim_due_attempts("instance-a", FAST.lease_seconds)
+    assert store.claim_due_attempts("instance-b", FAST.lease_seconds) == []  # claimed: not due for b
     # instance-a dies mid-send; once its lease runs out the attempt is due again, same notification
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=FAST.lease_seconds + 1)
-    again, = delivery.claim_due("instance-b", FAST, now=later)
+    again, = store.claim_due_attempts("instance-b", FAST.lease_seconds, now=later)
     assert again["_id"] == first["_id"] and again["claimed_by"].startswith("instance-b")
-    assert delivery.attempt(again, FAST) == "delivered"
-    assert delivery._finish(first, "delivered", {}) == "delivered"  # a's late record does not count
-    logged = Delivery._get_collection().find_one()
+    assert delivery.attempt(store, again, FAST) == "delivered"
+    late = retries.attempt_entry({"status_code": 200}, dt.datetime.now(dt.timezone.utc))
+    assert store.record_attempt(first, "delivered", late) is False  # a's late record does not count
+    logged = store.deliveries.find_one()
     assert len(logged["attempts"]) == 1 and len(receiver.received) == 1
 
 
@@ -176,37 +151,38 @@ def test_email_arrives_at_a_real_smtp_server_with_text_and_html(smtp_inbox):
     assert "text/plain" in text and "text/html" in text and "5.20" in text
 
 
-def test_an_email_subscriptions_delivery_goes_out_through_smtp_and_is_logged(smtp_inbox):
+def test_an_email_subscriptions_delivery_goes_out_through_smtp_and_is_logged(store, smtp_inbox):
     from services.notify import mail
 
     settings, messages = smtp_inbox
-    subscriber = subscriptions.create_subscriber({"name": "Ministry of Finance", "country": "NPL"})
+    subscriber = subscriptions.create_subscriber(store, {"name": "Ministry of Finance", "country": "NPL"})
     request = SubscriptionCreateSchema().load({"event_types": ["corridor.cost.threshold_crossed"],
                                                "corridors": [{"source": "SAU", "destination": "NPL"}],
                                                "channel": {"type": "email", "email": "alerts@mof.gov.np"}})
-    subscriptions.create_subscription(subscriber["id"], request, AddressPolicy())
-    alerts.apply_event(corridor_event(5.2, 4.9))
-    assert delivery.deliver_due("w1", FAST, lambda to, carried, title: mail.send(settings, to, carried, title)) == 1
-    logged = Delivery._get_collection().find_one()
+    subscriptions.create_subscription(store, subscriber["id"], request, AddressPolicy())
+    alerts.apply_event(store, corridor_event(5.2, 4.9))
+    send_email = lambda to, carried, title: mail.send(settings, to, carried, title)  # noqa: E731
+    assert delivery.deliver_due(store, "w1", FAST, send_email) == 1
+    logged = store.deliveries.find_one()
     assert logged["channel"] == "email" and logged["status"] == "delivered"
     assert len(messages) == 1 and messages[0].rcpt_tos == ["alerts@mof.gov.np"]
     assert "5.20" in messages[0].content.decode()
 
 
-def test_a_daily_digest_groups_the_days_notifications_once(receiver):
+def test_a_daily_digest_groups_the_days_notifications_once(store, receiver):
     from services.notify import digests
 
-    daily = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}], cadence="daily")
-    immediate = subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    alerts.apply_event(corridor_event(5.2, 4.9, period="2013Q4", previous_period="2013Q3"))
-    alerts.apply_event(corridor_event(4.8, 5.2))
+    daily = subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}], cadence="daily")
+    immediate = subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    alerts.apply_event(store, corridor_event(5.2, 4.9, period="2013Q4", previous_period="2013Q3"))
+    alerts.apply_event(store, corridor_event(4.8, 5.2))
     yesterday = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
-    Notification._get_collection().update_many({}, {"$set": {"created_at": yesterday}})
-    alerts.apply_event(corridor_event(5.5, 4.8, period="2014Q2", previous_period="2014Q1"))  # today's: not yet
-    assert Delivery._get_collection().count_documents({"subscription_id": daily["id"]}) == 0  # nothing immediate
-    queued = digests.queue_digests()
-    assert len(queued) == 1 and digests.queue_digests() == []  # once per window
-    delivery.deliver_due("w1", FAST)
+    store.notifications.update_many({}, {"$set": {"created_at": yesterday}})
+    alerts.apply_event(store, corridor_event(5.5, 4.8, period="2014Q2", previous_period="2014Q1"))  # today's: not yet
+    assert store.deliveries.count_documents({"subscription_id": daily["id"]}) == 0  # nothing immediate
+    queued = digests.queue_digests(store, )
+    assert len(queued) == 1 and digests.queue_digests(store, ) == []  # once per window
+    delivery.deliver_due(store, "w1", FAST)
     digest = [body for _, body, ok in receiver.received if body["type"] == "digest"]
     assert len(digest) == 1 and all(ok for _, _, ok in receiver.received)
     assert digest[0]["data"]["cadence"] == "daily"
@@ -215,17 +191,17 @@ def test_a_daily_digest_groups_the_days_notifications_once(receiver):
     assert immediate["id"] != daily["id"]
 
 
-def test_an_events_fresh_deliveries_go_out_at_once_and_only_once(receiver):
-    subscribe(receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
-    subscribe(receiver, countries=[{"country": "NPL", "role": "receiver"}])
+def test_an_events_fresh_deliveries_go_out_at_once_and_only_once(store, receiver):
+    subscribe(store, receiver, corridors=[{"source": "SAU", "destination": "NPL"}])
+    subscribe(store, receiver, countries=[{"country": "NPL", "role": "receiver"}])
     fresh, event = [], corridor_event(5.2, 4.9)
-    alerts.apply_event(event, fresh)
+    alerts.apply_event(store, event, fresh)
     assert len(fresh) == 2
-    assert delivery.deliver_now("instance-a", FAST, fresh) == 2
-    assert delivery.deliver_now("instance-b", FAST, fresh) == 0  # already sent: not due
-    assert delivery.deliver_due("instance-b", FAST) == 0  # nor for the timer
+    assert delivery.deliver_now(store, "instance-a", FAST, fresh) == 2
+    assert delivery.deliver_now(store, "instance-b", FAST, fresh) == 0  # already sent: not due
+    assert delivery.deliver_due(store, "instance-b", FAST) == 0  # nor for the timer
     assert len(receiver.received) == 2 and all(verified for _, _, verified in receiver.received)
-    assert {d["status"] for d in Delivery._get_collection().find()} == {"delivered"}
+    assert {d["status"] for d in store.deliveries.find()} == {"delivered"}
     redelivered = []
-    alerts.apply_event(event, redelivered)
+    alerts.apply_event(store, event, redelivered)
     assert redelivered == []  # the same event again creates no delivery to send
