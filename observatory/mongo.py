@@ -75,9 +75,11 @@ class MongoStore(DependencyProvider):
         connect_store(self.alias, self.db_name, uri)
         mark_store(self.alias)
         db = mongoengine.get_db(self.alias)
-        self.store = self.adapter(db) if self.adapter else db
-        if hasattr(self.store, "ensure_indexes"):
-            self.store.ensure_indexes()
+        self.store = db
+        if self.adapter is not None:  # (a pymongo Database answers every attribute: ask the adapter only)
+            self.store = self.adapter(db)
+            if hasattr(self.store, "ensure_indexes"):
+                self.store.ensure_indexes()
 
     def get_dependency(self, worker_ctx):
         return self.store

@@ -16,13 +16,13 @@ from observatory.outbox import with_outbox
 from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from services.catalog import messages
 from services.catalog.exceptions import StaleEntry, UnknownPractice
+from services.catalog.store_practices import HIDDEN as NEVER_ANSWERED
 
 SEED_FILE = Path(__file__).with_name("practices.json")
 WEIGHTS = {"title": 3, "summary": 2, "body": 1}
 STOP_WORDS = {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
               "that", "the", "their", "this", "to", "with", "what", "how", "which", "who", "its", "can", "do"}
 EDITABLE = ("title", "summary", "body", "countries", "themes", "source")
-HIDDEN = ("outbox", "applied_events", "terms", "title_terms", "summary_terms", "body_terms")  # never answered
 
 
 def _stem(word):
@@ -50,7 +50,7 @@ def _indexed(fields_):
 
 
 def view(doc, score=None):
-    answer = {k: v for k, v in doc.items() if k not in HIDDEN and k != "_id"}
+    answer = {k: v for k, v in doc.items() if k not in NEVER_ANSWERED and k != "_id"}
     answer["id"] = doc["_id"]
     for name in ("created_at", "updated_at", "published_at"):
         answer[name] = iso(answer.get(name))
