@@ -4,25 +4,28 @@ import logging
 from nameko.extensions import DependencyProvider
 
 from observatory import deadletters
+from observatory.mongo import MongoStore
 from services.catalog import practices
 
 log = logging.getLogger(__name__)
 
 
-class PracticeLibrary(DependencyProvider):
-    """Puts the shipped starting library in the store when the service starts
-    (each entry once: an id already there is left as it is, edits included).
-    ``SEED_PRACTICES: false`` in the config starts with an empty library."""
+class StartingPracticeLibrary(DependencyProvider):
+    """Puts the shipped starting library in the service's store when the
+    service starts (each entry once: an id already there is left as it is,
+    edits included). ``SEED_PRACTICES: false`` in the config starts with an
+    empty library. Workers get nothing from it."""
 
-    def start(self):
+    def start(self):  # every extension's setup has run: the store is connected
         if self.container.config.get("SEED_PRACTICES", True) in (False, "0", "false", "no"):
             return
-        answer = practices.seed()
+        store = next(d.store for d in self.container.dependencies if isinstance(d, MongoStore))
+        answer = practices.seed(store)
         if answer["created"]:
             log.info("practice library: %d starting entries added", len(answer["created"]))
 
     def get_dependency(self, worker_ctx):
-        return practices
+        return None
 
 
 class ParkedFirms(DependencyProvider):

@@ -1,5 +1,9 @@
 """What the catalog stores: providers (with their audit log and resolution
-keys), the raw names they resolved from, declared prices and practices."""
+keys), the raw names they resolved from, import batches, applied datasets,
+declared prices and practices. These classes declare each collection and its
+fields; every query, update and index is in the store (``services.catalog.store``).
+Provider, Practice and ObservedBatch emit events (outbox documents, relayed);
+ProviderAlias applies events once; the others only hold data."""
 from mongoengine import (
     Document,
     DateTimeField,
@@ -22,8 +26,7 @@ class Provider(OutboxDocument):
     looks names up in; ``audit`` holds every change, in the same document so
     the change and its record are one write."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "providers",
-            "indexes": ["aliases", "alias_keys", "typo_keys", "types", "countries", "corridor_keys", "terms"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "providers"}
 
     id = StringField(primary_key=True)  # a slug, stable
     name = StringField(required=True)
@@ -54,12 +57,14 @@ class ProviderAlias(IdempotentDocument):
     """A raw firm name → the provider it resolved to (``?alias=`` and the
     corridor's provider ids). The name is the id: one claim per name."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "provider_aliases", "indexes": ["provider_id"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "provider_aliases"}
 
     id = StringField(primary_key=True)
     provider_id = StringField(required=True)
     how = StringField()  # exact | key | typo | merge | split
     pinned = StringField()  # who split it out: an operator's decision the data does not override
+    split_into = StringField()  # the entry a split of this name goes to (reserved before it exists)
+    split_from = StringField()  # the entry it was split out of
     # what the data says of this name alone (a split rebuilds entries from these)
     types = ListField(StringField())
     firm_types = ListField(StringField())
@@ -85,8 +90,7 @@ class ObservedBatch(OutboxDocument):
 class DeclaredQuote(Document):
     """A price a provider declared for one of its products on a corridor."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "declared_quotes",
-            "indexes": [("source", "destination", "period"), "provider_id"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "declared_quotes"}
 
     id = StringField(primary_key=True)
     provider_id = StringField(required=True)
@@ -111,8 +115,10 @@ class DeclaredQuote(Document):
 
 
 class Practice(OutboxDocument):
-    meta = {"db_alias": STORE_ALIAS, "collection": "practices",
-            "indexes": ["status", "themes", "countries", "terms", ("status", "-published_at")]}
+    """One entry of the best-practice library; ``terms`` and the per-field
+    ``*_terms`` are its word indexes (search and ranking)."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "practices"}
 
     id = StringField(primary_key=True)  # a slug
     title = StringField(required=True)
@@ -123,10 +129,16 @@ class Practice(OutboxDocument):
     source = DictField()  # {"title", "publisher", "year", "url"}
     status = StringField(choices=PRACTICE_STATUSES, default="draft")
     terms = ListField(StringField())  # every word of title, summary and body: the search index
+    title_terms = ListField(StringField())  # the words of each field, for ranking
+    summary_terms = ListField(StringField())
+    body_terms = ListField(StringField())
     version = IntField(default=1)
     created_at = DateTimeField()
     updated_at = DateTimeField()
     published_at = DateTimeField()
+    created_by = StringField()
+    updated_by = StringField()
+    published_by = StringField()
 
 
 class ObservedDataset(Document):

@@ -1,7 +1,8 @@
 """The best-practice and lessons-learned library: operators create, edit
 (If-Match) and publish; anyone reads what is published; search by words is
 ranked title (3) above summary (2) above body (1), found through an index of
-words, so a query reads only the entries that hold one of its words."""
+words, so a query reads only the entries that hold one of its words. The
+functions that read or write take the catalog's store as their first argument."""
 import csv
 import io
 import json
@@ -9,23 +10,19 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pymongo.errors import DuplicateKeyError
-
-from observatory.clock import utcnow
+from observatory.clock import iso, utcnow
 from observatory.errors import Conflict, InvalidInput
-from observatory.events import new_event
 from observatory.outbox import with_outbox
 from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
+from services.catalog import messages
 from services.catalog.exceptions import StaleEntry, UnknownPractice
-from services.catalog.models import Practice
-from services.catalog.registry import SOURCE
+from services.catalog.store_practices import HIDDEN as NEVER_ANSWERED
 
 SEED_FILE = Path(__file__).with_name("practices.json")
 WEIGHTS = {"title": 3, "summary": 2, "body": 1}
 STOP_WORDS = {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
               "that", "the", "their", "this", "to", "with", "what", "how", "which", "who", "its", "can", "do"}
 EDITABLE = ("title", "summary", "body", "countries", "themes", "source")
-HIDDEN = {"outbox": 0, "applied_events": 0, "terms": 0, "title_terms": 0, "summary_terms": 0, "body_terms": 0}
 
 
 def _stem(word):
@@ -53,84 +50,87 @@ def _indexed(fields_):
 
 
 def view(doc, score=None):
-    answer = {k: v for k, v in doc.items() if k not in HIDDEN and k != "_id"}
+    answer = {k: v for k, v in doc.items() if k not in NEVER_ANSWERED and k != "_id"}
     answer["id"] = doc["_id"]
     for name in ("created_at", "updated_at", "published_at"):
-        value = answer.get(name)
-        answer[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        answer[name] = iso(answer.get(name))
     if score is not None:
         answer["score"] = score
     return answer
 
 
-def _published_event(doc):
-    return new_event("practice.published", SOURCE, {"practice_id": doc["_id"], "title": doc["title"],
-                                                     "themes": doc.get("themes", []),
-                                                     "countries": doc.get("countries", [])})
-
-
-def _find(practice_id, public=False):
-    doc = Practice._get_collection().find_one({"_id": practice_id})
+def get_practice(store, practice_id, public=True):
+    """The raw document; a draft is no practice to the public."""
+    doc = store.practices.get(practice_id)
     if doc is None or (public and doc.get("status") != "published"):
         raise UnknownPractice("no such practice", {"id": practice_id})
     return doc
 
 
-def get_practice(practice_id, public=True):
-    return _find(practice_id, public)
-
-
-def create(request, by):
-    now = utcnow()
+def new_practice_doc(request, by, now):
+    """A practice as inserted: a draft, or published at once (with its
+    ``practice.published`` in its outbox) when the request says so."""
     practice_id = request.get("id") or slugify(request["title"]) or "practice"
     doc = {"_id": practice_id, **{k: request.get(k) for k in EDITABLE}, "countries": request.get("countries", []),
            "themes": request.get("themes", []), **_indexed(request), "status": "draft", "version": 1,
            "created_at": now, "updated_at": now, "published_at": None, "created_by": by,
            "applied_events": [], "outbox": []}
     if request.get("status") == "published":
-        doc.update(status="published", published_at=now, outbox=[_published_event(doc)])
-    try:
-        Practice._get_collection().insert_one(doc)
-    except DuplicateKeyError:
-        raise Conflict("a practice with this id exists already", {"id": practice_id}) from None
+        doc.update(status="published", published_at=now, outbox=[messages.practice_published(doc)])
     return doc
 
 
-def update(practice_id, changes, expected_version, by):
-    doc = _find(practice_id)
-    if doc["version"] != expected_version:
-        raise StaleEntry.of(doc, "practice")
+def create(store, request, by):
+    doc = new_practice_doc(request, by, utcnow())
+    if not store.practices.insert(doc):
+        raise Conflict("a practice with this id exists already", {"id": doc["_id"]})
+    return doc
+
+
+def edit_state(doc, changes, by):
+    """The fields an edit sets (the next version, the word indexes), or None
+    when it changes no value."""
     changed = {k: v for k, v in changes.items() if k in EDITABLE and doc.get(k) != v}
     if not changed:
-        return doc
-    state = {**changed, **_indexed({**doc, **changed}), "version": doc["version"] + 1, "updated_at": utcnow(),
-             "updated_by": by}
-    result = Practice._get_collection().update_one({"_id": practice_id, "version": expected_version},
-                                                   {"$set": state})
-    if result.modified_count != 1:
-        raise StaleEntry.of(_find(practice_id), "practice")
-    return _find(practice_id)
+        return None
+    return {**changed, **_indexed({**doc, **changed}), "version": doc["version"] + 1, "updated_at": utcnow(),
+            "updated_by": by}
 
 
-def publish(practice_id, by):
-    """Draft → published, with ``practice.published``; publishing again is a no-op."""
-    doc = _find(practice_id)
-    if doc["status"] == "published":
+def update(store, practice_id, changes, expected_version, by):
+    doc = get_practice(store, practice_id, public=False)
+    if doc["version"] != expected_version:
+        raise StaleEntry.of(doc, "practice")
+    state = edit_state(doc, changes, by)
+    if state is None:
         return doc
-    now = utcnow()
+    if not store.practices.update_at(practice_id, expected_version, {"$set": state}):
+        raise StaleEntry.of(get_practice(store, practice_id, public=False), "practice")
+    return get_practice(store, practice_id, public=False)
+
+
+def publication(doc, by, now):
+    """The update that publishes draft ``doc``, with its ``practice.published``."""
     state = {"status": "published", "published_at": now, "published_by": by, "version": doc["version"] + 1,
              "updated_at": now}
-    Practice._get_collection().update_one({"_id": practice_id, "status": "draft"},
-                                          with_outbox({"$set": state}, _published_event({**doc, **state})))
-    return _find(practice_id)
+    return with_outbox({"$set": state}, messages.practice_published({**doc, **state}))
 
 
-def import_practices(items, by):
+def publish(store, practice_id, by):
+    """Draft → published, with ``practice.published``; publishing again is a no-op."""
+    doc = get_practice(store, practice_id, public=False)
+    if doc["status"] == "published":
+        return doc
+    store.practices.publish_draft(practice_id, publication(doc, by, utcnow()))
+    return get_practice(store, practice_id, public=False)
+
+
+def import_practices(store, items, by):
     """Create each entry whose id is new; an existing id is left as it is."""
     created, unchanged = [], []
     for item in items:
         try:
-            created.append(create(item, by)["_id"])
+            created.append(create(store, item, by)["_id"])
         except Conflict as exc:
             unchanged.append(exc.details["id"])
     return {"created": created, "unchanged": unchanged}
@@ -173,9 +173,9 @@ def items_from_csv(text):
     return items
 
 
-def seed(by="seed"):
+def seed(store, by="seed"):
     """The starting library shipped with the catalog (each entry once)."""
-    return import_practices(json.loads(SEED_FILE.read_text(encoding="utf-8")), by)
+    return import_practices(store, json.loads(SEED_FILE.read_text(encoding="utf-8")), by)
 
 
 def _score(doc, words):
@@ -183,24 +183,20 @@ def _score(doc, words):
                for name, weight in WEIGHTS.items())
 
 
-def search(q=None, theme=None, country=None, status=None, cursor=None, limit=50, public=True):
+def ranked(candidates, words):
+    """(score, practice) pairs, best first, then by id."""
+    return sorted(((_score(d, words), d) for d in candidates), key=lambda pair: (-pair[0], pair[1]["_id"]))
+
+
+def search(store, q=None, theme=None, country=None, status=None, cursor=None, limit=50, public=True):
     """Practices matching every filter; with ``q``, ranked by where its words occur."""
-    query = {"status": "published"} if public else ({"status": status} if status else {})
-    if theme:
-        query["themes"] = theme
-    if country:
-        query["countries"] = country
+    filters = {"status": "published" if public else status, "theme": theme, "country": country}
     offset = decode_cursor(cursor, OffsetCursor).get("offset", 0)
-    collection = Practice._get_collection()
-    words = terms(q) if q else []
     if q:
-        query["terms"] = {"$in": words or ["\0"]}
-        candidates = list(collection.find(query, {"outbox": 0, "applied_events": 0}))
-        ranked = sorted(((_score(d, words), d) for d in candidates), key=lambda pair: (-pair[0], pair[1]["_id"]))
-        page = [view(d, score) for score, d in ranked[offset:offset + limit]]
-        total = len(ranked)
+        found = ranked(store.practices.holding_any_term(terms(q), **filters), terms(q))
+        page, total = [view(d, score) for score, d in found[offset:offset + limit]], len(found)
     else:
-        total = collection.count_documents(query)
-        page = [view(d) for d in collection.find(query, HIDDEN).sort("_id", 1).skip(offset).limit(limit)]
+        docs, total = store.practices.page(offset, limit, **filters)
+        page = [view(d) for d in docs]
     more = offset + limit < total
     return {"items": page, "total": total, "next_cursor": encode_cursor({"offset": offset + limit}) if more else None}

@@ -1,15 +1,9 @@
 """Reads of the catalog: provider entries, their audit log, and what the
-catalog adds to the published corridor and country answers."""
-import re
-
+catalog adds to the published corridor and country answers. Each takes the
+catalog's store (``services.catalog.store``) as its first argument."""
 from observatory.clock import iso
 from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
-from services.catalog import resolution
 from services.catalog.exceptions import UnknownProvider
-from services.catalog.models import DeclaredQuote, Practice, Provider, ProviderAlias
-
-HIDDEN = {"outbox": 0, "applied_events": 0, "audit": 0, "alias_keys": 0, "typo_keys": 0, "terms": 0}
-
 
 
 def corridors_served(doc):
@@ -38,52 +32,27 @@ def provider_view(doc):
             "created_at": iso(doc.get("created_at")), "updated_at": iso(doc.get("updated_at"))}
 
 
-def find_provider(provider_id):
+def find_provider(store, provider_id):
     """The raw document of an entry, by its id or an id merged into it."""
-    providers = Provider._get_collection()
-    doc = providers.find_one({"_id": provider_id})
-    if doc is None:
-        doc = providers.find_one({"former_ids": provider_id})
+    doc = store.provider_or_merged(provider_id)
     if doc is None:
         raise UnknownProvider("no such provider", {"id": provider_id})
     return doc
 
 
-def get_provider(provider_id):
-    return provider_view(find_provider(provider_id))
+def get_provider(store, provider_id):
+    return provider_view(find_provider(store, provider_id))
 
 
-def provider_audit(provider_id, limit=100):
-    doc = find_provider(provider_id)
+def provider_audit(store, provider_id, limit=100):
+    doc = find_provider(store, provider_id)
     return {"provider_id": doc["_id"], "items": list(reversed(doc.get("audit", [])))[:limit]}
 
 
-def _provider_filter(type=None, country=None, corridor=None, q=None, alias=None):
-    query = {}
-    if type:
-        query["types"] = type
-    if country:
-        query["countries"] = country
-    if corridor:
-        query["corridor_keys"] = corridor
-    if q:
-        wanted = resolution.words(q) or [re.sub(r"\W", "", q.lower())]
-        query["terms"] = {"$all": wanted}
-    if alias is not None:
-        claimed = ProviderAlias._get_collection().find_one({"_id": alias}, {"provider_id": 1})
-        query["_id"] = claimed["provider_id"] if claimed else None
-    return query
-
-
-def list_providers(cursor=None, limit=50, **filters):
+def list_providers(store, cursor=None, limit=50, **filters):
     """Entries in id order, filtered; ``next_cursor`` continues after the last."""
-    query = _provider_filter(**filters)
-    providers = Provider._get_collection()
-    total = providers.count_documents(query)
     after = decode_cursor(cursor, AfterCursor).get("after")
-    if after is not None:
-        query = {"$and": [query, {"_id": {"$gt": after}}]}
-    docs = list(providers.find(query, HIDDEN).sort("_id", 1).limit(limit + 1))
+    docs, total = store.provider_page(after=after, limit=limit, **filters)
     more = len(docs) > limit
     docs = docs[:limit]
     return {"items": [provider_view(d) for d in docs], "total": total,
@@ -100,43 +69,30 @@ def declared_view(doc, provider_name):
                            "declared_by": doc.get("declared_by"), "declared_at": iso(doc.get("declared_at"))}}
 
 
-def _names(provider_ids):
-    found = Provider._get_collection().find({"_id": {"$in": sorted(set(provider_ids))}}, {"name": 1})
-    return {d["_id"]: d["name"] for d in found}
-
-
-def declared_quotes(source=None, destination=None, period=None, provider_id=None, since=False):
+def declared_quotes(store, source=None, destination=None, period=None, provider_id=None, since=False):
     """Declared prices on a corridor (of one quarter, or from it on with
     ``since``) or of one provider, cheapest first."""
-    wanted = {"source": source, "destination": destination, "provider_id": provider_id}
-    query = {field: value for field, value in wanted.items() if value}
-    if period:
-        query["period"] = {"$gte": period} if since else period
-    docs = list(DeclaredQuote._get_collection().find(query, {"outbox": 0, "applied_events": 0}))
-    names = _names(d["provider_id"] for d in docs)
+    docs = store.declared.matching(source, destination, period, provider_id, since)
+    names = store.provider_names(d["provider_id"] for d in docs)
     docs.sort(key=lambda d: (d["total_cost_pct"], d["provider_id"], d["_id"]))
     return {"items": [declared_view(d, names.get(d["provider_id"], d["provider_id"])) for d in docs]}
 
 
-def corridor_extras(source, destination, period, firm_names, latest=False):
+def corridor_extras(store, source, destination, period, firm_names, latest=False):
     """For a published corridor quarter: the provider each observed firm name
     resolved to, and the prices providers declared for that quarter (for the
     latest quarter: declared for it or any later one, as prices are declared
     for the current quarter, which has no published figure yet)."""
-    claimed = ProviderAlias._get_collection().find({"_id": {"$in": sorted(set(firm_names))}}, {"provider_id": 1})
     provider_ids = {name: None for name in firm_names}
-    provider_ids.update({d["_id"]: d["provider_id"] for d in claimed})
+    provider_ids.update(store.resolved_ids(firm_names))
     return {"provider_ids": provider_ids,
-            "declared_quotes": declared_quotes(source, destination, period, since=latest)["items"]}
+            "declared_quotes": declared_quotes(store, source, destination, period, since=latest)["items"]}
 
 
-def country_extras(iso3, limit=200):
+def country_extras(store, iso3, limit=200):
     """Providers serving the country (sending or receiving) and the published
     practices tagged with it."""
-    providers = Provider._get_collection().find({"countries": iso3}, {"name": 1, "types": 1}).sort("_id", 1)
-    practices = Practice._get_collection().find({"countries": iso3, "status": "published"},
-                                                {"title": 1, "themes": 1}).sort("_id", 1)
     return {"providers": [{"id": d["_id"], "name": d["name"], "types": d.get("types", [])}
-                          for d in providers.limit(limit)],
+                          for d in store.providers_serving(iso3, limit)],
             "practices": [{"id": d["_id"], "title": d["title"], "themes": d.get("themes", [])}
-                          for d in practices.limit(limit)]}
+                          for d in store.practices.published_in(iso3, limit)]}

@@ -8,39 +8,29 @@ which datasets are published, and applies the firms of each one it has not
 applied yet, exactly as the event would be applied (``registry``), under the
 request id ``rebuild:<dataset id>``: a rebuild interrupted and run again, or
 racing the event itself, leaves one net effect (set unions, min/max, an audit
-entry only for what is new). ``ObservedDataset`` records each applied dataset,
-so a catalog on a durable store asks for nothing it already holds.
+entry only for what is new). The store records each applied dataset
+(``record_applied_dataset``), so a catalog on a durable store asks for nothing
+it already holds.
 """
 import logging
 
 from marshmallow import ValidationError
 
-from observatory.clock import utcnow
 from observatory.contracts.datasets import ObservedFirmsDatasetListSchema
 from observatory.contracts.events import FirmsObservedSchema
 from observatory.errors import NotFound
 from services.catalog import registry
-from services.catalog.models import ObservedDataset
 
 log = logging.getLogger(__name__)
 
 
-def record_applied(dataset_id, firms, how):
-    ObservedDataset._get_collection().update_one(
-        {"_id": dataset_id}, {"$setOnInsert": {"firms": firms, "how": how, "applied_at": utcnow()}}, upsert=True)
-
-
-def applied_dataset_ids():
-    return {d["_id"] for d in ObservedDataset._get_collection().find({}, {"_id": 1})}
-
-
-def rebuild(list_published, firms_of, pause=lambda: None):
+def rebuild(store, list_published, firms_of, pause=lambda: None):
     """Apply the firms of every published dataset not applied yet.
     ``list_published()`` and ``firms_of(dataset_id)`` are ingest's answers
     (RPC with a deadline: a ``ServiceUnavailable`` propagates, to be retried).
     Returns {"datasets": [ids applied], "providers": [ids written]}."""
     published = ObservedFirmsDatasetListSchema().load(list_published())["items"]
-    done = applied_dataset_ids()
+    done = store.applied_dataset_ids()
     applied, touched = [], []
     for item in published:
         dataset_id = item["dataset_id"]
@@ -55,10 +45,10 @@ def rebuild(list_published, firms_of, pause=lambda: None):
         except NotFound:  # no longer published meanwhile
             continue
         rejected = []  # a firm the contract refuses stays out, as when the event brought it; the others go in
-        touched += registry.apply_firms_observed({"event_id": f"rebuild:{dataset_id}", "data": data}, pause,
+        touched += registry.apply_firms_observed(store, {"event_id": f"rebuild:{dataset_id}", "data": data}, pause,
                                                  rejected=rejected)
         for firm in rejected:
             log.error("rebuild: firm of %s left out: %s", dataset_id, firm["reason"])
-        record_applied(dataset_id, len(data["firms"]), "rebuild")
+        store.record_applied_dataset(dataset_id, len(data["firms"]), "rebuild")
         applied.append(dataset_id)
     return {"datasets": applied, "providers": sorted(set(touched))}

@@ -162,3 +162,12 @@ def provider_types(firm_type):
         if kind not in found:
             found.append(kind)
     return found
+
+
+def typo_match(name, candidates):
+    """The id of the first candidate entry ({_id, aliases}) one of whose names
+    is one typo away from ``name``; None when none is."""
+    for candidate in candidates:
+        if any(one_typo_apart(name, alias) for alias in candidate.get("aliases", [])):
+            return candidate["_id"]
+    return None

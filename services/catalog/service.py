@@ -18,9 +18,9 @@ from observatory.mongo import MongoStore
 from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
-from services.catalog import curation, declared, queries, rebuild, registry
-from services.catalog.dependencies import ParkedFirms, PracticeLibrary
-from services.catalog.models import STORE_ALIAS, Practice, Provider
+from services.catalog import curation, declared, practices, queries, rebuild, registry
+from services.catalog.dependencies import ParkedFirms, StartingPracticeLibrary
+from services.catalog.store import DB_NAME, STORE_ALIAS, CatalogStore, Practice, Provider
 from services.catalog.schemas import (
     DeclaredQuoteRequestSchema,
     PracticeCreateSchema,
@@ -40,9 +40,9 @@ class CatalogService(PingMixin, OutboxRelay):
     name = "catalog"
     store_alias = STORE_ALIAS
 
-    store = MongoStore(STORE_ALIAS, "observatory_catalog")
+    store = MongoStore(STORE_ALIAS, DB_NAME, adapter=CatalogStore)
     outbox = OutboxDispatcher(STORE_ALIAS)
-    library = PracticeLibrary()
+    starting_library = StartingPracticeLibrary()
     park_firms = ParkedFirms()
     ingest = DeadlineRpcProxy("ingest")
 
@@ -50,9 +50,9 @@ class CatalogService(PingMixin, OutboxRelay):
     @reliable_event_handler("ingest", "firms.observed")
     def on_firms_observed(self, payload):
         event, rejected = parse_event(payload, FirmsObservedBatchSchema()), []
-        touched = registry.apply_firms_observed(event, pause=eventlet.sleep,  # reads stay answered meanwhile
-                                                rejected=rejected)
-        rebuild.record_applied(event["data"]["dataset_id"], len(event["data"]["firms"]), "event")
+        touched = registry.apply_firms_observed(self.store, event, rejected=rejected,
+                                                pause=eventlet.sleep)  # reads stay answered meanwhile
+        self.store.record_applied_dataset(event["data"]["dataset_id"], len(event["data"]["firms"]), "event")
         log.info("firms.observed %s: %d firm(s), %d entr(ies) written", event["event_id"],
                  len(event["data"]["firms"]), len(set(touched)))
         self.outbox.flush_all()
@@ -66,7 +66,7 @@ class CatalogService(PingMixin, OutboxRelay):
         in-process store; one whose event was lost). Ingest not answering
         within the deadline: the next tick asks again."""
         try:
-            answer = rebuild.rebuild(self.ingest.observed_firm_datasets, self.ingest.observed_firms,
+            answer = rebuild.rebuild(self.store, self.ingest.observed_firm_datasets, self.ingest.observed_firms,
                                      pause=eventlet.sleep)
         except ServiceUnavailable as exc:
             log.info("observed providers not rebuilt yet: %s", exc.message)
@@ -79,97 +79,102 @@ class CatalogService(PingMixin, OutboxRelay):
     # -- providers -------------------------------------------------------------
     @rpc
     def list_providers(self, params):
-        return queries.list_providers(**validated(ProviderQuerySchema(), params))
+        return queries.list_providers(self.store, **validated(ProviderQuerySchema(), params))
 
     @rpc
     def get_provider(self, provider_id):
-        return queries.get_provider(str(provider_id))
+        return queries.get_provider(self.store, str(provider_id))
 
     @rpc
     def provider_audit(self, provider_id, limit=100):
-        return queries.provider_audit(str(provider_id), int(limit))
+        return queries.provider_audit(self.store, str(provider_id), int(limit))
 
     @rpc
     def create_provider(self, request, by):
-        doc = curation.create_provider(validated(ProviderCreateSchema(), request), str(by))
-        return self._written(Provider, doc["_id"], queries.provider_view)
+        doc = curation.create_provider(self.store, validated(ProviderCreateSchema(), request), str(by))
+        return self._written_entry(doc["_id"])
 
     @rpc
     def update_provider(self, provider_id, changes, expected_version, by):
-        doc = curation.update_provider(str(provider_id), validated(ProviderEditSchema(), changes),
+        doc = curation.update_provider(self.store, str(provider_id), validated(ProviderEditSchema(), changes),
                                        int(expected_version), str(by))
-        return self._written(Provider, doc["_id"], queries.provider_view)
+        return self._written_entry(doc["_id"])
 
     @rpc
     def merge_providers(self, target_id, other_id, by):
-        doc = curation.merge(str(target_id), str(other_id), str(by))
-        return self._written(Provider, doc["_id"], queries.provider_view)
+        doc = curation.merge(self.store, str(target_id), str(other_id), str(by))
+        return self._written_entry(doc["_id"])
 
     @rpc
     def split_provider(self, provider_id, alias, by):
-        doc = curation.split(str(provider_id), str(alias), str(by))
+        doc = curation.split(self.store, str(provider_id), str(alias), str(by))
         self.outbox.flush(Provider, str(provider_id))
-        return self._written(Provider, doc["_id"], queries.provider_view)
+        return self._written_entry(doc["_id"])
 
     # -- declared prices ---------------------------------------------------------
     @rpc
     def declare_quote(self, provider_id, request, by):
-        answer = declared.declare(str(provider_id), validated(DeclaredQuoteRequestSchema(), request), str(by))
+        request = validated(DeclaredQuoteRequestSchema(), request)
+        answer = declared.declare(self.store, str(provider_id), request, str(by))
         self.outbox.flush(Provider, answer["provider_id"])
         return answer
 
     @rpc
     def declared_quotes(self, provider_id):
-        doc = queries.find_provider(str(provider_id))
-        return queries.declared_quotes(provider_id=doc["_id"])
+        doc = queries.find_provider(self.store, str(provider_id))
+        return queries.declared_quotes(self.store, provider_id=doc["_id"])
 
     # -- what published reads add ----------------------------------------------
     @rpc
     def corridor_extras(self, source, destination, period, firm_names, latest=False):
-        return queries.corridor_extras(str(source), str(destination), period and str(period),
+        return queries.corridor_extras(self.store, str(source), str(destination), period and str(period),
                                        [str(n) for n in firm_names], bool(latest))
 
     @rpc
     def country_extras(self, iso3):
-        return queries.country_extras(str(iso3))
+        return queries.country_extras(self.store, str(iso3))
 
     # -- practices ---------------------------------------------------------------
     @rpc
     def list_practices(self, params, public=True):
-        return self.library.search(**validated(PracticeQuerySchema(), params), public=bool(public))
+        return practices.search(self.store, **validated(PracticeQuerySchema(), params), public=bool(public))
 
     @rpc
     def get_practice(self, practice_id, public=True):
-        return self.library.view(self.library.get_practice(str(practice_id), bool(public)))
+        return practices.view(practices.get_practice(self.store, str(practice_id), bool(public)))
 
     @rpc
     def create_practice(self, request, by):
-        doc = self.library.create(validated(PracticeCreateSchema(), request), str(by))
-        return self._written(Practice, doc["_id"], self.library.view)
+        doc = practices.create(self.store, validated(PracticeCreateSchema(), request), str(by))
+        return self._written_practice(doc["_id"])
 
     @rpc
     def update_practice(self, practice_id, changes, expected_version, by):
-        doc = self.library.update(str(practice_id), validated(PracticeEditSchema(), changes),
-                                    int(expected_version), str(by))
-        return self.library.view(doc)
+        doc = practices.update(self.store, str(practice_id), validated(PracticeEditSchema(), changes),
+                               int(expected_version), str(by))
+        return practices.view(doc)
 
     @rpc
     def publish_practice(self, practice_id, by):
-        doc = self.library.publish(str(practice_id), str(by))
-        return self._written(Practice, doc["_id"], self.library.view)
+        doc = practices.publish(self.store, str(practice_id), str(by))
+        return self._written_practice(doc["_id"])
 
     @rpc
     def import_practices(self, request, by):
-        answer = self.library.import_practices(validated(PracticeImportSchema(), request)["items"], str(by))
+        answer = practices.import_practices(self.store, validated(PracticeImportSchema(), request)["items"], str(by))
         self.outbox.flush_all()
         return answer
 
     @rpc
     def import_practices_csv(self, text, by):
-        items = self.library.items_from_csv(str(text))
+        items = practices.items_from_csv(str(text))
         return self.import_practices({"items": items}, by)
 
-    def _written(self, document_cls, doc_id, view):
-        """Publish what the write put in the outbox, answer the document as it now is."""
-        self.outbox.flush(document_cls, doc_id)
-        return view(document_cls._get_collection().find_one({"_id": doc_id}))
+    # Publish what a write put in the outbox, answer the entry or practice as it now is.
+    def _written_entry(self, provider_id):
+        self.outbox.flush(Provider, provider_id)
+        return queries.provider_view(self.store.provider(provider_id))
+
+    def _written_practice(self, practice_id):
+        self.outbox.flush(Practice, practice_id)
+        return practices.view(self.store.practices.get(practice_id))

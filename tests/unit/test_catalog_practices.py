@@ -2,60 +2,58 @@
 index and ranking, drafts, If-Match, CSV import."""
 import csv
 import json
-import uuid
 
-import mongoengine
 import pytest
 
 from observatory.contracts.catalog import PracticeImportSchema
 from observatory.errors import InvalidInput, PreconditionFailed, validated
-from observatory.mongo import connect_store
 from services.catalog import practices
-from services.catalog.models import STORE_ALIAS
+from tests.unit.catalog_common import empty_catalog_store
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def store():
-    mongoengine.disconnect(STORE_ALIAS)
-    connect_store(STORE_ALIAS, f"practices_{uuid.uuid4().hex[:8]}")
+    return empty_catalog_store("practices")
 
 
-def test_the_shipped_library_is_valid_sourced_and_seeded_once():
+def test_the_shipped_library_is_valid_sourced_and_seeded_once(store):
     entries = json.loads(practices.SEED_FILE.read_text())
     PracticeImportSchema().load({"items": entries})  # raises on anything the API would refuse
     assert len(entries) >= 15 and all(e["source"]["title"] and e["source"].get("publisher") for e in entries)
-    first = practices.seed()
-    assert len(first["created"]) == len(entries) and practices.seed() == {"created": [], "unchanged": first["created"]}
+    first = practices.seed(store)
+    assert len(first["created"]) == len(entries)
+    assert practices.seed(store) == {"created": [], "unchanged": first["created"]}
 
 
-def test_a_title_match_ranks_above_a_summary_match_above_a_body_match():
+def test_a_title_match_ranks_above_a_summary_match_above_a_body_match(store):
     base = {"source": {"title": "test"}, "status": "published", "countries": [], "themes": []}
-    practices.create({**base, "id": "in-body", "title": "Alpha", "summary": "One", "body": "agent exclusivity"}, "t")
-    practices.create({**base, "id": "in-title", "title": "Agent exclusivity", "summary": "Two", "body": "x"}, "t")
-    practices.create({**base, "id": "in-summary", "title": "Beta", "summary": "on agent exclusivity", "body": "y"},
-                     "t")
-    practices.create({**base, "id": "unrelated", "title": "Gamma", "summary": "Three", "body": "z"}, "t")
-    found = practices.search(q="exclusivity agents")
+    for entry in ({"id": "in-body", "title": "Alpha", "summary": "One", "body": "agent exclusivity"},
+                  {"id": "in-title", "title": "Agent exclusivity", "summary": "Two", "body": "x"},
+                  {"id": "in-summary", "title": "Beta", "summary": "on agent exclusivity", "body": "y"},
+                  {"id": "unrelated", "title": "Gamma", "summary": "Three", "body": "z"}):
+        practices.create(store, {**base, **entry}, "t")
+    found = practices.search(store, q="exclusivity agents")
     assert [i["id"] for i in found["items"]] == ["in-title", "in-summary", "in-body"]
     assert [i["score"] for i in found["items"]] == [6, 4, 2]
-    page = practices.search(q="exclusivity agents", limit=2)
-    rest = practices.search(q="exclusivity agents", limit=2, cursor=page["next_cursor"])
+    page = practices.search(store, q="exclusivity agents", limit=2)
+    rest = practices.search(store, q="exclusivity agents", limit=2, cursor=page["next_cursor"])
     assert [i["id"] for i in page["items"] + rest["items"]] == ["in-title", "in-summary", "in-body"]
     assert rest["next_cursor"] is None
 
 
-def test_drafts_stay_out_of_public_reads_and_edits_need_the_current_version():
-    draft = practices.create({"title": "Draft note", "summary": "s", "body": "remittance draft",
-                              "source": {"title": "t"}}, "operator:a")
-    assert practices.search(q="draft")["items"] == [] and practices.search(public=False, q="draft")["items"]
+def test_drafts_stay_out_of_public_reads_and_edits_need_the_current_version(store):
+    draft = practices.create(store, {"title": "Draft note", "summary": "s", "body": "remittance draft",
+                                     "source": {"title": "t"}}, "operator:a")
+    assert practices.search(store, q="draft")["items"] == []
+    assert practices.search(store, public=False, q="draft")["items"]
     with pytest.raises(practices.UnknownPractice):
-        practices.get_practice(draft["_id"], public=True)
-    practices.update(draft["_id"], {"summary": "new"}, 1, "operator:a")
+        practices.get_practice(store, draft["_id"], public=True)
+    practices.update(store, draft["_id"], {"summary": "new"}, 1, "operator:a")
     with pytest.raises(PreconditionFailed):
-        practices.update(draft["_id"], {"summary": "newer"}, 1, "operator:b")
-    published = practices.publish(draft["_id"], "operator:a")
+        practices.update(store, draft["_id"], {"summary": "newer"}, 1, "operator:b")
+    published = practices.publish(store, draft["_id"], "operator:a")
     assert published["status"] == "published" and [e["type"] for e in published["outbox"]] == ["practice.published"]
-    assert practices.publish(draft["_id"], "operator:a")["outbox"] == published["outbox"]  # again: a no-op
+    assert practices.publish(store, draft["_id"], "operator:a")["outbox"] == published["outbox"]  # again: a no-op
 
 
 def test_csv_rows_become_practice_requests():

@@ -13,16 +13,11 @@ from observatory.errors import ServiceUnavailable
 from observatory.events import parse_event
 from observatory.mongo import connect_store
 from services.catalog import rebuild, registry
-from services.catalog.models import STORE_ALIAS as CATALOG, ObservedDataset, Provider
 from services.ingest import queries as ingest_queries
 from services.ingest.importer import run_import
 from services.ingest.models import STORE_ALIAS as INGEST, Dataset, Publication
 from tests.ingest_files import as_csv, real_rows
-
-
-def fresh_catalog():
-    mongoengine.disconnect(CATALOG)
-    connect_store(CATALOG, f"catalog_{uuid.uuid4().hex[:8]}")
+from tests.unit.catalog_common import empty_catalog_store
 
 
 class Ingest:
@@ -57,67 +52,63 @@ def ingest():
     return answers
 
 
-def entries():
+def entries(store):
     """What a user reads of each provider: name, aliases, types, corridors, countries."""
     return {d["_id"]: (d["name"], sorted(d["aliases"]), sorted(d["types"]), d["corridors"], sorted(d["countries"]))
-            for d in Provider._get_collection().find()}
+            for d in store.providers.find()}
 
 
-def registered_ids():
-    return sorted(e["event_id"] for d in Provider._get_collection().find() for e in d.get("outbox", [])
+def registered_ids(store):
+    return sorted(e["event_id"] for d in store.providers.find() for e in d.get("outbox", [])
                   if e["type"] == "provider.registered")
 
 
 def from_events(events):
-    """The catalog as the events built it."""
+    """A catalog as the events built it (as its firms.observed handler applies them)."""
+    store = empty_catalog_store()
     for event in events:
-        registry.apply_firms_observed(event)
-        rebuild.record_applied(event["data"]["dataset_id"], len(event["data"]["firms"]), "event")
+        registry.apply_firms_observed(store, event)
+        store.record_applied_dataset(event["data"]["dataset_id"], len(event["data"]["firms"]), "event")
+    return store
 
 
 def test_a_catalog_that_lost_its_store_gets_every_observed_provider_back_as_the_events_made_it(ingest):
     assert len(ingest.events) == 2
-    fresh_catalog()
-    from_events(ingest.events)
-    before, announced = entries(), registered_ids()
+    store = from_events(ingest.events)
+    before, announced = entries(store), registered_ids(store)
     firms = {f["name"] for e in ingest.events for f in e["data"]["firms"]}
     assert len(before) > 200 and {a for entry in before.values() for a in entry[1]} == firms
 
-    fresh_catalog()  # the in-process store of a restarted catalog: empty
-    answer = rebuild.rebuild(ingest.observed_firm_datasets, ingest.observed_firms)
+    store = empty_catalog_store()  # the in-process store of a restarted catalog: empty
+    answer = rebuild.rebuild(store, ingest.observed_firm_datasets, ingest.observed_firms)
     assert sorted(answer["datasets"]) == sorted(e["data"]["dataset_id"] for e in ingest.events)
-    assert entries() == before
-    assert registered_ids() == announced  # the same registrations: subscribers are not told twice
+    assert entries(store) == before
+    assert registered_ids(store) == announced  # the same registrations: subscribers are not told twice
 
-    versions = {d["_id"]: d["version"] for d in Provider._get_collection().find()}
-    assert rebuild.rebuild(ingest.observed_firm_datasets, ingest.observed_firms) == {
+    versions = {d["_id"]: d["version"] for d in store.providers.find()}
+    assert rebuild.rebuild(store, ingest.observed_firm_datasets, ingest.observed_firms) == {
         "datasets": [], "providers": []}  # run again: nothing asked, nothing written
-    assert {d["_id"]: d["version"] for d in Provider._get_collection().find()} == versions
+    assert {d["_id"]: d["version"] for d in store.providers.find()} == versions
 
 
 def test_a_catalog_with_its_data_asks_for_nothing_and_one_missed_event_is_caught_up(ingest):
-    fresh_catalog()
-    from_events(ingest.events[:1])  # the second event was lost (dead-lettered, or the catalog was down)
+    store = from_events(ingest.events[:1])  # the second event was lost (dead-lettered, or the catalog was down)
     asked = []
 
     def firms_of(dataset_id):
         asked.append(dataset_id)
         return ingest.observed_firms(dataset_id)
 
-    answer = rebuild.rebuild(ingest.observed_firm_datasets, firms_of)
+    answer = rebuild.rebuild(store, ingest.observed_firm_datasets, firms_of)
     assert asked == answer["datasets"] == [ingest.events[1]["data"]["dataset_id"]]
-    caught_up = entries()
-    fresh_catalog()
-    from_events(ingest.events)
-    assert caught_up == entries()
-    assert ObservedDataset.objects.count() == 2
+    caught_up = entries(store)
+    assert len(store.applied_dataset_ids()) == 2
+    assert caught_up == entries(from_events(ingest.events))
 
 
 def test_a_rebuild_interrupted_half_way_and_run_again_leaves_one_net_effect(ingest):
-    fresh_catalog()
-    from_events(ingest.events)
-    expected = entries()
-    fresh_catalog()
+    expected = entries(from_events(ingest.events))
+    store = empty_catalog_store()
     calls = []
 
     def dying(dataset_id):
@@ -127,9 +118,8 @@ def test_a_rebuild_interrupted_half_way_and_run_again_leaves_one_net_effect(inge
         return ingest.observed_firms(dataset_id)
 
     with pytest.raises(ServiceUnavailable):
-        rebuild.rebuild(ingest.observed_firm_datasets, dying)
-    assert ObservedDataset.objects.count() == 1
-    rebuild.rebuild(ingest.observed_firm_datasets, ingest.observed_firms)
-    assert entries() == expected
-    assert all(len([a for a in d["audit"] if a["action"] == "registered"]) == 1
-               for d in Provider._get_collection().find())
+        rebuild.rebuild(store, ingest.observed_firm_datasets, dying)
+    assert len(store.applied_dataset_ids()) == 1
+    rebuild.rebuild(store, ingest.observed_firm_datasets, ingest.observed_firms)
+    assert entries(store) == expected
+    assert all(len([a for a in d["audit"] if a["action"] == "registered"]) == 1 for d in store.providers.find())

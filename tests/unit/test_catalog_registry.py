@@ -2,22 +2,19 @@
 firms.observed event applied once (redelivered, or re-run after a crash half
 way), curation, and concurrent edits. In-process store, no broker."""
 import copy
-import csv
 import hashlib
 import json
 import uuid
 
-import mongoengine
 import pytest
 
 from observatory.contracts.catalog import entry_etag
 from observatory.errors import PreconditionFailed
 from observatory.events import new_event, parse_event
-from observatory.mongo import connect_store
-from services.catalog import curation, queries, registry, resolution
 from observatory.contracts.events import one_of_a_batch
-from services.catalog.models import STORE_ALIAS, ObservedBatch, Provider, ProviderAlias
-from tests.ingest_files import RPW_QUOTES
+from services.catalog import curation, queries, registry, resolution
+from tests.unit.catalog_common import empty_catalog_store
+from tests.unit.catalog_firms import real_firms
 
 # Read off the real file: spellings of one firm across survey rounds.
 MUST_MERGE = [
@@ -50,72 +47,45 @@ MUST_STAY_APART = [
 ]
 
 
-def real_firms():
-    """The firms.observed payload of the real quotes file, as ingest's loader builds it."""
-    from services.ingest.loaders import PRODUCT_FIELDS, _firm_view
-
-    firms = {}
-    with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            year, quarter = row["period"].split("_")
-            period = f"{year}Q{quarter[0]}"
-            firm = firms.setdefault(row["firm"], {"name": row["firm"], "firm_types": set(), "corridors": {},
-                                                  "products": set()})
-            if row["firm_type"]:
-                firm["firm_types"].add(row["firm_type"])
-            first, last = firm["corridors"].get((row["source"], row["destination"]), (period, period))
-            firm["corridors"][(row["source"], row["destination"])] = (min(first, period), max(last, period))
-            record = {"product": row["product"] or None, "payment_instrument": None, "pickup_method":
-                      row["pick.up.method"] or None, "access_point": None, "speed": row["speed.actual"] or None,
-                      "coverage": row["coverage"] or None}
-            firm["products"].add(tuple(record[name] for name in PRODUCT_FIELDS))
-    return [_firm_view(f) for f in sorted(firms.values(), key=lambda f: f["name"])]
-
-
 @pytest.fixture(scope="module")
 def event():
     envelope = new_event("firms.observed", "ingest", {"dataset_id": "0123456789abcdef", "firms": real_firms()})
     return parse_event(json.loads(json.dumps(envelope, default=str)))
 
 
-def fresh_store():
-    mongoengine.disconnect(STORE_ALIAS)
-    connect_store(STORE_ALIAS, f"catalog_{uuid.uuid4().hex[:8]}")
-
-
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def store():
-    fresh_store()
+    return empty_catalog_store()
 
 
-def state():
+def state(store):
     """Everything the catalog holds, without the clock and the random event ids."""
     providers = []
-    for doc in Provider._get_collection().find(sort=[("_id", 1)]):
+    for doc in store.providers.find(sort=[("_id", 1)]):
         doc = copy.deepcopy(doc)
         for name in ("created_at", "updated_at", "applied_events", "outbox"):
             doc.pop(name, None)
         doc["audit"] = [{k: v for k, v in entry.items() if k != "at"} for entry in doc["audit"]]
         providers.append(doc)
     aliases = [{k: v for k, v in a.items() if k != "applied_events"}
-               for a in ProviderAlias._get_collection().find(sort=[("_id", 1)])]
+               for a in store.aliases.find(sort=[("_id", 1)])]
     return providers, aliases
 
 
-def resolved(name):
-    return ProviderAlias._get_collection().find_one({"_id": name})["provider_id"]
+def resolved(store, name):
+    return store.alias(name)["provider_id"]
 
 
-def test_name_variants_of_one_firm_merge_and_similar_firms_stay_apart(event):
+def test_name_variants_of_one_firm_merge_and_similar_firms_stay_apart(event, store):
     names = {firm["name"] for firm in event["data"]["firms"]}
     for pair in MUST_MERGE + MUST_STAY_APART:
         assert set(pair) <= names, f"{pair} are not both names of the real file"
-    registry.apply_firms_observed(event)
+    registry.apply_firms_observed(store, event)
     for a, b in MUST_MERGE:
-        assert resolved(a) == resolved(b), (a, b)
+        assert resolved(store, a) == resolved(store, b), (a, b)
     for a, b in MUST_STAY_APART:
-        assert resolved(a) != resolved(b), (a, b)
-    providers = Provider._get_collection().count_documents({})
+        assert resolved(store, a) != resolved(store, b), (a, b)
+    providers = store.providers.count_documents({})
     print(f"\n{len(names)} raw firm names became {providers} providers")
     assert providers < len(names)
 
@@ -128,110 +98,110 @@ def test_types_are_normalised_and_a_combined_type_keeps_both():
     assert resolution.provider_types("Building society") == ["other"]
 
 
-def test_a_redelivered_event_changes_nothing(event):
-    registry.apply_firms_observed(event)
-    first = state()
-    assert registry.apply_firms_observed(copy.deepcopy(event)) == registry.apply_firms_observed(event)
-    assert state() == first
+def test_a_redelivered_event_changes_nothing(event, store):
+    registry.apply_firms_observed(store, event)
+    first = state(store)
+    assert registry.apply_firms_observed(store, copy.deepcopy(event)) == registry.apply_firms_observed(store, event)
+    assert state(store) == first
 
 
-def pending(document_cls):
-    return [e for doc in document_cls._get_collection().find() for e in doc["outbox"]]
+def pending(collection):
+    return [e for doc in collection.find() for e in doc["outbox"]]
 
 
-def test_one_imports_firms_are_one_providers_changed_beside_each_entrys_own_event(event):
-    registry.apply_firms_observed(event)
-    entries, own = Provider._get_collection().count_documents({}), pending(Provider)
+def test_one_imports_firms_are_one_providers_changed_beside_each_entrys_own_event(event, store):
+    registry.apply_firms_observed(store, event)
+    entries, own = store.providers.count_documents({}), pending(store.providers)
     assert len(own) >= entries > 100  # each entry's own events still go out, for subscribers
     assert all(one_of_a_batch(e["type"], e["data"]) for e in own)  # ... and the gateway leaves them to the batch
-    batch = pending(ObservedBatch)
+    batch = pending(store.batches)
     assert [(e["type"], e["data"]) for e in batch] == [
         ("providers.changed", {"dataset_id": "0123456789abcdef", "providers": entries})]
-    registry.apply_firms_observed(copy.deepcopy(event))  # redelivered: no second batch
-    assert pending(ObservedBatch) == batch and ObservedBatch._get_collection().count_documents({}) == 1
-    provider_id = resolved("Western Union")
-    version = queries.get_provider(provider_id)["version"]
-    curation.update_provider(provider_id, {"description": "edited"}, version, "operator:a")
-    edit = [e for e in pending(Provider) if e["data"].get("by") == "operator:a"]
+    registry.apply_firms_observed(store, copy.deepcopy(event))  # redelivered: no second batch
+    assert pending(store.batches) == batch and store.batches.count_documents({}) == 1
+    provider_id = resolved(store, "Western Union")
+    version = queries.get_provider(store, provider_id)["version"]
+    curation.update_provider(store, provider_id, {"description": "edited"}, version, "operator:a")
+    edit = [e for e in pending(store.providers) if e["data"].get("by") == "operator:a"]
     assert len(edit) == 1 and not one_of_a_batch(edit[0]["type"], edit[0]["data"])  # an edit is a change of its own
 
 
-def test_a_crash_half_way_through_an_event_leaves_one_net_effect_after_the_rerun(event, monkeypatch):
-    registry.apply_firms_observed(event)
-    clean = state()
-    fresh_store()
-    real_claim, calls = registry._claim_alias, []
+def test_a_crash_half_way_through_an_event_leaves_one_net_effect_after_the_rerun(event, store, monkeypatch):
+    registry.apply_firms_observed(store, event)
+    clean = state(store)
+    store = empty_catalog_store()
+    real_claim, calls = registry.claim_alias, []
 
     def crash_after_the_provider_write(*args):
-        calls.append(args[0])
+        calls.append(args[1])
         if len(calls) == 250:  # the provider is written, its alias record is not: the process dies here
             raise SystemExit("killed")
         return real_claim(*args)
 
-    monkeypatch.setattr(registry, "_claim_alias", crash_after_the_provider_write)
+    monkeypatch.setattr(registry, "claim_alias", crash_after_the_provider_write)
     with pytest.raises(SystemExit):
-        registry.apply_firms_observed(event)
-    monkeypatch.setattr(registry, "_claim_alias", real_claim)
-    registry.apply_firms_observed(event)  # the broker redelivers the unacknowledged message
-    assert state() == clean
+        registry.apply_firms_observed(store, event)
+    monkeypatch.setattr(registry, "claim_alias", real_claim)
+    registry.apply_firms_observed(store, event)  # the broker redelivers the unacknowledged message
+    assert state(store) == clean
 
 
-def test_a_later_survey_round_extends_entries_and_versions_only_what_changed(event):
-    registry.apply_firms_observed(event)
-    western_union = queries.get_provider(resolved("Western Union"))
+def test_a_later_survey_round_extends_entries_and_versions_only_what_changed(event, store):
+    registry.apply_firms_observed(store, event)
+    western_union = queries.get_provider(store, resolved(store, "Western Union"))
     later = copy.deepcopy(event)
     later["event_id"] = str(uuid.uuid4())
     firm = next(f for f in later["data"]["firms"] if f["name"] == "Western Union")
     firm["corridors"] = [{"source": "ARE", "destination": "NPL", "first_period": "2024Q1", "last_period": "2024Q2"}]
     later["data"]["firms"] = [firm, next(f for f in later["data"]["firms"] if f["name"] == "MoneyGram")]
-    moneygram = queries.get_provider(resolved("MoneyGram"))
-    registry.apply_firms_observed(later)
-    after = queries.get_provider(western_union["id"])
+    moneygram = queries.get_provider(store, resolved(store, "MoneyGram"))
+    registry.apply_firms_observed(store, later)
+    after = queries.get_provider(store, western_union["id"])
     assert after["version"] == western_union["version"] + 1
     served = {(c["source"], c["destination"]): c for c in after["corridors"]}
     assert served[("ARE", "NPL")]["last_period"] == "2024Q2"
     assert served[("ARE", "NPL")]["first_period"] == next(
         c["first_period"] for c in western_union["corridors"] if (c["source"], c["destination"]) == ("ARE", "NPL"))
-    assert queries.get_provider(moneygram["id"])["version"] == moneygram["version"]  # nothing new: no new version
+    assert queries.get_provider(store, moneygram["id"])["version"] == moneygram["version"]  # nothing new
 
 
-def test_a_split_alias_stays_apart_when_the_data_names_it_again(event):
-    registry.apply_firms_observed(event)
-    original = resolved("Transfast")
-    new = curation.split(original, "Transfast", "operator:test")
-    assert resolved("Transfast") == new["_id"] != original
+def test_a_split_alias_stays_apart_when_the_data_names_it_again(event, store):
+    registry.apply_firms_observed(store, event)
+    original = resolved(store, "Transfast")
+    new = curation.split(store, original, "Transfast", "operator:test")
+    assert resolved(store, "Transfast") == new["_id"] != original
     again = copy.deepcopy(event)
     again["event_id"] = str(uuid.uuid4())
-    registry.apply_firms_observed(again)
-    assert resolved("Transfast") == new["_id"]
-    assert "Transfast" not in queries.get_provider(original)["aliases"]
-    assert curation.split(original, "Transfast", "operator:test")["_id"] == new["_id"]  # a re-run changes nothing
+    registry.apply_firms_observed(store, again)
+    assert resolved(store, "Transfast") == new["_id"]
+    assert "Transfast" not in queries.get_provider(store, original)["aliases"]
+    assert curation.split(store, original, "Transfast", "operator:test")["_id"] == new["_id"]  # a re-run: nothing
 
 
-def test_two_edits_from_the_same_version_one_wins_the_other_gets_412(event):
-    registry.apply_firms_observed(event)
-    provider_id = resolved("MoneyGram")
-    version = queries.get_provider(provider_id)["version"]
-    curation.update_provider(provider_id, {"description": "first"}, version, "operator:a")
+def test_two_edits_from_the_same_version_one_wins_the_other_gets_412(event, store):
+    registry.apply_firms_observed(store, event)
+    provider_id = resolved(store, "MoneyGram")
+    version = queries.get_provider(store, provider_id)["version"]
+    curation.update_provider(store, provider_id, {"description": "first"}, version, "operator:a")
     with pytest.raises(PreconditionFailed) as stale:
-        curation.update_provider(provider_id, {"description": "second"}, version, "operator:b")
+        curation.update_provider(store, provider_id, {"description": "second"}, version, "operator:b")
     assert stale.value.details["etag"] == entry_etag(version + 1)
-    assert queries.get_provider(provider_id)["description"] == "first"
+    assert queries.get_provider(store, provider_id)["description"] == "first"
 
 
-def test_ids_are_slugs_and_stable(event):
-    registry.apply_firms_observed(event)
-    ids = [d["_id"] for d in Provider._get_collection().find({}, {"_id": 1})]
+def test_ids_are_slugs_and_stable(event, store):
+    registry.apply_firms_observed(store, event)
+    ids = [d["_id"] for d in store.providers.find({}, {"_id": 1})]
     assert all(resolution.slug(i) == i or i.rsplit("-", 1)[-1].isdigit() for i in ids)
     assert len(set(ids)) == len(ids)
     digest = hashlib.sha256(json.dumps(sorted(ids)).encode()).hexdigest()
-    fresh_store()
-    registry.apply_firms_observed(event)
-    assert hashlib.sha256(json.dumps(sorted(d["_id"] for d in Provider._get_collection().find({}, {"_id": 1})))
+    store = empty_catalog_store()
+    registry.apply_firms_observed(store, event)
+    assert hashlib.sha256(json.dumps(sorted(d["_id"] for d in store.providers.find({}, {"_id": 1})))
                           .encode()).hexdigest() == digest
 
 
-def test_a_159_character_firm_name_does_not_stop_the_other_firms(event):
+def test_a_159_character_firm_name_does_not_stop_the_other_firms(event, store):
     """Once its 159-letter slug broke provider.registered's id bound, the whole
     event was dead-lettered; the id is now cut to the bound, and every firm
     of the real file reaches the catalog."""
@@ -241,18 +211,18 @@ def test_a_159_character_firm_name_does_not_stop_the_other_firms(event):
     assert len(longest["name"]) == 159
     altered = parse_event(json.loads(json.dumps(new_event("firms.observed", "ingest", {
         "dataset_id": "0123456789abcdef", "firms": firms}), default=str)))
-    registry.apply_firms_observed(altered)
+    registry.apply_firms_observed(store, altered)
     for firm in firms:
-        provider = Provider._get_collection().find_one({"_id": resolved(firm["name"])})
+        provider = store.provider(resolved(store, firm["name"]))
         assert firm["name"] in provider["aliases"]
-    long_id = resolved(longest["name"])
+    long_id = resolved(store, longest["name"])
     assert len(long_id) <= 120 and long_id == resolution.slug(longest["name"])
-    for doc in Provider._get_collection().find({}, {"outbox": 1}):  # every event can go out
+    for doc in store.providers.find({}, {"outbox": 1}):  # every event can go out
         for envelope in doc["outbox"]:
             parse_event(json.loads(json.dumps(envelope)))
 
 
-def test_a_firm_that_breaks_the_contract_is_set_aside_with_its_reason_and_the_others_go_through(event):
+def test_a_firm_that_breaks_the_contract_is_set_aside_with_its_reason_and_the_others_go_through(event, store):
     """As an ingest of another version might send it: one real firm renamed past
     the 200-character bound, one with a period in RPW's own form. Read as a
     whole, the event was refused and no firm of the dataset reached the catalog."""
@@ -268,9 +238,9 @@ def test_a_firm_that_breaks_the_contract_is_set_aside_with_its_reason_and_the_ot
     with pytest.raises(ValidationError):
         FirmsObservedSchema().load(payload["data"])
     rejected = []
-    registry.apply_firms_observed(parse_event(payload, FirmsObservedBatchSchema()), rejected=rejected)
+    registry.apply_firms_observed(store, parse_event(payload, FirmsObservedBatchSchema()), rejected=rejected)
     assert [r["firm"]["name"] for r in rejected] == [firms[0]["name"], firms[1]["name"]]
     assert "name" in rejected[0]["reason"] and "first_period" in rejected[1]["reason"]
-    assert Provider._get_collection().count_documents({"aliases": firms[1]["name"]}) == 0
+    assert store.providers.count_documents({"aliases": firms[1]["name"]}) == 0
     for firm in firms[2:]:
-        assert firm["name"] in Provider._get_collection().find_one({"_id": resolved(firm["name"])})["aliases"]
+        assert firm["name"] in store.provider(resolved(store, firm["name"]))["aliases"]

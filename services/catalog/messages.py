@@ -1,0 +1,40 @@
+"""Every event the catalog emits, built here (contracts: ``observatory.contracts.events``).
+
+- ``provider.registered``: a new entry (from the data, an operator, or a split);
+- ``provider.updated``: an entry changed (``fields`` names what), or a price was declared on it;
+- ``providers.changed``: the entries one import's firms wrote, as one change;
+- ``practice.published``: a best-practice entry is now public.
+
+They go into the outbox of the document whose write they announce.
+"""
+import uuid
+
+from observatory.events import Producer
+
+SOURCE = "catalog"
+PRODUCER = Producer(SOURCE)
+REGISTERED_EVENTS = uuid.UUID("5d1c7f0e-2b7a-4f43-9a51-6a3c1f0b8e21")  # namespace of provider.registered ids
+
+
+def provider_registered(doc):
+    # One id per entry id (ids are never reused): an entry rebuilt after a
+    # restart (``rebuild``) announces the registration subscribers already had.
+    return PRODUCER.event("provider.registered", event_id=uuid.uuid5(REGISTERED_EVENTS, doc["_id"]), data={
+        "provider_id": doc["_id"], "name": doc["name"], "types": doc.get("types", []),
+        "countries": doc.get("countries", []), "origin": doc.get("origin") or "observed"})
+
+
+def provider_updated(provider, fields, by, version):
+    return PRODUCER.event("provider.updated", {
+        "provider_id": provider["_id"], "version": version, "fields": sorted(fields), "by": by,
+        "types": provider.get("types", []), "countries": provider.get("countries", [])})
+
+
+def providers_changed(dataset_id, providers):
+    return PRODUCER.event("providers.changed", {"dataset_id": dataset_id, "providers": providers})
+
+
+def practice_published(doc):
+    return PRODUCER.event("practice.published", {"practice_id": doc["_id"], "title": doc["title"],
+                                                 "themes": doc.get("themes", []),
+                                                 "countries": doc.get("countries", [])})
