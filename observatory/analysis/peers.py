@@ -18,6 +18,32 @@ RANK_METHOD = ("competition ranking: rank 1 is the lowest cost or the highest fl
 MAX_PEERS = 30
 
 
+def newest_per_country(flow_records, series):
+    """``{iso3: {"value", "period", "series"}}``: each country's newest year
+    with a value in one ``country-flows`` series (the record's source named)."""
+    newest = {}
+    for record in flow_records:
+        years = [int(y) for y, v in record["values"].items() if v is not None]
+        if record["series"] == series and years:
+            year = max(years)
+            newest[record["iso3"]] = {"value": record["values"][str(year)], "period": str(year),
+                                      "series": record["source"]}
+    return newest
+
+
+def surveyed_providers(quotes):
+    """``{destination: {"value", "period", "series"}}``: the distinct firms
+    quoted into each country in its newest surveyed period."""
+    firms = {}
+    for q in quotes:
+        firms.setdefault((q["destination"], q["period"]), set()).add(q["firm"])
+    newest = {}
+    for (destination, period), names in firms.items():
+        if destination not in newest or period > newest[destination]["period"]:
+            newest[destination] = {"value": len(names), "period": period, "series": "observed"}
+    return newest
+
+
 def competition_ranks(values, first="lowest"):
     """``{key: rank}`` for ``{key: number}``; ties share the best rank."""
     ordered = sorted(values.values(), reverse=first == "highest")
