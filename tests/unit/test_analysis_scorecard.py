@@ -9,7 +9,8 @@ CORRIDORS = [("2014Q1", "GBR", "NPL"), ("2014Q1", "FRA", "SEN"), ("2014Q1", "USA
 
 
 def _raw(period, source, destination):
-    return [r for r in raw_quote_rows() if (r["period"], r["source"], r["destination"]) == (period, source, destination)]
+    wanted = (period, source, destination)
+    return [r for r in raw_quote_rows() if (r["period"], r["source"], r["destination"]) == wanted]
 
 
 @pytest.mark.parametrize("corridor", CORRIDORS, ids="-".join)

@@ -6,6 +6,7 @@ from collections import defaultdict
 import pytest
 
 from observatory.analysis.sdg import CEILING_PCT, TARGET_PCT, area_averages, sdg_tracker, trend
+from observatory.countries import countries
 from observatory.errors import InvalidInput
 from tests.unit.analysis_files import corridor_series, flow_records, raw_databank, raw_derived, raw_wdi
 
@@ -18,6 +19,16 @@ def _per_period(raw, iso3, side=2):
         if key[side] == iso3:
             grouped[key[0]].append(value)
     return {p: sum(v) / len(v) for p, v in grouped.items()}
+
+
+def test_the_ldc_group_tracker_averages_every_corridor_into_an_ldc():
+    ldcs = {c.iso3 for c in countries().by_iso3.values() if c.is_ldc()}
+    tracker = sdg_tracker(corridor_series(), ldcs)
+    official = {r["period"]: r for r in tracker["averages"] if r["series"] == "official"}
+    for period in ("2014Q1", "2020Q3"):
+        values = [v for (p, _, d), v in raw_databank().items() if p == period and d in ldcs]
+        assert official[period]["corridors"] == len(values) > 0
+        assert abs(official[period]["value"] - sum(values) / len(values)) < 1e-9
 
 
 def _slope_of_last_years(annual, years=5):
