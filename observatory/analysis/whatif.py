@@ -6,9 +6,9 @@ from observatory.errors import InvalidInput
 
 DEFAULT_TARGET_PCT = 3.0
 ASSUMPTION = ("savings = inflows × (cost − target) / 100 when the cost is above the target, else 0: the latest "
-              "yearly inflows are taken as sent at the latest average cost, with the volume sent unchanged by the "
-              "cheaper price; the cost is the USD 200 average, the inflows a recorded (not model) total, so "
-              "the figure is an order of magnitude, not a forecast")
+              "yearly inflows are taken as sent at the latest average cost (USD 200), and the volume sent is "
+              "taken as unchanged by a cheaper price; inflows are as their source publishes them (a corridor's "
+              "bilateral-matrix flow is a model estimate), so the figure is an order of magnitude, not a forecast")
 
 
 def check_target(target_pct):
