@@ -6,8 +6,6 @@ mapped in ``gateway.exceptions.describe_error``.
 """
 import json
 
-from eventlet.wsgi import ChunkReadError
-
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WsgiApp
 from werkzeug.exceptions import HTTPException
@@ -17,7 +15,7 @@ from marshmallow import ValidationError
 
 from gateway.pages import error_page
 from gateway.server import BoundedWebServer
-from gateway.exceptions import InvalidJson, MalformedBody, PayloadTooLarge, UnsupportedMediaType, describe_error
+from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
 from observatory.errors import ObservatoryError
 
 JSON = "application/json"
@@ -27,8 +25,9 @@ def json_response(payload, status=200, headers=None):
     return Response(json.dumps(payload, default=str, allow_nan=False), status=status, headers=headers, mimetype=JSON)
 
 
-def cached_json_response(request, body, etag, cache_control, mimetype=JSON, headers=None):
-    """A published read: 304 when the client already holds this version."""
+def cached_response(request, body, etag, cache_control, mimetype=JSON, headers=None):
+    """A published read in any format (JSON, HTML, CSV, iCalendar): 304 when
+    the client already holds this version (``etag``)."""
     if etag is None:  # an incomplete answer: not to be kept by anyone
         return Response(body, status=200, headers={"Cache-Control": "no-store", **(headers or {})}, mimetype=mimetype)
     headers = {"ETag": etag, "Cache-Control": cache_control, **(headers or {})}
@@ -126,45 +125,12 @@ def _check_text(text):
         raise InvalidJson("the JSON holds a string that is not valid Unicode (a lone surrogate)") from None
 
 
-class RequestBody:
-    """``wsgi.input`` whose reads raise MalformedBody (400) when the body is
-    cut short or badly chunked: eventlet raises OSError or ChunkReadError
-    there, which would otherwise surface as a 500 from wherever the body is
-    read (JSON, multipart, a streamed upload). A timeout is not this: it passes."""
-
-    def __init__(self, raw):
-        self.raw = raw
-
-    def _guarded(self, read, *args):
-        try:
-            return read(*args)
-        except TimeoutError:
-            raise
-        except ChunkReadError as exc:
-            raise MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}") from None
-        except OSError as exc:
-            raise MalformedBody(f"the request body ended before it was complete: {exc}") from None
-
-    def read(self, *args):
-        return self._guarded(self.raw.read, *args)
-
-    def readline(self, *args):
-        return self._guarded(self.raw.readline, *args)
-
-    def readlines(self, *args):
-        return self._guarded(self.raw.readlines, *args)
-
-    def __iter__(self):
-        return iter(self.readline, b"")
-
-
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             # eventlet de-chunks wsgi.input but does not say so; without this
             # flag werkzeug reads a body without Content-Length as empty
             environ["wsgi.input_terminated"] = True
-        environ["wsgi.input"] = RequestBody(environ["wsgi.input"])
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:

@@ -35,10 +35,11 @@ from dataclasses import dataclass
 from functools import partial
 
 import eventlet
+from eventlet.wsgi import ChunkReadError
 from nameko.exceptions import ConfigurationError
 from nameko.web.server import HttpOnlyProtocol, WebServer
 
-from gateway.exceptions import RequestTimeout, describe_error
+from gateway.exceptions import MalformedBody, RequestTimeout, describe_error
 from gateway.ratelimit import OFF
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ class BoundedProtocol(HttpOnlyProtocol):
 
     def get_environ(self):
         env = super().get_environ()
-        env["wsgi.input"] = BodyWithIdleBound(env["wsgi.input"], self)
+        env["wsgi.input"] = RequestBody(env["wsgi.input"], self)
         return env
 
     def handle_one_response(self):
@@ -202,6 +203,9 @@ class BoundedProtocol(HttpOnlyProtocol):
                     self._prefetch_body(size)
                 except RequestTimeout as error:
                     self._answer_timeout(error)
+                    return
+                except MalformedBody:  # the client broke the connection off: nobody to answer
+                    self.close_connection = 1
                     return
             super().handle_one_response()
         finally:
@@ -222,10 +226,12 @@ class BoundedProtocol(HttpOnlyProtocol):
                               {"part": "body", "limit_seconds": bound})
 
 
-class BodyWithIdleBound:
-    """``wsgi.input`` whose reads raise RequestTimeout (408) instead of
-    socket.timeout, which handlers would answer as a 500 (and werkzeug
-    would take for a disconnection)."""
+class RequestBody:
+    """``wsgi.input`` whose reads fail as answers, never as a 500 from
+    wherever the body is read (JSON, multipart, a streamed upload): a body
+    silent past its bound is RequestTimeout (408; werkzeug would take
+    socket.timeout for a disconnection), one cut short or badly chunked is
+    MalformedBody (400; eventlet raises OSError or ChunkReadError there)."""
 
     def __init__(self, stream, protocol):
         self._stream = stream
@@ -236,6 +242,10 @@ class BodyWithIdleBound:
             return method(*args)
         except socket.timeout:
             raise self._protocol.body_timed_out() from None
+        except ChunkReadError as exc:
+            raise MalformedBody(f"the request body is not valid chunked transfer encoding: {exc}") from None
+        except OSError as exc:
+            raise MalformedBody(f"the request body ended before it was complete: {exc}") from None
 
     def read(self, *args):
         return self._call(self._stream.read, *args)
@@ -247,7 +257,7 @@ class BodyWithIdleBound:
         return self._call(self._stream.readlines, *args)
 
     def __iter__(self):
-        return iter(self.read, b"")
+        return iter(self.readline, b"")
 
     def __getattr__(self, name):
         return getattr(self._stream, name)

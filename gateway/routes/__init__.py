@@ -2,8 +2,9 @@
 roles, query schema, body schema, response schema, errors). ``wire`` turns
 each entry into a nameko HTTP entrypoint on the service class that checks the
 role, validates the query and body, and calls the entry's handler; the same
-tables are what the OpenAPI description is to be generated from. Adding an
-endpoint is one entry plus its handler method."""
+tables are what the OpenAPI description is generated from. Adding an
+endpoint is one entry plus its handler, a method of its resource
+(``gateway.resources``)."""
 from gateway.routes.admin import ROUTES as ADMIN
 from gateway.routes.alerts import ROUTES as ALERTS
 from gateway.routes.credentials import ROUTES as CREDENTIALS

@@ -15,7 +15,7 @@ API = "/api/v1"
 class Route:
     method: str
     path: str  # a werkzeug rule: /api/v1/corridors/<source>/<destination>
-    handler: str  # the plain method of the service that answers
+    handler: str  # the method of the resource that answers (gateway.resources)
     summary: str
     roles: tuple = ()  # empty: anyone, no token needed
     query: type | None = NoQuerySchema  # unknown parameters are refused
@@ -81,7 +81,7 @@ def answer(route, result, response_schema=None):
     return json_response(payload, reply.status or route.status, reply.headers)
 
 
-def _entrypoint(route):
+def _entrypoint(route, resource_cls):
     schemas = Schemas(route)
 
     def entrypoint(self, request, **path):
@@ -95,8 +95,8 @@ def _entrypoint(route):
         principal = require_role(principal, *route.roles) if route.roles else principal
         params = read_query(request, schemas.query) if schemas.query else {}
         body = _read_body(request, route, schemas.body)
-        result = getattr(self, route.handler)(request, Call(principal, params, body, path, schemas.response))
-        return answer(route, result, schemas.response)
+        handler = getattr(self.resource(resource_cls), route.handler)
+        return answer(route, handler(request, Call(principal, params, body, path, schemas.response)), schemas.response)
 
     entrypoint.__name__ = entrypoint.__qualname__ = f"http_{route.handler}"
     entrypoint.__doc__ = route.summary
@@ -107,10 +107,20 @@ def tagged(tag, routes):
     return tuple(dataclasses.replace(route, tag=tag) for route in routes)
 
 
-def wire(service_cls, routes):
-    """Add one nameko HTTP entrypoint per route to ``service_cls``."""
+def resource_answering(route, resources):
+    """The one resource class with the route's handler."""
+    found = [cls for cls in resources if callable(getattr(cls, route.handler, None))]
+    if not found:
+        raise TypeError(f"no handler {route.handler} for {route.method} {route.path}")
+    if len(found) > 1:
+        raise TypeError(f"{route.handler} is a handler of {len(found)} resources: which one answers?")
+    return found[0]
+
+
+def wire(service_cls, routes, resources=()):
+    """Add one nameko HTTP entrypoint per route to ``service_cls``: it checks
+    the role, validates the query and body, and calls the handler on the
+    resource ``service_cls.resource(resource_cls)`` builds for the request."""
     for route in routes:
-        if not callable(getattr(service_cls, route.handler, None)):
-            raise TypeError(f"{service_cls.__name__} has no handler {route.handler} for {route.method} {route.path}")
-        setattr(service_cls, f"http_{route.handler}", _entrypoint(route))
+        setattr(service_cls, f"http_{route.handler}", _entrypoint(route, resource_answering(route, resources)))
     return service_cls

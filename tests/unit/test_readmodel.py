@@ -2,10 +2,13 @@
 never a stale one kept as current."""
 import eventlet
 
+from gateway.changes import provider_change
 from gateway.readmodel import Incomplete, PublishedReads
+from observatory.clock import utcnow
 from observatory.errors import NotFound, ServiceUnavailable
 
 CORRIDOR, COUNTRY = ("corridor", "ARE", "NPL", None), ("country", "NPL")
+DATASET = "0123456789abcdef"
 
 
 class Ingest:
@@ -135,19 +138,57 @@ def test_an_answer_computed_across_a_change_is_not_kept_as_current():
     assert reads.get(("indicators", None)) is None
 
 
-def test_a_dataset_first_seen_completed_is_one_release_with_its_event():
+def test_a_dataset_seen_completed_is_answered_once_its_event_is_served_and_is_one_release():
     reads, ingest = PublishedReads(), Ingest()
     reads.read(COUNTRY, recipe(COUNTRY), ingest)
-    reads.saw_dataset({"id": "0123456789abcdef", "status": "processing"}, ingest)
+    reads.await_dataset({"id": DATASET, "status": "processing"})
     assert reads.releases == 0
     ingest.release = 2
-    reads.saw_dataset({"id": "0123456789abcdef", "status": "completed"}, ingest)
+    completed = {"id": DATASET, "status": "completed", "published_at": utcnow().isoformat()}
+    eventlet.spawn_after(0.05, reads.on_event, "dataset.published", {"dataset_id": DATASET}, ingest)
+    reads.await_dataset(completed)  # the operator's poll waits for the dataset.published on its way
     assert reads.releases == 1 and release_of(reads, COUNTRY) == 2  # the read right after is fresh
-    reads.saw_dataset({"id": "0123456789abcdef", "status": "completed"}, ingest)  # polled again: nothing new
-    reads.replace(ingest, "0123456789abcdef", once=True)  # its dataset.published event
+    reads.await_dataset(completed)  # polled again: nothing new
+    reads.on_event("dataset.published", {"dataset_id": DATASET}, ingest)  # its event, delivered again
     assert reads.releases == 1
-    reads.replace(ingest, "0123456789abcdef")  # an operator publishes it again
+    reads.on_event("dataset.published", {"dataset_id": DATASET, "republished": True}, ingest)  # published again
     assert reads.releases == 2
+
+
+def test_a_write_answers_once_the_views_built_after_its_own_event_are_served():
+    reads, ingest = PublishedReads(), Ingest()
+    reads.read(CORRIDOR, recipe(CORRIDOR), ingest)
+    since = reads.changes_announced()  # taken before the write
+
+    def events_after_the_write():
+        ingest.release = 2
+        reads.on_event("provider.updated", {"provider_id": "moneygram", "by": "operator:c2"}, ingest)  # another's
+        eventlet.sleep(0.05)  # the writer sees that one first: not its own
+        ingest.release = 3
+        reads.on_event("provider.updated", {"provider_id": "western-union", "by": "provider:c1"}, ingest)
+
+    eventlet.spawn(events_after_the_write)
+    assert reads.await_change(provider_change("western-union"), since) is True
+    assert release_of(reads, CORRIDOR) == 3
+
+
+def test_a_write_whose_event_does_not_come_answers_without_a_release():
+    reads, ingest = PublishedReads(), Ingest()
+    reads.read(CORRIDOR, recipe(CORRIDOR), ingest)
+    ingest.release = 2
+    assert reads.await_change(provider_change("western-union"), reads.changes_announced(), timeout=0) is False
+    assert reads.releases == 0 and release_of(reads, CORRIDOR) == 1
+
+
+def test_one_imports_provider_events_are_one_release_with_its_providers_changed():
+    reads, ingest = PublishedReads(), Ingest()
+    reads.read(CORRIDOR, recipe(CORRIDOR), ingest)
+    by = f"ingest:{DATASET}"
+    reads.on_event("provider.registered", {"provider_id": "sigue", "origin": "observed"}, ingest)
+    reads.on_event("provider.updated", {"provider_id": "western-union", "by": by}, ingest)
+    assert reads.releases == 0
+    reads.on_event("providers.changed", {"dataset_id": DATASET, "providers": 2}, ingest)
+    assert reads.releases == 1
 
 
 def test_the_read_model_is_bounded():

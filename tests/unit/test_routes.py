@@ -32,6 +32,24 @@ def test_a_route_without_its_handler_is_refused_when_wired():
         wire(Service, [Route("GET", "/api/v1/nothing", "nothing", "a route nobody answers")])
 
 
+def test_a_route_two_resources_answer_is_refused_when_wired():
+    class Service:
+        pass
+
+    class Providers:
+        def list_providers(self, request, call):
+            return {}
+
+    class Directory:
+        def list_providers(self, request, call):
+            return {}
+
+    route = Route("GET", "/api/v1/providers", "list_providers", "which resource answers?")
+    with pytest.raises(TypeError, match="which one"):
+        wire(Service, [route], (Providers, Directory))
+    assert callable(getattr(wire(Service, [route], (Providers,)), "http_list_providers"))
+
+
 def test_routes_that_need_a_role_say_they_answer_401_and_403():
     for route in ROUTES:
         if route.roles and route.handler != "whoami":

@@ -1,6 +1,5 @@
-"""Handlers of the releases (a mixin of GatewayService): the published
-datasets, and each one's raw file with its SHA-256, for anyone to check the
-figures against what was imported."""
+"""Releases: the published datasets, and each one's raw file with its
+SHA-256, for anyone to check the figures against what was imported."""
 import base64
 import hashlib
 import re
@@ -30,12 +29,18 @@ def safe_filename(name, fallback):
     return cleaned[:120] or fallback
 
 
-class ReleaseHandlers:
-    """Needs ``self.ingest``."""
+def published_releases(ingest, params):
+    """A page of the published datasets, each with its raw file's address."""
+    answer = ingest.list_datasets(status=PUBLISHED, **params)
+    return {**answer, "items": [release_view(d) for d in answer["items"]]}
+
+
+class Releases:
+    def __init__(self, ingest):
+        self.ingest = ingest
 
     def list_releases(self, request, call):
-        answer = self.ingest.list_datasets(status=PUBLISHED, **call.params)
-        return {**answer, "items": [release_view(d) for d in answer["items"]]}
+        return published_releases(self.ingest, call.params)
 
     def dataset_raw(self, request, call):
         dataset_id = dataset_id_from_path(call.path["dataset_id"])

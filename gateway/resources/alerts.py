@@ -1,10 +1,11 @@
-"""Handlers of the alert routes (a mixin of GatewayService): a subscriber
-token acts on its own subscriber only; each handler is one call to notify."""
+"""Alerts: operators register member-state subscribers; a subscriber token
+acts on its own subscriber only. Each handler is one call to notify."""
 from gateway.routes.table import API, Reply
 
 
-class NotifyHandlers:
-    """Needs ``self.notify`` (a deadline RPC proxy)."""
+class Alerts:
+    def __init__(self, notify):
+        self.notify = notify
 
     def create_subscriber(self, request, call):
         answer = self.notify.create_subscriber(call.body)

@@ -1,37 +1,36 @@
-"""Handlers of the web pages (a mixin of GatewayService): the same answers
-the API publishes, rendered, and kept in the read model like them."""
+"""The web pages: the same answers the API publishes, rendered for people,
+and kept in the read model like them (a page's recipe takes the sources that
+run it, as the exports' do)."""
 from werkzeug.wrappers import Response
 
 from gateway import pages
-from gateway.composition import with_catalog_extras, with_country_extras
-from gateway.http import cached_json_response
+from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
-from gateway.readmodel import CACHE_CONTROL, Incomplete
-from gateway.routes.table import Call
+from gateway.readmodel import Incomplete
+from gateway.resources.releases import published_releases
+from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_summaries
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
-from observatory.countries import countries
 from observatory.errors import NotFound
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
 _corridor_schema, _country_schema = CorridorSchema(), CountryProfileSchema()
-_ALL_RELEASES = Call(None, {"offset": 0, "limit": 500}, None, {})
+ALL_RELEASES = {"offset": 0, "limit": 500}
 
 
-class PageHandlers:
-    """Needs ``self.ingest``, ``self.catalog``, ``self.reads`` and the export helpers. A page's
-    recipe takes the worker that runs it (``s``), as the exports' do."""
+class Pages:
+    def __init__(self, views):
+        self.views = views
 
     def _page(self, request, key, compute):
-        body, etag, _ = self.reads.read(("page", *key), compute, self)
-        return cached_json_response(request, body, etag, CACHE_CONTROL, HTML)
+        return self.views.respond(request, ("page", *key), compute, HTML)
 
     def page_overview(self, request, call):
         def compute(s):
             try:
-                quarters = s._every_quarter()
+                quarters = every_quarter(s.ingest)
             except NotFound:  # nothing surveyed published yet
                 quarters = []
-            corridors = s._all_corridors(quarters[-1]["period"])[1] if quarters else []
+            corridors = all_corridors(s.ingest, quarters[-1]["period"])[1] if quarters else []
             return pages.overview(quarters, corridors)
 
         return self._page(request, ("overview",), compute)
@@ -65,11 +64,7 @@ class PageHandlers:
         return self._page(request, ("country", iso3), compute)
 
     def page_ldc(self, request, call):
-        def compute(s):
-            ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
-            return pages.ldc_lens(s.ingest.country_summaries(ldcs)["items"])
-
-        return self._page(request, ("ldc",), compute)
+        return self._page(request, ("ldc",), lambda s: pages.ldc_lens(ldc_summaries(s.ingest)))
 
     def page_providers(self, request, call):
         query = dict(call.params)
@@ -96,7 +91,7 @@ class PageHandlers:
                           lambda s: pages.practice(s.catalog.get_practice(practice_id, True)))
 
     def page_data(self, request, call):
-        return self._page(request, ("data",), lambda s: pages.open_data(s.list_releases(None, _ALL_RELEASES)))
+        return self._page(request, ("data",), lambda s: pages.open_data(published_releases(s.ingest, ALL_RELEASES)))
 
     def page_alerts(self, request, call):
         return self._page(request, ("alerts",), lambda s: pages.alerts())

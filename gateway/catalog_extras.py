@@ -1,6 +1,7 @@
-"""Published answers that two services make together: ingest's figures and
-what the catalog knows of the providers in them. Without the catalog the
-figures are still served (and not cached), its parts marked unavailable."""
+"""What the catalog adds to ingest's published answers: the provider entry of
+each observed quote, the declared prices of a corridor, the providers and
+practices of a country. Without the catalog the figures are still served (and
+not kept), its parts marked unavailable."""
 from gateway.readmodel import Incomplete
 from observatory.errors import ServiceUnavailable
 
