@@ -5,9 +5,9 @@ from gateway.ldc import ldc_rows
 from gateway.http import cached_json_response
 from gateway.paths import iso3_from_path
 from gateway.readmodel import CACHE_CONTROL
+from gateway.release_handlers import every_item
 from observatory.countries import countries
 
-PAGE = 500  # corridors per RPC while gathering a whole quarter
 
 
 class ExportHandlers:
@@ -20,10 +20,8 @@ class ExportHandlers:
                                     {"Content-Disposition": f'attachment; filename="{filename}"'})
 
     def _all_corridors(self, period):
-        first = self.ingest.list_corridors(period=period, limit=PAGE)
-        items = list(first["items"])
-        while len(items) < first["total"]:
-            items += self.ingest.list_corridors(period=first["period"], offset=len(items), limit=PAGE)["items"]
+        first = self.ingest.list_corridors(period=period, limit=1)  # the quarter "latest" means now
+        _, items = every_item(self.ingest.list_corridors, period=first["period"])
         return first["period"], items
 
     def _corridor_export(self, request, call, fmt):
@@ -76,7 +74,7 @@ class ExportHandlers:
         base = request.host_url.rstrip("/")
 
         def compute(s):
-            listed = s.ingest.list_datasets(status="completed", limit=500)["items"]
+            _, listed = every_item(s.ingest.list_datasets, status="completed")
             return exports.releases_ics(listed, base)
 
         return self._export(request, ("releases", base), compute, "releases.ics", "text/calendar")

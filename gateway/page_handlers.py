@@ -7,14 +7,12 @@ from gateway.composition import with_catalog_extras, with_country_extras
 from gateway.http import cached_json_response
 from gateway.paths import iso3_from_path
 from gateway.readmodel import CACHE_CONTROL, Incomplete
-from gateway.routes.table import Call
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
 from observatory.countries import countries
 from observatory.errors import NotFound
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
 _corridor_schema, _country_schema = CorridorSchema(), CountryProfileSchema()
-_ALL_RELEASES = Call(None, {"offset": 0, "limit": 500}, None, {})
 
 
 class PageHandlers:
@@ -96,7 +94,11 @@ class PageHandlers:
                           lambda s: pages.practice(s.catalog.get_practice(practice_id, True)))
 
     def page_data(self, request, call):
-        return self._page(request, ("data",), lambda s: pages.open_data(s.list_releases(None, _ALL_RELEASES)))
+        def compute(s):
+            releases = s.every_release()
+            return pages.open_data({"items": releases, "total": len(releases)})
+
+        return self._page(request, ("data",), compute)
 
     def page_alerts(self, request, call):
         return self._page(request, ("alerts",), lambda s: pages.alerts())

@@ -13,6 +13,7 @@ from gateway.routes.table import API
 from observatory.errors import ServiceUnavailable
 
 PUBLISHED = "completed"
+EVERY_PAGE = 500  # items per RPC while gathering a whole list
 RAW_CACHE_CONTROL = "public, max-age=86400, immutable"  # the bytes of a dataset never change
 
 
@@ -30,12 +31,26 @@ def safe_filename(name, fallback):
     return cleaned[:120] or fallback
 
 
+def every_item(list_page, **params):
+    """A whole cursor-paginated list, following ``next_cursor``: (the first page's answer, every item)."""
+    first = answer = list_page(limit=EVERY_PAGE, **params)
+    items = list(answer["items"])
+    while answer.get("next_cursor"):
+        answer = list_page(cursor=answer["next_cursor"], limit=EVERY_PAGE, **params)
+        items += answer["items"]
+    return first, items
+
+
 class ReleaseHandlers:
     """Needs ``self.ingest``."""
 
     def list_releases(self, request, call):
         answer = self.ingest.list_datasets(status=PUBLISHED, **call.params)
         return {**answer, "items": [release_view(d) for d in answer["items"]]}
+
+    def every_release(self):
+        """Every published dataset (the open data page)."""
+        return [release_view(d) for d in every_item(self.ingest.list_datasets, status=PUBLISHED)[1]]
 
     def dataset_raw(self, request, call):
         dataset_id = dataset_id_from_path(call.path["dataset_id"])
