@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
 from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
+from observatory.contracts.common import PageQuerySchema
 from observatory.pagination import MAX_OFFSET
 from observatory.vocabulary import (
     DATASET_ID_PATTERN,
@@ -81,8 +82,7 @@ class UploadQuerySchema(Schema):
     year = fields.Integer(validate=validate.Range(min=1960, max=2100))
 
 
-class PageSchema(Schema):
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
+class PageSchema(PageQuerySchema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

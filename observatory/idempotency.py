@@ -6,6 +6,7 @@ the update applies the effect and pushes the event id. A redelivered message
 matches nothing and changes nothing. No transactions needed, so it behaves the
 same on MongoDB and on mongomock.
 """
+import mongoengine
 from mongoengine import DictField, Document, ListField, StringField
 from pymongo.errors import DuplicateKeyError
 
@@ -56,7 +57,14 @@ def merge_updates(*updates):
     return merged
 
 
-def apply_once(document_cls, event_id, query, update, upsert=False):
+def collection_of(document_cls, db=None):
+    """The pymongo collection of ``document_cls``: in ``db``, or in the
+    database its store alias is connected to."""
+    meta = document_cls._meta
+    return (db if db is not None else mongoengine.get_db(meta["db_alias"]))[meta["collection"]]
+
+
+def apply_once(collection, event_id, query, update, upsert=False):
     """Apply raw ``update`` to the one document matching ``query`` unless it
     has already applied ``event_id``. Returns True when the effect was applied.
 
@@ -66,7 +74,6 @@ def apply_once(document_cls, event_id, query, update, upsert=False):
     """
     event_id = str(event_id)
     record = {"$push": {"applied_events": {"$each": [event_id], "$slice": -REMEMBERED_EVENTS}}}
-    collection = document_cls._get_collection()
     guarded = dict(query, applied_events={"$ne": event_id})
     try:
         result = collection.update_one(guarded, merge_updates(update, record), upsert=upsert)

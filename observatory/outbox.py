@@ -18,7 +18,7 @@ from kombu import Queue
 from nameko.events import EventDispatcher
 from nameko.timer import Timer
 
-from observatory.idempotency import outbox_documents
+from observatory.idempotency import collection_of, outbox_documents
 from observatory.reliable_events import DEFAULT_ATTEMPTS, commands_exchange, quorum_arguments
 from observatory.replicated import replicas
 
@@ -54,7 +54,7 @@ class OutboxPublisher:
     def flush(self, document_cls, document_id):
         """Publish the pending events of one document. Returns how many went out."""
         with self._lock:
-            collection = document_cls._get_collection()
+            collection = collection_of(document_cls)
             doc = collection.find_one({"_id": document_id}, {"outbox": 1})
             return self._publish_pending(collection, doc) if doc else 0
 
@@ -78,7 +78,7 @@ class OutboxPublisher:
     def _pending_index(self, document_cls):
         """The collection, with the sparse index that finds pending events
         without scanning every document (made once per process)."""
-        collection = document_cls._get_collection()
+        collection = collection_of(document_cls)
         if document_cls not in self._indexed:
             collection.create_index([("outbox.event_id", 1)], sparse=True, name="outbox_pending")
             self._indexed.add(document_cls)

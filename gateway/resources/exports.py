@@ -3,6 +3,7 @@
 from gateway import exports
 from gateway.ldc import ldc_rows
 from gateway.paths import iso3_from_path
+from gateway.resources.releases import every_release
 from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_summaries
 
 CSV = "text/csv"
@@ -56,7 +57,7 @@ class Exports:
         base = request.host_url.rstrip("/")
 
         def compute(s):
-            listed = s.ingest.list_datasets(status="completed", limit=500)["items"]
+            listed = every_release(s.ingest)
             return exports.releases_ics(listed, base)
 
         return self._export(request, ("releases", base), compute, "releases.ics", "text/calendar")

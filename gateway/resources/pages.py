@@ -7,14 +7,13 @@ from gateway import pages
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
 from gateway.readmodel import Incomplete
-from gateway.resources.releases import published_releases
+from gateway.resources.releases import every_release
 from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_summaries
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
 from observatory.errors import NotFound
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
 _corridor_schema, _country_schema = CorridorSchema(), CountryProfileSchema()
-ALL_RELEASES = {"offset": 0, "limit": 500}
 
 
 class Pages:
@@ -91,7 +90,11 @@ class Pages:
                           lambda s: pages.practice(s.catalog.get_practice(practice_id, True)))
 
     def page_data(self, request, call):
-        return self._page(request, ("data",), lambda s: pages.open_data(published_releases(s.ingest, ALL_RELEASES)))
+        def compute(s):
+            releases = every_release(s.ingest)
+            return pages.open_data({"items": releases, "total": len(releases)})
+
+        return self._page(request, ("data",), compute)
 
     def page_alerts(self, request, call):
         return self._page(request, ("alerts",), lambda s: pages.alerts())

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from gateway.auth import OPERATOR
 from gateway.paths import dataset_id_from_path
 from gateway.routes.table import API
+from gateway.resources.whole_lists import every_item
 from observatory.errors import ServiceUnavailable
 
 PUBLISHED = "completed"
@@ -33,6 +34,11 @@ def published_releases(ingest, params):
     """A page of the published datasets, each with its raw file's address."""
     answer = ingest.list_datasets(status=PUBLISHED, **params)
     return {**answer, "items": [release_view(d) for d in answer["items"]]}
+
+
+def every_release(ingest):
+    """Every published dataset, each with its raw file's address (the open data page, the calendar)."""
+    return [release_view(d) for d in every_item(ingest.list_datasets, status=PUBLISHED)[1]]
 
 
 class Releases:

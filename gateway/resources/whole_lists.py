@@ -2,16 +2,23 @@
 corridor of a quarter, every quarter's indicators, the LDCs' summaries."""
 from observatory.countries import countries
 
-PAGE = 500  # corridors per RPC while gathering a whole quarter
+PAGE = 500  # items per RPC while gathering a whole list
+
+
+def every_item(list_page, **params):
+    """A whole cursor-paginated list, following ``next_cursor``: (the first page's answer, every item)."""
+    first = answer = list_page(limit=PAGE, **params)
+    items = list(answer["items"])
+    while answer.get("next_cursor"):
+        answer = list_page(cursor=answer["next_cursor"], limit=PAGE, **params)
+        items += answer["items"]
+    return first, items
 
 
 def all_corridors(ingest, period):
     """(the quarter, every corridor with a figure in it); the latest quarter for ``period`` None."""
-    first = ingest.list_corridors(period=period, limit=PAGE)
-    items = list(first["items"])
-    while len(items) < first["total"]:
-        items += ingest.list_corridors(period=first["period"], offset=len(items), limit=PAGE)["items"]
-    return first["period"], items
+    first = ingest.list_corridors(period=period, limit=1)  # the quarter "latest" means now
+    return first["period"], every_item(ingest.list_corridors, period=first["period"])[1]
 
 
 def every_quarter(ingest):

@@ -99,9 +99,8 @@ class CorridorListSchema(Schema):
 
     period = _text()
     total = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
     items = fields.List(fields.Nested(CorridorListItemSchema), required=True)
+    next_cursor = fields.String(allow_none=True)
 
 
 class GroupAverageSchema(Schema):

@@ -48,8 +48,7 @@ class DatasetListSchema(Schema):
 
     items = fields.List(fields.Nested(DatasetSchema), required=True)
     total = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
+    next_cursor = fields.String(allow_none=True)
 
 
 class UploadAnswerSchema(Schema):
@@ -96,8 +95,7 @@ class ReleaseSchema(Schema):
 class ReleaseListSchema(Schema):
     items = fields.List(fields.Nested(ReleaseSchema), required=True)
     total = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
+    next_cursor = fields.String(allow_none=True)
 
 
 class ObservedFirmsDatasetSchema(Schema):

@@ -14,7 +14,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from observatory.clock import utcnow
-from observatory.idempotency import apply_once
+from observatory.idempotency import apply_once, collection_of
 from services.catalog import resolution
 from services.catalog.models import STORE_ALIAS, ObservedBatch, ObservedDataset, Practice, Provider, ProviderAlias
 from services.catalog.store_declared import DeclaredQuoteStore
@@ -29,29 +29,13 @@ PROVIDER_INDEXES = ("aliases", "alias_keys", "typo_keys", "types", "countries", 
                     "former_ids")
 
 
-class BoundCollection:
-    """``observatory.idempotency.apply_once`` asks a document class for its
-    collection; this hands it this store's own (the same database the
-    service's connection opened)."""
-
-    def __init__(self, collection):
-        self._collection = collection
-
-    def _get_collection(self):
-        return self._collection
-
-
-def collection_of(db, document_cls):
-    return db[document_cls._get_collection_name()]
-
-
 class CatalogStore:
     def __init__(self, db):
         self.db = db
-        self.providers = collection_of(db, Provider)
-        self.aliases = collection_of(db, ProviderAlias)
-        self.batches = collection_of(db, ObservedBatch)
-        self.datasets = collection_of(db, ObservedDataset)
+        self.providers = collection_of(Provider, db)
+        self.aliases = collection_of(ProviderAlias, db)
+        self.batches = collection_of(ObservedBatch, db)
+        self.datasets = collection_of(ObservedDataset, db)
         self.declared = DeclaredQuoteStore(db)
         self.practices = PracticeStore(db)
 
@@ -103,7 +87,7 @@ class CatalogStore:
 
     def apply_to_provider(self, request_id, provider_id, version, update):
         """Apply ``update`` to the entry still at ``version``, once per ``request_id``."""
-        return apply_once(BoundCollection(self.providers), request_id, {"_id": provider_id, "version": version},
+        return apply_once(self.providers, request_id, {"_id": provider_id, "version": version},
                           update)
 
     def update_provider_at(self, provider_id, version, update):
@@ -164,7 +148,7 @@ class CatalogStore:
             pass
 
     def apply_to_alias(self, event_id, name, update):
-        return apply_once(BoundCollection(self.aliases), event_id, {"_id": name}, update)
+        return apply_once(self.aliases, event_id, {"_id": name}, update)
 
     def repoint_aliases(self, from_id, to_id, how):
         self.aliases.update_many({"provider_id": from_id}, {"$set": {"provider_id": to_id, "how": how}})

@@ -2,12 +2,13 @@
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
+from observatory.idempotency import collection_of
 from services.catalog.models import DeclaredQuote
 
 
 class DeclaredQuoteStore:
     def __init__(self, db):
-        self.quotes = db[DeclaredQuote._get_collection_name()]
+        self.quotes = collection_of(DeclaredQuote, db)
 
     def ensure_indexes(self):
         self.quotes.create_index([("source", ASCENDING), ("destination", ASCENDING), ("period", ASCENDING)])

@@ -2,6 +2,7 @@
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from observatory.idempotency import collection_of
 from services.catalog.models import Practice
 
 BOOKKEEPING = {"outbox": 0, "applied_events": 0}
@@ -11,7 +12,7 @@ HIDDEN = {**BOOKKEEPING, "terms": 0, "title_terms": 0, "summary_terms": 0, "body
 
 class PracticeStore:
     def __init__(self, db):
-        self.practices = db[Practice._get_collection_name()]
+        self.practices = collection_of(Practice, db)
 
     def ensure_indexes(self):
         for field in ("status", "themes", "countries", "terms"):

@@ -7,12 +7,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from observatory.events import new_event
-from services.ingest import held, plausibility, publication
+from services.ingest import messages, plausibility, publication
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote
-from services.ingest.models import BilateralFlows, CountryFlows, SeriesPeriod
 from services.ingest.plausibility import Rules
-from services.ingest.store import SOURCE
 
 
 @dataclass
@@ -32,8 +29,8 @@ _INTERNED = ("firm", "firm_type", "product", "payment_instrument", "access_point
 class QuotesLoader:
     """rpw-quotes: observed quotes, grouped by corridor-period."""
 
-    def __init__(self, dataset_id, rules=None, **options):
-        self.dataset_id = dataset_id
+    def __init__(self, store, dataset_id, rules=None, **options):
+        self.store, self.dataset_id = store, dataset_id
         self.groups = defaultdict(list)
         self.firms = {}
         self.rules = rules or Rules()
@@ -63,16 +60,17 @@ class QuotesLoader:
         firm["products"].add(tuple(record.get(name) for name in PRODUCT_FIELDS))
 
     def finish(self):
-        summaries = publication.stage(self.dataset_id, self.groups)
-        diff = publication.review(self.dataset_id, summaries)
-        suspects = self.suspects + plausibility.corridor_suspects(summaries, publication.published_averages(),
+        summaries = publication.stage(self.store, self.dataset_id, self.groups)
+        diff = publication.diff_against_published(self.store, self.dataset_id, summaries)
+        suspects = self.suspects + plausibility.corridor_suspects(summaries, publication.published_averages(self.store),
                                                                   self.rules)
         if suspects:
             diff = {**diff, "needs_review": True, **plausibility.review_of(suspects, self.rules)}
         firms = [_firm_view(f) for f in sorted(self.firms.values(), key=lambda f: f["name"])]
         periods = sorted({p for p, _, _ in self.groups})
         summary = {"periods": periods, "corridor_periods": len(self.groups), "firms": len(firms)}
-        return Outcome(summary, firms_observed(self.dataset_id, firms), staged=True, review=diff, firms=firms)
+        return Outcome(summary, messages.firms_observed(self.dataset_id, firms), staged=True, review=diff,
+                       firms=firms)
 
 
 def _firm_view(firm):
@@ -83,10 +81,6 @@ def _firm_view(firm):
             "products": products}
 
 
-def firms_observed(dataset_id, firms):
-    return [new_event("firms.observed", SOURCE, {"dataset_id": dataset_id, "firms": firms})] if firms else []
-
-
 class CheckedLoader:
     """A kind written when imported: its records are checked as they come
     (``suspects``) and, once the file is read (``history_suspects``); with
@@ -94,8 +88,8 @@ class CheckedLoader:
     writes them, then or when an operator publishes them). ``rules=False``:
     publishing after review, nothing checked."""
 
-    def __init__(self, dataset_id, rules=None, **options):
-        self.dataset_id = dataset_id
+    def __init__(self, store, dataset_id, rules=None, **options):
+        self.store, self.dataset_id = store, dataset_id
         self.rules = Rules() if rules is None else rules
         self.rows, self.records, self.suspects = [], [], []
 
@@ -116,7 +110,7 @@ class CheckedLoader:
         suspects = self.suspects + (self.history_suspects() if self.rules else [])
         if not suspects:
             return self.commit()
-        held.hold(self.dataset_id, self.rows, self.records)
+        self.store.datasets.hold_records(self.dataset_id, self.rows, self.records)
         return Outcome(self.held_summary(), review={"needs_review": True, **plausibility.review_of(suspects, self.rules)})
 
     def held_summary(self):
@@ -129,8 +123,8 @@ class SeriesLoader(CheckedLoader):
 
     series = None
 
-    def __init__(self, dataset_id, **options):
-        super().__init__(dataset_id, **options)
+    def __init__(self, store, dataset_id, **options):
+        super().__init__(store, dataset_id, **options)
         self.periods = defaultdict(dict)
 
     def check(self, record, row):
@@ -139,10 +133,7 @@ class SeriesLoader(CheckedLoader):
 
     def history_suspects(self):
         """Each corridor's values in the file against its others (stored ones too)."""
-        points = defaultdict(dict)
-        for doc in SeriesPeriod._get_collection().find({"series": self.series}):
-            for key, entry in doc.get("corridors", {}).items():
-                points[key][doc["period"]] = entry.get("average_total_cost_pct")
+        points = defaultdict(dict, self.store.series.series_averages(self.series))
         for period, corridors in self.periods.items():
             for key, entry in corridors.items():
                 points[key][period] = entry.get("average_total_cost_pct")
@@ -166,11 +157,7 @@ class SeriesLoader(CheckedLoader):
             **values, "dataset_id": self.dataset_id}
 
     def commit(self):
-        collection = SeriesPeriod._get_collection()
-        for period, corridors in sorted(self.periods.items()):
-            collection.update_one({"_id": f"{self.series}:{period}"}, {
-                "$set": {"series": self.series, "period": period,
-                         **{f"corridors.{key}": value for key, value in corridors.items()}}}, upsert=True)
+        self.store.series.write_series(self.series, self.periods)
         return Outcome({"periods": sorted(self.periods), "corridor_series": self.series,
                         "corridor_periods": sum(len(c) for c in self.periods.values())})
 
@@ -192,8 +179,8 @@ class BilateralMatrixLoader(CheckedLoader):
     matrix replaces the rows it covers. Weighted averages of the periods that
     use this year's weights are recomputed."""
 
-    def __init__(self, dataset_id, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS, **options):
-        super().__init__(dataset_id, **options)
+    def __init__(self, store, dataset_id, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS, **options):
+        super().__init__(store, dataset_id, **options)
         self.weight_lag_years = weight_lag_years
         self.matrix_rows, self.residuals, self.years = {}, {}, set()
 
@@ -218,12 +205,12 @@ class BilateralMatrixLoader(CheckedLoader):
                           "vintage": record["vintage"], "dataset_id": self.dataset_id}
 
     def commit(self):
-        _upsert_all(BilateralFlows._get_collection(), self.matrix_rows)
+        self.store.series.save_matrix_rows(self.matrix_rows)
         first_year = min(self.years) if self.years else None
-        affected = [p for p in publication.published_periods()
+        affected = [p for p in publication.published_periods(self.store)
                     if first_year and int(p[:4]) >= first_year + self.weight_lag_years]
         if affected:
-            publication.reweight(affected, f"reweight:{self.dataset_id}", f"reweighted by matrix {self.dataset_id}",
+            publication.reweight(self.store, affected, f"reweight:{self.dataset_id}", f"reweighted by matrix {self.dataset_id}",
                                  self.weight_lag_years)
         return Outcome({"years": sorted(self.years), "sending_countries": len(self.matrix_rows),
                         "residual_rows": self.residuals, "periods_reweighted": affected})
@@ -232,8 +219,8 @@ class BilateralMatrixLoader(CheckedLoader):
 class CountryFlowsLoader(CheckedLoader):
     """country-flows: series per economy, replaced series by series."""
 
-    def __init__(self, dataset_id, **options):
-        super().__init__(dataset_id, **options)
+    def __init__(self, store, dataset_id, **options):
+        super().__init__(store, dataset_id, **options)
         self.updates = {}
 
     def check(self, record, row):
@@ -253,22 +240,9 @@ class CountryFlowsLoader(CheckedLoader):
                                                                                       "dataset_id": self.dataset_id}
 
     def commit(self):
-        collection = CountryFlows._get_collection()
-        for iso3, fields in self.updates.items():
-            collection.update_one({"_id": iso3}, {"$set": fields, "$addToSet": {"dataset_ids": self.dataset_id}},
-                                  upsert=True)
+        self.store.series.save_country_series(self.updates, self.dataset_id)
         names = sorted({k.split(".", 1)[1] for fields in self.updates.values() for k in fields})
         return Outcome({"economies": len(self.updates), "series": names})
-
-
-def _upsert_all(collection, rows):
-    """Insert the new documents in bulk; replace the ones already stored."""
-    existing = {d["_id"] for d in collection.find({"_id": {"$in": list(rows)}}, {"_id": 1})}
-    fresh = [row for key, row in rows.items() if key not in existing]
-    if fresh:
-        collection.insert_many(fresh)
-    for key in existing:
-        collection.replace_one({"_id": key}, rows[key])
 
 
 LOADERS = {

@@ -1,9 +1,14 @@
-"""What the ingest service stores (database ``observatory_ingest``).
+"""The shape of what the ingest service stores (database ``observatory_ingest``):
+one class per collection, its fields and their meaning. Production code reads
+and writes these collections through ``services.ingest.store`` (raw pymongo),
+which also creates their indexes; the classes name the collections, and the
+two that carry an outbox (``Dataset``, ``Publication``) tell the relay where
+pending events wait.
 
-Observed quotes live inside their corridor-period document, next to the
-figures computed from them: replacing a corridor-period's quotes and figures
-(and queueing its event) is then one single-document write, the same on
-MongoDB and on mongomock.
+Observed quotes are staged once per dataset and corridor-period and never
+changed; what is published is the set of period states the one
+``Publication`` document points at, switched with one conditional update (so
+readers see a dataset entirely or not at all, on MongoDB and on mongomock).
 """
 from mongoengine import BinaryField, BooleanField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
 
@@ -14,13 +19,10 @@ STORE_ALIAS = "ingest"
 # completed = published (or committed, for kinds without review); needs_review
 # = staged, waiting for an operator; rejected = staged, never published.
 STATUSES = DATASET_STATUSES
-MAX_STORED_ERRORS = 1000
 
 
 class Dataset(OutboxDocument):
-    meta = {"db_alias": STORE_ALIAS, "collection": "datasets",
-            "indexes": [{"fields": ["sha256"], "unique": True}, "-created_at", ("status", "heartbeat_at"),
-                        ("kind", "status")]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "datasets"}
 
     id = StringField(primary_key=True)
     sha256 = StringField(required=True)
@@ -32,7 +34,7 @@ class Dataset(OutboxDocument):
     rows_total = IntField(default=0)
     rows_accepted = IntField(default=0)
     rows_rejected = IntField(default=0)
-    errors = ListField(DictField())  # the first MAX_STORED_ERRORS: row, field, message
+    errors = ListField(DictField())  # the first importer.MAX_STORED_ERRORS: row, field, message
     errors_total = IntField(default=0)
     failure = StringField()
     failure_details = DictField()  # e.g. the limit a file broke
@@ -45,7 +47,7 @@ class Dataset(OutboxDocument):
     started_at = DateTimeField()
     finished_at = DateTimeField()
     heartbeat_at = DateTimeField()  # progress is saved: a stalled import is marked failed
-    claimed_by = StringField()  # the worker importing it (importer.claim)
+    claimed_by = StringField()  # the claim token of the worker importing it (importer.claim)
     review = DictField()  # the diff against what is published, for rpw-quotes
     published_at = DateTimeField()
 
@@ -53,8 +55,7 @@ class Dataset(OutboxDocument):
 class RawChunk(Document):
     """The uploaded bytes, in pieces small enough for one AMQP message."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "raw_chunks",
-            "indexes": ["upload_id", "dataset_id", ("dataset_id", "created_at")]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "raw_chunks"}
 
     id = StringField(primary_key=True)  # "<upload_id>:<index>"
     upload_id = StringField(required=True)
@@ -71,8 +72,7 @@ class StagedCorridorPeriod(Document):
     dataset's ``StagedArchive``): what is published points at these, so any
     earlier dataset can be published again exactly."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "staged_corridor_periods",
-            "indexes": ["dataset_id", ("source", "destination", "period")]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "staged_corridor_periods"}
 
     id = StringField(primary_key=True)  # "<dataset_id>/2014Q1:ARE:EGY"
     dataset_id = StringField(required=True)
@@ -89,7 +89,7 @@ class StagedArchive(Document):
     """The staged corridor-periods of one published or rejected dataset that
     are not in force, in one compressed blob ({key: rows}); see ``pruning``."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "staged_archives", "indexes": ["keys"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "staged_archives"}
 
     id = StringField(primary_key=True)  # the dataset id
     keys = ListField(StringField())  # "2014Q1:ARE:EGY"
@@ -103,7 +103,7 @@ class PeriodState(Document):
     figures come from, their summaries, and the period's indicators.
     Immutable: publishing writes new states, then flips ``Publication``."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "period_states", "indexes": ["period"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "period_states"}
 
     id = StringField(primary_key=True)  # "2014Q1@<token>"
     period = StringField(required=True)
@@ -134,7 +134,7 @@ class SeriesPeriod(Document):
     quotes). Never blended with the observed figures; a revised file replaces
     its corridors with one write per period."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "series_periods", "indexes": [("series", "period"), "period"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "series_periods"}
 
     id = StringField(primary_key=True)  # "official:2014Q1"
     series = StringField(required=True)
@@ -145,7 +145,7 @@ class SeriesPeriod(Document):
 class BilateralFlows(Document):
     """One sending country's row of one bilateral matrix (USD millions, model estimates)."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "bilateral_flows", "indexes": ["year", "destinations"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "bilateral_flows"}
 
     id = StringField(primary_key=True)  # "2017:USA"
     year = IntField(required=True)
@@ -173,7 +173,7 @@ class HeldRecords(Document):
     batches: nothing of it is written to the published collections until an
     operator publishes it."""
 
-    meta = {"db_alias": STORE_ALIAS, "collection": "held_records", "indexes": ["dataset_id"]}
+    meta = {"db_alias": STORE_ALIAS, "collection": "held_records"}
 
     id = StringField(primary_key=True)  # "<dataset_id>/<batch number>"
     dataset_id = StringField(required=True)

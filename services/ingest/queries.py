@@ -2,20 +2,20 @@
 from observatory.clock import iso
 from observatory.countries import countries
 from observatory.errors import NotFound
-from services.ingest import publication
 from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
+from observatory.pagination import AfterCursor, NewestFirstCursor, decode_cursor, encode_cursor
 from observatory.vocabulary import SERIES_LABELS
-from services.ingest.models import STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, SeriesPeriod
-from services.ingest import pruning
-from services.ingest.store import corridor_key
+from services.ingest import publication
+from services.ingest.keys import corridor_key
+from services.ingest.publication_plan import staged_figures
+from services.ingest.store import STORE_ALIAS
+from services.ingest.store_datasets import LISTED
 
 DATASET_FIELDS = ("kind", "filename", "size", "sha256", "status", "rows_total", "rows_accepted", "rows_rejected",
                   "errors_total", "failure", "failure_details", "periods", "summary", "review", "created_at",
                   "started_at", "finished_at", "published_at", "year")
 OBSERVED = "observed (World Bank RPW survey)"
-
-
 
 def _dataset_view(doc, errors_offset=0, errors_limit=100):
     view = {"id": doc["_id"], **{f: iso(doc.get(f)) for f in DATASET_FIELDS}}
@@ -23,8 +23,8 @@ def _dataset_view(doc, errors_offset=0, errors_limit=100):
     return view
 
 
-def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
-    doc = Dataset._get_collection().find_one({"_id": dataset_id}, {"outbox": 0, "applied_events": 0, "firms": 0, "firms_packed": 0})
+def get_dataset(store, dataset_id, errors_offset=0, errors_limit=100):
+    doc = store.datasets.dataset(dataset_id, {k: v for k, v in LISTED.items() if k != "errors"})
     if doc is None:
         if not uses_real_server(STORE_ALIAS):
             raise NotFound(f"no such dataset: this ingest keeps data in process and started at {PROCESS_STARTED_AT}; "
@@ -34,38 +34,36 @@ def get_dataset(dataset_id, errors_offset=0, errors_limit=100):
     return _dataset_view(doc, errors_offset, errors_limit)
 
 
-def list_datasets(offset=0, limit=50, kind=None, status=None):
-    query = {k: v for k, v in (("kind", kind), ("status", status)) if v}
-    collection = Dataset._get_collection()
-    cursor = collection.find(query, {"outbox": 0, "applied_events": 0, "errors": 0, "firms": 0,
-                                                   "firms_packed": 0}).sort("created_at", -1)
-    items = [_dataset_view(d, 0, 0) for d in cursor.skip(offset).limit(limit)]
-    return {"items": items, "total": collection.count_documents(query), "offset": offset, "limit": limit}
+def list_datasets(store, cursor=None, limit=50, kind=None, status=None):
+    """Datasets newest first, ``limit`` a page; ``next_cursor`` continues after the last one."""
+    docs, total = store.datasets.page_newest_first(kind, status, decode_cursor(cursor, NewestFirstCursor), limit)
+    more, docs = len(docs) > limit, docs[:limit]
+    next_cursor = encode_cursor({"after": docs[-1]["_id"], "at": iso(docs[-1]["created_at"])}) if more and docs \
+        else None
+    return {"items": [_dataset_view(d, 0, 0) for d in docs], "total": total, "next_cursor": next_cursor}
 
 
-def observed_firm_datasets():
+def observed_firm_datasets(store):
     """The published datasets of quotes, oldest first: the ones whose firms
     were announced (``firms.observed``), for a catalog that rebuilds its registry."""
-    docs = Dataset._get_collection().find({"kind": "rpw-quotes", "status": "completed"},
-                                          {"published_at": 1}).sort("published_at", 1)
-    return {"items": [{"dataset_id": d["_id"], "published_at": iso(d.get("published_at"))} for d in docs]}
+    return {"items": [{"dataset_id": d["_id"], "published_at": iso(d.get("published_at"))}
+                      for d in store.datasets.published_quote_datasets()]}
 
 
-def observed_firms(dataset_id):
+def observed_firms(store, dataset_id):
     """The firms a published dataset of quotes names, as its ``firms.observed`` said them."""
-    doc = Dataset._get_collection().find_one({"_id": dataset_id, "kind": "rpw-quotes", "status": "completed"},
-                                             {"firms": 1, "firms_packed": 1})
+    doc = store.datasets.published_quote_dataset_firms(dataset_id)
     if doc is None:
         raise NotFound("no such published dataset of quotes", {"id": dataset_id})
-    return {"dataset_id": dataset_id, "firms": pruning.dataset_firms(doc)}
+    return {"dataset_id": dataset_id, "firms": store.datasets.firms_of(doc)}
 
 
-def _series(series, source, destination, period=None):
-    """{period: entry} of a series published elsewhere (official, derived) for one corridor."""
+def _three_series(store, source, destination):
+    """{period: entry} of the corridor in each series: observed (every published period), official, derived."""
     key = f"{source}:{destination}"
-    query = {"series": series, f"corridors.{key}": {"$exists": True}, **({"period": period} if period else {})}
-    return {d["period"]: d["corridors"][key]
-            for d in SeriesPeriod._get_collection().find(query, {"period": 1, f"corridors.{key}": 1})}
+    observed = {period: state["corridors"][key] for period, state in store.publication.published_states(key).items()
+                if key in state.get("corridors", {})}
+    return observed, store.series.corridor_series("official", key), store.series.corridor_series("derived", key)
 
 
 def _value(entry):
@@ -91,17 +89,9 @@ def _quote_view(quote, dataset_id):
                                                   "source_row_id": quote["source_id"]}}
 
 
-def _corridor_periods(source, destination):
-    """{period: summary} of the corridor in every published period."""
-    key = f"{source}:{destination}"
-    return {period: state["corridors"][key] for period, state in publication.published_states(key).items()
-            if key in state.get("corridors", {})}
-
-
-def corridor(source, destination, period=None):
+def corridor(store, source, destination, period=None):
     """The corridor in ``period`` (default: the latest quarter of any series)."""
-    observed, official, derived = (_corridor_periods(source, destination), _series("official", source, destination),
-                                   _series("derived", source, destination))
+    observed, official, derived = _three_series(store, source, destination)
     periods = set(observed) | set(official) | set(derived)
     if not periods or (period and period not in periods):
         raise NotFound(f"no figures for {source} → {destination}" + (f" in {period}" if period else ""),
@@ -118,19 +108,18 @@ def corridor(source, destination, period=None):
         entry = official.get(period) or derived.get(period)
         return {**answer, "smart_average_pct": None, "services": None, "quotes": [], "dataset_id": entry["dataset_id"],
                 "other_datasets": []}
-    doc = pruning.staged_doc(observed[period]["dataset_id"], corridor_key(period, source, destination))
-    figures = {k: v for k, v in doc["figures"].items() if k not in ("sum_total_cost_pct", "average_total_cost_pct")}
+    doc = store.publication.staged_doc(observed[period]["dataset_id"], corridor_key(period, source, destination))
+    figures = {k: v for k, v in staged_figures(doc).items() if k not in ("sum_total_cost_pct", "average_total_cost_pct")}
     fields = doc["quote_fields"]
     quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
-    other = sorted(pruning.datasets_staged_for(period, source, destination) - {doc["dataset_id"]})
+    other = sorted(store.publication.datasets_staged_for(period, source, destination) - {doc["dataset_id"]})
     return {**figures, **answer, "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes}
 
 
-def corridor_history(source, destination):
+def corridor_history(store, source, destination):
     """Every quarter of every series, each labelled; the headline per DESIGN §5."""
-    observed, official, derived = (_corridor_periods(source, destination), _series("official", source, destination),
-                                   _series("derived", source, destination))
+    observed, official, derived = _three_series(store, source, destination)
     periods = sorted(set(observed) | set(official) | set(derived))
     if not periods:
         raise NotFound(f"no data for {source} → {destination}", {"source": source, "destination": destination})
@@ -146,21 +135,22 @@ def corridor_history(source, destination):
     return {"source": source, "destination": destination, "series": SERIES_LABELS, "items": items}
 
 
-def _series_periods():
-    return set(SeriesPeriod._get_collection().distinct("period"))
-
-
-def list_corridors(period=None, source=None, destination=None, offset=0, limit=50):
-    """Every corridor with a figure in ``period`` (default: the latest quarter of any series)."""
-    period = period or max(set(publication.published_periods()) | _series_periods(), default=None)
-    state_id = publication.current()["periods"].get(period)
-    observed = (publication.load_states([state_id]).get(period, {}) if state_id else {}).get("corridors", {})
-    other = {d["series"]: d.get("corridors", {}) for d in SeriesPeriod._get_collection().find({"period": period})}
+def list_corridors(store, period=None, source=None, destination=None, cursor=None, limit=50):
+    """Every corridor with a figure in ``period`` (default: the latest quarter of any series), in corridor
+    order ("SRC:DST"), ``limit`` a page; ``next_cursor`` continues after the last one."""
+    after = decode_cursor(cursor, AfterCursor).get("after")
+    period = period or max(set(publication.published_periods(store)) | store.series.series_periods(), default=None)
+    state_id = store.publication.current()["periods"].get(period)
+    observed = (store.publication.load_states([state_id]).get(period, {}) if state_id else {}).get("corridors", {})
+    other = store.series.series_in_period(period)
     official, derived = other.get("official", {}), other.get("derived", {})
-    items = []
+    items, total = [], 0
     for key in sorted(set(observed) | set(official) | set(derived)):
         s, d = key.split(":")
         if (source and s != source) or (destination and d != destination):
+            continue
+        total += 1
+        if (after is not None and key <= after) or len(items) > limit:
             continue
         headline, source_series = _headline(observed.get(key), official.get(key), derived.get(key))
         entry = observed.get(key, {})
@@ -168,17 +158,19 @@ def list_corridors(period=None, source=None, destination=None, offset=0, limit=5
                       "average_source": source_series, "official_average_pct": _value(official.get(key)),
                       "derived_average_pct": _value(derived.get(key)),
                       **{k: entry.get(k) for k in ("smart_average_pct", "quotes_transparent", "cheapest_provider")}})
-    return {"period": period, "total": len(items), "offset": offset, "limit": limit,
-            "items": items[offset:offset + limit]}
+    more, items = len(items) > limit, items[:limit]
+    next_cursor = encode_cursor({"after": f"{items[-1]['source']}:{items[-1]['destination']}"}) if more and items \
+        else None
+    return {"period": period, "total": total, "items": items, "next_cursor": next_cursor}
 
 
-def latest_period():
-    periods = publication.published_periods()
+def latest_period(store):
+    periods = publication.published_periods(store)
     return periods[-1] if periods else None
 
 
-def indicators(period=None):
-    published = publication.current()["periods"]
+def indicators(store, period=None):
+    published = store.publication.current()["periods"]
     periods = sorted(published)
     if not periods:
         raise NotFound("no indicators yet: import rpw-quotes first")
@@ -186,24 +178,23 @@ def indicators(period=None):
     if period not in published:  # computed from quote-level data only: never invented from averages
         raise NotFound(f"no indicators for {period}: they are computed from provider quotes, and none are "
                        "published for that quarter", {"period": period, "available": periods})
-    state = publication.load_states([published[period]])[period]
+    state = store.publication.load_states([published[period]])[period]
     return {**state["figures"], "available_periods": periods}
 
 
-def _period_figures(period):
-    state_id = publication.current()["periods"].get(period)
-    return publication.load_states([state_id]).get(period, {}).get("figures", {}) if state_id else {}
+def _period_figures(store, period):
+    state_id = store.publication.current()["periods"].get(period)
+    return store.publication.load_states([state_id]).get(period, {}).get("figures", {}) if state_id else {}
 
 
-def country_summaries(iso3s):
+def country_summaries(store, iso3s):
     """The costs and flow series of several countries at once (the LDC lens):
     one pass over the latest figures and one query for the series, where a
     profile each would repeat both."""
     known = [c for c in (countries().get(iso3) for iso3 in iso3s) if c is not None]
-    period = latest_period()
-    figures = _period_figures(period) if period else {}
-    series = {d["_id"]: d.get("series", {}) for d in CountryFlows._get_collection().find(
-        {"_id": {"$in": [c.iso3 for c in known]}}, {"series": 1})}
+    period = latest_period(store)
+    figures = _period_figures(store, period) if period else {}
+    series = store.series.country_series([c.iso3 for c in known])
     return {"period": period, "items": [{
         "country": c.as_dict(period), "period": period,
         "average_cost_to_receive_pct": figures.get("by_receiving_country", {}).get(c.iso3, {}).get("average_pct"),
@@ -211,29 +202,23 @@ def country_summaries(iso3s):
         "series": series.get(c.iso3, {})} for c in known]}
 
 
-def country_profile(iso3, top=10):
+def country_profile(store, iso3, top=10):
     country = countries().get(iso3)
     if country is None:
         raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
-    period = latest_period()
-    figures = _period_figures(period) if period else {}
-    flows_doc = CountryFlows._get_collection().find_one({"_id": iso3}) or {}
-    matrix_years = sorted(BilateralFlows._get_collection().distinct("year"))
-    senders, matrix_year = [], None
-    if matrix_years:
-        matrix_year = matrix_years[-1]
-        for row in BilateralFlows._get_collection().find({"year": matrix_year, "destinations": iso3},
-                                                         {"source": 1, "flows": 1}):
-            senders.append({"source": row["source"], "usd_millions": row["flows"][iso3]})
-        senders.sort(key=lambda s: -s["usd_millions"])
-    corridors = sorted({tuple(key.split(":")) for state in publication.published_states().values()
+    period = latest_period(store)
+    figures = _period_figures(store, period) if period else {}
+    matrix_years = store.series.matrix_years()
+    matrix_year = matrix_years[-1] if matrix_years else None
+    senders = sorted(store.series.senders_to(matrix_year, iso3), key=lambda s: -s["usd_millions"]) if matrix_years else []
+    corridors = sorted({tuple(key.split(":")) for state in store.publication.published_states().values()
                         for key in state.get("corridors", {}) if iso3 in key.split(":")})
     return {
         "country": country.as_dict(period),
         "period": period,
         "average_cost_to_receive_pct": figures.get("by_receiving_country", {}).get(iso3, {}).get("average_pct"),
         "average_cost_to_send_pct": figures.get("by_sending_country", {}).get(iso3, {}).get("average_pct"),
-        "series": flows_doc.get("series", {}),
+        "series": store.series.country_series([iso3]).get(iso3, {}),
         "top_sending_countries": {"year": matrix_year, "estimate": "model estimate (KNOMAD/World Bank matrix)",
                                   "items": senders[:top]},
         "corridors": [{"source": s, "destination": d} for s, d in corridors],

@@ -14,10 +14,11 @@ from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
-from services.ingest import pruning, queries, review, uploads
+from services.ingest import operator_review, pruning, queries, uploads
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
-from services.ingest.models import STORE_ALIAS, Dataset, Publication
+from services.ingest.messages import IMPORT_COMMAND
+from services.ingest.store import DATASET_OUTBOX, DB_NAME, PUBLICATION_OUTBOX, STORE_ALIAS, IngestStore
 from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,11 @@ PRUNING = Semaphore()
 
 
 def import_gave_up(payload, exc):
-    """The import job failed every attempt: the dataset must say so."""
+    """The import job failed every attempt: the dataset must say so. (Called with no worker, so with the
+    store of the service's connection.)"""
     dataset_id = ((payload or {}).get("data") or {}).get("dataset_id") if isinstance(payload, dict) else None
     if isinstance(dataset_id, str):
-        fail(dataset_id, f"the import failed {IMPORT_ATTEMPTS} times ({type(exc).__name__}: {str(exc)[:200]}); "
+        fail(IngestStore.connected(), dataset_id, f"the import failed {IMPORT_ATTEMPTS} times ({type(exc).__name__}: {str(exc)[:200]}); "
                          "the job is in the dead-letter queue for an operator")
 
 
@@ -38,34 +40,35 @@ class IngestService(PingMixin, OutboxRelay):
     name = "ingest"
     store_alias = STORE_ALIAS
 
-    store = MongoStore(STORE_ALIAS, "observatory_ingest")
-    outbox = OutboxDispatcher(STORE_ALIAS, commands={uploads.IMPORT_COMMAND: IMPORT_ATTEMPTS})
+    store = MongoStore(STORE_ALIAS, DB_NAME, adapter=IngestStore)
+    outbox = OutboxDispatcher(STORE_ALIAS, commands={IMPORT_COMMAND: IMPORT_ATTEMPTS})
     settings = ImportConfig()
 
     # -- uploads ------------------------------------------------------------
     @rpc
     def put_chunk(self, payload):
         chunk = validated(UploadChunkSchema(), payload)
-        return uploads.put_chunk(chunk["upload_id"], chunk["index"], chunk["data"])
+        return uploads.put_chunk(self.store, chunk["upload_id"], chunk["index"], chunk["data"])
 
     @rpc
     def finish_upload(self, payload):
         upload = validated(FinishUploadSchema(), payload)
-        answer = uploads.finish_upload(**upload)
+        answer = uploads.finish_upload(self.store, **upload)
         if not answer["duplicate"]:
-            self.outbox.flush(Dataset, answer["id"])  # the import job; the relay retries
+            self.outbox.flush(DATASET_OUTBOX, answer["id"])  # the import job; the relay retries
         return answer
 
     @rpc
     def abort_upload(self, upload_id):
-        return uploads.abort_upload(str(upload_id))
+        return uploads.abort_upload(self.store, str(upload_id))
 
     # -- background import: a command on ingest's own work queue ------------
-    @reliable_command_handler("ingest", uploads.IMPORT_COMMAND, attempts=IMPORT_ATTEMPTS, on_give_up=import_gave_up)
+    @reliable_command_handler("ingest", IMPORT_COMMAND, attempts=IMPORT_ATTEMPTS, on_give_up=import_gave_up)
     def import_dataset(self, payload):
         request = parse_event(payload)  # the dataset.import contract
         dataset_id = request["data"]["dataset_id"]
-        status = run_import(dataset_id, lambda target: uploads.copy_raw(dataset_id, target), self.settings.limits,
+        status = run_import(self.store, dataset_id, lambda target: uploads.copy_raw(self.store, dataset_id, target),
+                            self.settings.limits,
                             weight_lag_years=self.settings.weight_lag_years, worker=self.settings.worker,
                             lease_seconds=self.settings.lease_seconds, pause=eventlet.sleep,
                             rules=self.settings.plausibility)
@@ -76,17 +79,17 @@ class IngestService(PingMixin, OutboxRelay):
 
     @timer(interval=HOUSEKEEPING_SECONDS)
     def housekeeping(self):
-        for dataset_id in fail_stalled(self.settings.stalled_seconds):
+        for dataset_id in fail_stalled(self.store, self.settings.stalled_seconds):
             log.warning("dataset %s made no progress for %g s: marked failed", dataset_id,
                         self.settings.stalled_seconds)
-        purged = uploads.purge_abandoned_chunks(self.settings.abandoned_upload_seconds)
+        purged = uploads.purge_abandoned_chunks(self.store, self.settings.abandoned_upload_seconds)
         if purged:
             log.info("deleted %d chunk(s) of abandoned uploads", purged)
         self._prune()  # after an operator's publish or reject too (kept off their RPC's deadline)
 
     def _prune(self):
         with PRUNING:  # the timer and an import's handler: one at a time in a process
-            counts = pruning.prune(pause=eventlet.sleep)
+            counts = pruning.prune(self.store, pause=eventlet.sleep)
         if any(counts.values()):
             log.info("staged quotes: %(archived)d corridor-period(s) archived, %(restored)d restored (in force "
                      "again), %(chunks_compressed)d raw chunk(s) compressed, %(deleted)d of failed datasets deleted, "
@@ -95,56 +98,57 @@ class IngestService(PingMixin, OutboxRelay):
     # -- review -------------------------------------------------------------
     @rpc
     def raw_part(self, dataset_id, index=0, published_only=True):
-        return uploads.raw_part(str(dataset_id), int(index), bool(published_only))
+        return uploads.raw_part(self.store, str(dataset_id), int(index), bool(published_only))
 
     @rpc
     def publish_dataset(self, dataset_id, requested_by="operator"):
-        answer = review.publish_dataset(str(dataset_id), str(requested_by), self.settings.weight_lag_years)
-        self.outbox.flush(Publication, "observed")
-        self.outbox.flush(Dataset, answer["id"])  # a held series, matrix or flows dataset announces itself
+        answer = operator_review.publish_dataset(self.store, str(dataset_id), str(requested_by),
+                                                 self.settings.weight_lag_years)
+        self.outbox.flush(PUBLICATION_OUTBOX, "observed")
+        self.outbox.flush(DATASET_OUTBOX, answer["id"])  # a held series, matrix or flows dataset announces itself
         return answer
 
     @rpc
     def reject_dataset(self, dataset_id, requested_by="operator"):
-        return review.reject_dataset(str(dataset_id), str(requested_by))
+        return operator_review.reject_dataset(self.store, str(dataset_id), str(requested_by))
 
     # -- reads --------------------------------------------------------------
     @rpc
     def get_dataset(self, dataset_id, errors_offset=0, errors_limit=100):
-        return queries.get_dataset(dataset_id, errors_offset, errors_limit)
+        return queries.get_dataset(self.store, dataset_id, errors_offset, errors_limit)
 
     @rpc
-    def list_datasets(self, offset=0, limit=50, kind=None, status=None):
-        return queries.list_datasets(offset, limit, kind, status)
+    def list_datasets(self, cursor=None, limit=50, kind=None, status=None):
+        return queries.list_datasets(self.store, cursor, limit, kind, status)
 
     @rpc
     def observed_firm_datasets(self):
-        return queries.observed_firm_datasets()
+        return queries.observed_firm_datasets(self.store)
 
     @rpc
     def observed_firms(self, dataset_id):
-        return queries.observed_firms(str(dataset_id))
+        return queries.observed_firms(self.store, str(dataset_id))
 
     @rpc
     def corridor(self, source, destination, period=None):
-        return queries.corridor(source, destination, period)
+        return queries.corridor(self.store, source, destination, period)
 
     @rpc
     def corridor_history(self, source, destination):
-        return queries.corridor_history(source, destination)
+        return queries.corridor_history(self.store, source, destination)
 
     @rpc
-    def list_corridors(self, period=None, source=None, destination=None, offset=0, limit=50):
-        return queries.list_corridors(period, source, destination, offset, limit)
+    def list_corridors(self, period=None, source=None, destination=None, cursor=None, limit=50):
+        return queries.list_corridors(self.store, period, source, destination, cursor, limit)
 
     @rpc
     def indicators(self, period=None):
-        return queries.indicators(period)
+        return queries.indicators(self.store, period)
 
     @rpc
     def country_summaries(self, iso3s):
-        return queries.country_summaries([str(i) for i in iso3s][:500])
+        return queries.country_summaries(self.store, [str(i) for i in iso3s][:500])
 
     @rpc
     def country_profile(self, iso3):
-        return queries.country_profile(iso3)
+        return queries.country_profile(self.store, iso3)

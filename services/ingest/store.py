@@ -1,25 +1,47 @@
-"""Small helpers every ingest write shares: the clock, keys, matrix weights."""
+"""Every query, update and index of the ingest service (database
+``observatory_ingest``), behind one object the service's workers are handed
+(``MongoStore(..., adapter=IngestStore)``) and pass to the plain functions:
 
-from services.ingest.models import BilateralFlows
+- ``datasets``: the datasets, their import claims, tallies, reviews and the
+  records of the ones held for review (``store_datasets``);
+- ``files``: their raw bytes in chunks (``store_files``);
+- ``publication``: staged quotes, period states and what is published
+  (``store_publication``);
+- ``series``: corridor series published elsewhere, bilateral matrices and
+  country flows (``store_series``).
 
-SOURCE = "ingest"
+Plain pymongo on the database it is given, with what both MongoDB and
+mongomock support (single-document atomic updates, no transactions).
+"""
+import mongoengine
+
+from services.ingest.models import STORE_ALIAS, Dataset, Publication
+from services.ingest.store_datasets import DatasetStore
+from services.ingest.store_files import RawFileStore
+from services.ingest.store_publication import PublicationStore
+from services.ingest.store_series import SeriesStore
+
+DB_NAME = "observatory_ingest"
+# The documents whose outboxes the service flushes after a write (the relay finds them by store alias too).
+DATASET_OUTBOX, PUBLICATION_OUTBOX = Dataset, Publication
+
+__all__ = ["DB_NAME", "STORE_ALIAS", "DATASET_OUTBOX", "PUBLICATION_OUTBOX", "IngestStore"]
 
 
+class IngestStore:
+    def __init__(self, db):
+        self.db = db
+        self.datasets = DatasetStore(db)
+        self.files = RawFileStore(db)
+        self.publication = PublicationStore(db)
+        self.series = SeriesStore(db)
 
-def corridor_key(period, source, destination):
-    return f"{period}:{source}:{destination}"
+    @classmethod
+    def connected(cls):
+        """The store of the connection registered as ``STORE_ALIAS`` (by ``MongoStore`` at setup, or a
+        test's ``connect_store``), for code no worker hands a store to."""
+        return cls(mongoengine.get_db(STORE_ALIAS))
 
-
-def weights_for(year, lag_years):
-    """Bilateral flows of the latest matrix published before ``year``: its
-    reference year is at most ``year - lag_years``. (weights, weight_year)."""
-    collection = BilateralFlows._get_collection()
-    years = [y for y in collection.distinct("year") if y <= year - lag_years]
-    if not years:
-        return {}, None
-    weight_year = max(years)
-    weights = {}
-    for row in collection.find({"year": weight_year}, {"source": 1, "flows": 1}):
-        for destination, value in row["flows"].items():
-            weights[(row["source"], destination)] = value
-    return weights, weight_year
+    def ensure_indexes(self):
+        for part in (self.datasets, self.files, self.publication, self.series):
+            part.ensure_indexes()

@@ -12,6 +12,7 @@ import datetime as dt
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from observatory.idempotency import collection_of
 from observatory import leases
 from observatory.clock import iso, utcnow
 from observatory.pagination import AfterCursor, NewestFirstCursor, decode_cursor, encode_cursor
@@ -85,10 +86,10 @@ def _still_ours(delivery):
 
 class NotifyStore:
     def __init__(self, db):
-        self.subscribers = db[Subscriber._get_collection_name()]
-        self.subscriptions = db[Subscription._get_collection_name()]
-        self.notifications = db[Notification._get_collection_name()]
-        self.deliveries = db[Delivery._get_collection_name()]
+        self.subscribers = collection_of(Subscriber, db)
+        self.subscriptions = collection_of(Subscription, db)
+        self.notifications = collection_of(Notification, db)
+        self.deliveries = collection_of(Delivery, db)
 
     def ensure_indexes(self):
         for name, indexes in INDEXES.items():

@@ -7,7 +7,7 @@ from mongoengine import IntField, StringField
 from nameko.rpc import rpc
 
 from observatory.events import new_event, parse_event
-from observatory.idempotency import IdempotentDocument, OutboxDocument, apply_once
+from observatory.idempotency import IdempotentDocument, OutboxDocument, apply_once, collection_of
 from observatory.mongo import MongoStore
 from observatory.outbox import OutboxDispatcher, OutboxRelay, with_outbox
 from observatory.reliable_events import reliable_event_handler
@@ -59,7 +59,7 @@ class Consumer:
         Behaviour.deliveries.append(event["event_id"])
         if Behaviour.fail:
             raise RuntimeError("downstream is broken")
-        apply_once(Tally, event["event_id"], {"_id": event["data"]["counter_id"]}, {"$inc": {"seen": 1}},
+        apply_once(collection_of(Tally), event["event_id"], {"_id": event["data"]["counter_id"]}, {"$inc": {"seen": 1}},
                    upsert=True)
         if Behaviour.block is not None:
             Behaviour.block.wait()  # "crash" point: effect applied, message not yet acked

@@ -154,7 +154,9 @@ NEWEST_FIRST = ["eyJhZnRlciI6ICJ4In0", forged_cursor({"after": "x", "at": "yeste
 CURSOR_LISTS = [("/api/v1/notifications", "subscriber", NEWEST_FIRST), ("/api/v1/deliveries", "subscriber", NEWEST_FIRST),
                 ("/api/v1/subscriptions", "subscriber", []), ("/api/v1/subscribers", "operator", []),
                 ("/api/v1/providers", None, []), ("/api/v1/practices", None, [forged_cursor({"offset": -1})]),
-                ("/api/v1/practices", "operator", [forged_cursor({"offset": 1.5})])]
+                ("/api/v1/practices", "operator", [forged_cursor({"offset": 1.5})]),
+                ("/api/v1/datasets", "operator", NEWEST_FIRST), ("/api/v1/releases", None, NEWEST_FIRST),
+                ("/api/v1/corridors", None, [])]
 
 
 @pytest.fixture

@@ -289,20 +289,22 @@ def test_every_event_ingest_really_emitted_loads_in_its_contract(platform):
 def test_ingests_real_answers_load_in_the_answer_contracts_the_gateway_dumps_through(platform):
     from observatory.contracts import answers, datasets
     from services.ingest import queries  # the in-process store is shared with this test
+    from services.ingest.store import IngestStore
 
-    listed = queries.list_datasets()
+    store = IngestStore.connected()
+    listed = queries.list_datasets(store)
     assert datasets.DatasetListSchema().validate(listed) == {}
     for item in listed["items"]:
-        assert datasets.DatasetSchema().validate(queries.get_dataset(item["id"])) == {}, item["kind"]
+        assert datasets.DatasetSchema().validate(queries.get_dataset(store, item["id"])) == {}, item["kind"]
     checked = [
-        (answers.CorridorSchema, queries.corridor("ARE", "NPL", "2014Q1")),  # observed, with quotes
-        (answers.CorridorSchema, queries.corridor("ARE", "NPL", "2019Q1")),  # official
-        (answers.CorridorSchema, queries.corridor("ARE", "NPL")),  # latest: derived
-        (answers.HistorySchema, queries.corridor_history("GBR", "NGA")),
-        (answers.CorridorListSchema, queries.list_corridors("2014Q1")),
-        (answers.CorridorListSchema, queries.list_corridors()),
-        (answers.IndicatorsSchema, queries.indicators("2014Q1")),
-        (answers.CountryProfileSchema, queries.country_profile("NPL")),
+        (answers.CorridorSchema, queries.corridor(store, "ARE", "NPL", "2014Q1")),  # observed, with quotes
+        (answers.CorridorSchema, queries.corridor(store, "ARE", "NPL", "2019Q1")),  # official
+        (answers.CorridorSchema, queries.corridor(store, "ARE", "NPL")),  # latest: derived
+        (answers.HistorySchema, queries.corridor_history(store, "GBR", "NGA")),
+        (answers.CorridorListSchema, queries.list_corridors(store, "2014Q1")),
+        (answers.CorridorListSchema, queries.list_corridors(store)),
+        (answers.IndicatorsSchema, queries.indicators(store, "2014Q1")),
+        (answers.CountryProfileSchema, queries.country_profile(store, "NPL")),
     ]
     for schema, answer in checked:
         assert schema().validate(answer) == {}, schema.__name__  # unknown fields refused

@@ -15,7 +15,8 @@ from observatory.mongo import connect_store
 from services.catalog import rebuild, registry
 from services.ingest import queries as ingest_queries
 from services.ingest.importer import run_import
-from services.ingest.models import STORE_ALIAS as INGEST, Dataset, Publication
+from services.ingest.models import Dataset, Publication
+from services.ingest.store import STORE_ALIAS as INGEST, IngestStore
 from tests.ingest_files import as_csv, real_rows
 from tests.unit.catalog_common import empty_catalog_store
 
@@ -37,16 +38,17 @@ class Ingest:
 def ingest():
     """An ingest store holding two real quarters, published by ingest's importer."""
     connect_store(INGEST, f"ingest_{uuid.uuid4().hex[:8]}")
+    store = IngestStore.connected()
     header, rows = real_rows()
     for period in ("2011_1Q", "2014_1Q"):
         data = as_csv(header, [r for r in rows if r[header.index("period")] == period])
         dataset_id = uuid.uuid4().hex[:16]
         Dataset(id=dataset_id, sha256=hashlib.sha256(data).hexdigest(), kind="rpw-quotes",
                 created_at=utcnow()).save()
-        assert run_import(dataset_id, lambda target: target.write(data)) == "completed"
+        assert run_import(store, dataset_id, lambda target: target.write(data)) == "completed"
     events = [e for d in Publication._get_collection().find() for e in d["outbox"] if e["type"] == "firms.observed"]
-    datasets = ingest_queries.observed_firm_datasets()
-    firms = {d["dataset_id"]: json.dumps(ingest_queries.observed_firms(d["dataset_id"])) for d in datasets["items"]}
+    datasets = ingest_queries.observed_firm_datasets(store)
+    firms = {d["dataset_id"]: json.dumps(ingest_queries.observed_firms(store, d["dataset_id"])) for d in datasets["items"]}
     answers = Ingest([parse_event(json.loads(json.dumps(e, default=str))) for e in events], json.dumps(datasets), firms)
     mongoengine.disconnect(INGEST)
     return answers

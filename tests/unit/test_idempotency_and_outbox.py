@@ -3,7 +3,7 @@ import pytest
 from mongoengine import IntField, StringField
 
 from observatory.events import new_event
-from observatory.idempotency import REMEMBERED_EVENTS, OutboxDocument, apply_once, merge_updates
+from observatory.idempotency import REMEMBERED_EVENTS, OutboxDocument, apply_once, collection_of, merge_updates
 from observatory.mongo import connect_store
 from observatory.outbox import OutboxPublisher, with_outbox
 
@@ -20,15 +20,15 @@ def store():
 
 
 def test_an_event_applied_twice_changes_state_once():
-    assert apply_once(Account, "e1", {"_id": "a"}, {"$inc": {"balance": 5}}, upsert=True) is True
-    assert apply_once(Account, "e1", {"_id": "a"}, {"$inc": {"balance": 5}}, upsert=True) is False
-    assert apply_once(Account, "e2", {"_id": "a"}, {"$inc": {"balance": 5}}, upsert=True) is True
+    assert apply_once(collection_of(Account), "e1", {"_id": "a"}, {"$inc": {"balance": 5}}, upsert=True) is True
+    assert apply_once(collection_of(Account), "e1", {"_id": "a"}, {"$inc": {"balance": 5}}, upsert=True) is False
+    assert apply_once(collection_of(Account), "e2", {"_id": "a"}, {"$inc": {"balance": 5}}, upsert=True) is True
     assert Account.objects.get(id="a").balance == 10
 
 
 def test_the_record_of_applied_events_is_bounded():
     for i in range(REMEMBERED_EVENTS + 20):
-        apply_once(Account, f"e{i}", {"_id": "a"}, {"$inc": {"balance": 1}}, upsert=True)
+        apply_once(collection_of(Account), f"e{i}", {"_id": "a"}, {"$inc": {"balance": 1}}, upsert=True)
     account = Account.objects.get(id="a")
     assert account.balance == REMEMBERED_EVENTS + 20
     assert len(account.applied_events) == REMEMBERED_EVENTS

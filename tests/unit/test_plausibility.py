@@ -14,13 +14,13 @@ import pytest
 from observatory.clock import utcnow
 from observatory.contracts.catalog import DeclaredQuoteRequestSchema
 from observatory.mongo import connect_store
-from services.ingest import publication, review
+from services.ingest import operator_review
 from services.ingest.importer import run_import
-from services.ingest.models import (STORE_ALIAS, BilateralFlows, CountryFlows, Dataset, HeldRecords, Publication,
-                                     SeriesPeriod)
+from services.ingest.models import BilateralFlows, CountryFlows, Dataset, HeldRecords, Publication, SeriesPeriod
 from services.ingest.plausibility import (BOUNDS, DuplicateIds, Rules, history_outliers, out_of_bounds,
                                           period_changes)
 from tests import hostile_files as hostile
+from services.ingest.store import STORE_ALIAS, IngestStore
 from tests.ingest_files import DATABANK, RPW_QUOTES, WDI_INFLOWS
 
 BUNDLED = Path(__file__).resolve().parents[2] / "data"
@@ -85,19 +85,22 @@ def test_thresholds_and_bounds_come_from_the_configuration():
 @pytest.fixture(autouse=True)
 def store():
     connect_store(STORE_ALIAS, f"ingest_{uuid.uuid4().hex[:8]}")
+    store = IngestStore.connected()
+    store.ensure_indexes()
+    return store
 
 
-def import_bytes(kind, data, filename=None):
+def import_bytes(store, kind, data, filename=None):
     dataset_id = uuid.uuid4().hex[:16]
     year = 2018 if kind == "bilateral-matrix" else None  # the 2018 CSV's title was cut off: its year is given
     Dataset(id=dataset_id, sha256=hashlib.sha256(data).hexdigest(), kind=kind, filename=filename, year=year,
             created_at=utcnow()).save()
-    return run_import(dataset_id, lambda target: target.write(data)), Dataset.objects.get(id=dataset_id)
+    return run_import(store, dataset_id, lambda target: target.write(data)), Dataset.objects.get(id=dataset_id)
 
 
-def observed():
+def observed(store):
     return {(period, key): (entry["average_total_cost_pct"], entry["quotes_total"])
-            for period, state in publication.published_states().items() for key, entry in state["corridors"].items()}
+            for period, state in store.publication.published_states().items() for key, entry in state["corridors"].items()}
 
 
 def announced(dataset_id):
@@ -105,7 +108,7 @@ def announced(dataset_id):
             if e["data"].get("dataset_id") == dataset_id]
 
 
-def test_every_bundled_file_completes_without_review():
+def test_every_bundled_file_completes_without_review(store):
     files = sorted(p for p in BUNDLED.rglob("*") if p.suffix in (".csv", ".xlsx"))
     kinds = {"rpw_provider_quotes": "rpw-quotes", "databank": "rpw-corridor-averages",
              "derived": "rpw-corridor-means", "bilateral": "bilateral-matrix", "knomad": "country-flows",
@@ -113,49 +116,49 @@ def test_every_bundled_file_completes_without_review():
     assert len(files) == 20
     for path in files:
         kind = next(k for word, k in kinds.items() if word in path.name)
-        status, dataset = import_bytes(kind, path.read_bytes(), path.name)
+        status, dataset = import_bytes(store, kind, path.read_bytes(), path.name)
         assert status == "completed", (path.name, (dataset.review or {}).get("suspects", [])[:3])
 
 
 @pytest.mark.parametrize("value,rules", [("-1e6", {"bounds", "period_change", "history"}),
                                          ("1e300", {"bounds", "period_change", "history"})])
-def test_an_implausible_quote_holds_the_dataset_with_it_listed_and_publishing_it_after_review_works(value, rules):
-    status, original = import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
-    before = observed()
+def test_an_implausible_quote_holds_the_dataset_with_it_listed_and_publishing_it_after_review_works(value, rules, store):
+    status, original = import_bytes(store, "rpw-quotes", RPW_QUOTES.read_bytes())
+    before = observed(store)
     data, line, _ = hostile.quotes_with_one_total_cost(value)
-    status, held = import_bytes("rpw-quotes", data)
+    status, held = import_bytes(store, "rpw-quotes", data)
     assert status == "needs_review" and held.rows_rejected == 0
     suspects = held.review["suspects"]
     assert {s["rule"] for s in suspects} == rules
     [bound] = [s for s in suspects if s["rule"] == "bounds"]
     assert (bound["row"], bound["field"], bound["value"]) == (line, "cc1_total_cost", float(value))
     assert {(s.get("period"), s.get("source"), s.get("destination")) for s in suspects} == {("2014Q1", "ARE", "NPL")}
-    assert observed() == before  # held: nothing published moved
+    assert observed(store) == before  # held: nothing published moved
     assert announced(held.id) == []  # no event for alerts to hear
 
 
-    review.publish_dataset(held.id)
+    operator_review.publish_dataset(store, held.id)
     assert {"dataset.published", "corridor.cost.changed"} <= set(announced(held.id))  # published: now announced
-    after = observed()
+    after = observed(store)
     assert after[("2014Q1", "ARE:NPL")][0] < -1000 if value == "-1e6" else after[("2014Q1", "ARE:NPL")][0] > 1e290
     assert {k: v for k, v in after.items() if k != ("2014Q1", "ARE:NPL")} == \
         {k: v for k, v in before.items() if k != ("2014Q1", "ARE:NPL")}
 
 
-def test_the_same_quote_row_twice_is_held_as_a_duplicate():
-    import_bytes("rpw-quotes", RPW_QUOTES.read_bytes())
-    before = observed()
+def test_the_same_quote_row_twice_is_held_as_a_duplicate(store):
+    import_bytes(store, "rpw-quotes", RPW_QUOTES.read_bytes())
+    before = observed(store)
     data, line = hostile.quotes_with_one_row_twice()
-    status, held = import_bytes("rpw-quotes", data)
+    status, held = import_bytes(store, "rpw-quotes", data)
     assert status == "needs_review"
     [duplicate] = held.review["suspects"]
     assert (duplicate["rule"], duplicate["row"], duplicate["first_row"]) == ("duplicate", line, line - 1)
-    assert observed() == before
+    assert observed(store) == before
 
 
-def test_a_non_finite_official_average_is_refused_with_its_row_and_the_rest_completes():
+def test_a_non_finite_official_average_is_refused_with_its_row_and_the_rest_completes(store):
     data, line, column = hostile.databank_with_one_cell("inf")
-    status, dataset = import_bytes("rpw-corridor-averages", data)
+    status, dataset = import_bytes(store, "rpw-corridor-averages", data)
     assert status == "completed" and dataset.rows_rejected == 1
     assert dataset.errors[0]["row"] == line and "not a finite number" in dataset.errors[0]["message"]
     values = [v["average_total_cost_pct"] for doc in SeriesPeriod.objects for v in doc.corridors.values()]
@@ -166,9 +169,9 @@ def test_a_non_finite_official_average_is_refused_with_its_row_and_the_rest_comp
                                        (hostile.derived_with_one_cell, "rpw-corridor-means"),
                                        (hostile.wdi_with_one_cell, "country-flows"),
                                        (hostile.matrix_csv_with_one_cell, "bilateral-matrix")])
-def test_a_negative_trillion_in_any_series_holds_it_and_nothing_is_written_until_published(make, kind):
+def test_a_negative_trillion_in_any_series_holds_it_and_nothing_is_written_until_published(make, kind, store):
     data, line, column = make("-1e12")
-    status, held = import_bytes(kind, data)
+    status, held = import_bytes(store, kind, data)
     assert status == "needs_review"
     suspects = held.review["suspects"]
     assert suspects and all(s["row"] == line for s in suspects if s["rule"] == "bounds")
@@ -178,7 +181,7 @@ def test_a_negative_trillion_in_any_series_holds_it_and_nothing_is_written_until
     assert stored.objects.count() == 0 and HeldRecords.objects(dataset_id=held.id).count() >= 1
     assert held.outbox == []  # nothing announced: alerts hear only what is published
 
-    answer = review.publish_dataset(held.id)
+    answer = operator_review.publish_dataset(store, held.id)
     assert answer["status"] == "completed" and stored.objects.count() > 0
     assert HeldRecords.objects(dataset_id=held.id).count() == 0
     published = Dataset.objects.get(id=held.id)
@@ -188,16 +191,16 @@ def test_a_negative_trillion_in_any_series_holds_it_and_nothing_is_written_until
 @pytest.mark.parametrize("make,kind", [(hostile.derived_with_one_cell, "rpw-corridor-means"),
                                        (hostile.wdi_with_one_cell, "country-flows"),
                                        (hostile.matrix_csv_with_one_cell, "bilateral-matrix")])
-def test_inf_is_refused_in_every_kind(make, kind):
+def test_inf_is_refused_in_every_kind(make, kind, store):
     data, line, _ = make("inf")
-    status, dataset = import_bytes(kind, data)
+    status, dataset = import_bytes(store, kind, data)
     assert dataset.rows_rejected == 1 and dataset.errors[0]["row"] == line
     assert "not a finite number: 'inf'" in dataset.errors[0]["message"]
 
 
-def test_a_held_series_rejected_leaves_nothing_behind():
+def test_a_held_series_rejected_leaves_nothing_behind(store):
     data, _, _ = hostile.wdi_with_one_cell("-1e12")
-    status, held = import_bytes("country-flows", data)
+    status, held = import_bytes(store, "country-flows", data)
     assert status == "needs_review"
-    review.reject_dataset(held.id)
+    operator_review.reject_dataset(store, held.id)
     assert CountryFlows.objects.count() == 0 and HeldRecords.objects(dataset_id=held.id).count() == 0

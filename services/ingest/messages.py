@@ -1,0 +1,40 @@
+"""Every message ingest emits, built here and checked against its contract
+(``observatory/contracts/events.py``): the ``dataset.import`` command on its
+own work queue, and the events ``dataset.published``, ``corridor.cost.changed``
+and ``firms.observed``."""
+from observatory.events import Producer
+
+SOURCE = "ingest"
+IMPORT_COMMAND = "dataset.import"  # a command on ingest's own work queue, not a public event
+
+_producer = Producer(SOURCE)
+
+
+def import_requested(dataset_id):
+    """The job that imports a dataset once its upload is complete."""
+    return _producer.event(IMPORT_COMMAND, {"dataset_id": dataset_id})
+
+
+def dataset_published(dataset, tallies, summary):
+    """A whole dataset is published: its identity, tallies (``rows_*``) and summary."""
+    return _producer.event("dataset.published", {
+        "dataset_id": dataset["_id"], "kind": dataset["kind"], "filename": dataset.get("filename"),
+        "sha256": dataset["sha256"], "rows_total": tallies["rows_total"],
+        "rows_accepted": tallies["rows_accepted"], "rows_rejected": tallies["rows_rejected"], **summary})
+
+
+def with_corridors_changed(envelope, changed):
+    """dataset.published says how many corridor-periods it moved (known only once it is published)."""
+    if envelope["type"] != "dataset.published":
+        return envelope
+    return {**envelope, "data": {**envelope["data"], "corridors_changed": changed}}
+
+
+def corridor_cost_changed(change):
+    """A corridor-period's observed average is new or moved (``publication_plan.corridor_changes``)."""
+    return _producer.event("corridor.cost.changed", change)
+
+
+def firms_observed(dataset_id, firms):
+    """The firms a dataset of quotes names, for the catalog; nothing when it names none."""
+    return [_producer.event("firms.observed", {"dataset_id": dataset_id, "firms": firms})] if firms else []
