@@ -6,6 +6,7 @@ from eventlet.wsgi import ChunkReadError
 from marshmallow import ValidationError
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
+from gateway.sdmx import errors as sdmx_errors  # noqa: F401  (the SDMX service's answers: 406, 501, ...)
 from observatory.errors import ObservatoryError, ServiceUnavailable
 
 log = logging.getLogger(__name__)

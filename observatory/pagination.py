@@ -7,10 +7,14 @@ extra field) is a 400 saying so, never a value that reaches a query unchecked.
 """
 import base64
 import binascii
+import collections
 import json
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from pymongo import ASCENDING, DESCENDING
+
+from observatory.clock import iso
 from observatory.errors import InvalidInput
 
 MAX_OFFSET = 10 ** 9  # far beyond any list here; keeps skip() within MongoDB's 64-bit integers
@@ -56,3 +60,35 @@ def decode_cursor(cursor, schema):
         reason = str(exc)
     raise InvalidInput("invalid cursor: pass next_cursor from the previous page unchanged",
                        {"fields": {"cursor": ["not a cursor this list gave"]}, "reason": reason})
+
+
+class Page(collections.namedtuple("Page", "docs next_cursor")):
+    """One page of stored documents and the cursor after it (None at the end)."""
+
+    def answer(self, view, **extra):
+        """The list answer: ``{"items": [view(doc), ...], "next_cursor", **extra}``."""
+        return {"items": [view(d) for d in self.docs], "next_cursor": self.next_cursor, **extra}
+
+
+def keyset_page(collection, query, cursor, limit, newest_first=False, projection=None):
+    """A page of ``collection`` matching ``query``: in id order, or newest
+    first (``created_at``, then id). The cursor holds the last document's
+    keys, so a page costs one indexed range read however deep it is, and a
+    document added meanwhile neither repeats nor skips one."""
+    position = decode_cursor(cursor, NewestFirstCursor if newest_first else AfterCursor)
+    if newest_first:
+        order = [("created_at", DESCENDING), ("_id", DESCENDING)]
+        if position:
+            at = position["at"]
+            query = {"$and": [query, {"$or": [{"created_at": {"$lt": at}},
+                                              {"created_at": at, "_id": {"$lt": position["after"]}}]}]}
+    else:
+        order = [("_id", ASCENDING)]
+        if position:
+            query = {"$and": [query, {"_id": {"$gt": position["after"]}}]}
+    docs = list(collection.find(query, projection).sort(order).limit(limit + 1))
+    if len(docs) <= limit:
+        return Page(docs, None)
+    last = docs[limit - 1]
+    keys = {"after": last["_id"], **({"at": iso(last["created_at"])} if newest_first else {})}
+    return Page(docs[:limit], encode_cursor(keys))

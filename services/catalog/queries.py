@@ -2,7 +2,6 @@
 catalog adds to the published corridor and country answers. Each takes the
 catalog's store (``services.catalog.store``) as its first argument."""
 from observatory.clock import iso
-from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
 from services.catalog.exceptions import UnknownProvider
 
 
@@ -51,12 +50,8 @@ def provider_audit(store, provider_id, limit=100):
 
 def list_providers(store, cursor=None, limit=50, **filters):
     """Entries in id order, filtered; ``next_cursor`` continues after the last."""
-    after = decode_cursor(cursor, AfterCursor).get("after")
-    docs, total = store.provider_page(after=after, limit=limit, **filters)
-    more = len(docs) > limit
-    docs = docs[:limit]
-    return {"items": [provider_view(d) for d in docs], "total": total,
-            "next_cursor": encode_cursor({"after": docs[-1]["_id"]}) if more else None}
+    page, total = store.provider_page(cursor, limit, **filters)
+    return page.answer(provider_view, total=total)
 
 
 def declared_view(doc, provider_name):

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from observatory.clock import utcnow
 from observatory.idempotency import apply_once, collection_of
+from observatory.pagination import keyset_page
 from services.catalog import resolution
 from services.catalog.models import STORE_ALIAS, ObservedBatch, ObservedDataset, Practice, Provider, ProviderAlias
 from services.catalog.store_declared import DeclaredQuoteStore
@@ -97,13 +98,10 @@ class CatalogStore:
     def delete_provider(self, provider_id):
         self.providers.delete_one({"_id": provider_id})
 
-    def provider_page(self, after=None, limit=50, **filters):
-        """(entries after id ``after`` in id order, up to ``limit`` + 1; how many match in all)."""
+    def provider_page(self, cursor=None, limit=50, **filters):
+        """A page of entries in id order, and how many match in all."""
         query = self._provider_filter(**filters)
-        total = self.providers.count_documents(query)
-        if after is not None:
-            query = {"$and": [query, {"_id": {"$gt": after}}]}
-        return list(self.providers.find(query, HIDDEN).sort("_id", 1).limit(limit + 1)), total
+        return keyset_page(self.providers, query, cursor, limit, projection=HIDDEN), self.providers.count_documents(query)
 
     def _provider_filter(self, type=None, country=None, corridor=None, q=None, alias=None):
         query = {}

@@ -4,7 +4,7 @@ from observatory.countries import countries
 from observatory.errors import NotFound
 from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
-from observatory.pagination import AfterCursor, NewestFirstCursor, decode_cursor, encode_cursor
+from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
 from observatory.vocabulary import SERIES_LABELS
 from services.ingest import publication
 from services.ingest.keys import corridor_key
@@ -36,11 +36,8 @@ def get_dataset(store, dataset_id, errors_offset=0, errors_limit=100):
 
 def list_datasets(store, cursor=None, limit=50, kind=None, status=None):
     """Datasets newest first, ``limit`` a page; ``next_cursor`` continues after the last one."""
-    docs, total = store.datasets.page_newest_first(kind, status, decode_cursor(cursor, NewestFirstCursor), limit)
-    more, docs = len(docs) > limit, docs[:limit]
-    next_cursor = encode_cursor({"after": docs[-1]["_id"], "at": iso(docs[-1]["created_at"])}) if more and docs \
-        else None
-    return {"items": [_dataset_view(d, 0, 0) for d in docs], "total": total, "next_cursor": next_cursor}
+    page, total = store.datasets.page_newest_first(kind, status, cursor, limit)
+    return page.answer(lambda d: _dataset_view(d, 0, 0), total=total)
 
 
 def observed_firm_datasets(store):

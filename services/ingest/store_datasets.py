@@ -5,6 +5,7 @@ import time
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from observatory.pagination import keyset_page
 from observatory import leases
 from observatory.outbox import with_outbox
 from services.ingest.models import Dataset, HeldRecords
@@ -75,16 +76,11 @@ class DatasetStore:
         return stalled
 
     # -- lists --------------------------------------------------------------------------
-    def page_newest_first(self, kind, status, position, limit):
-        """Up to ``limit`` + 1 datasets newest first (created_at, then id), after ``position``; and the total."""
+    def page_newest_first(self, kind, status, cursor, limit):
+        """A page of datasets newest first (created_at, then id), and how many match in all."""
         query = {k: v for k, v in (("kind", kind), ("status", status)) if v}
-        after = query
-        if position:
-            at = position["at"]
-            after = {"$and": [query, {"$or": [{"created_at": {"$lt": at}},
-                                              {"created_at": at, "_id": {"$lt": position["after"]}}]}]}
-        docs = self.datasets.find(after, LISTED).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
-        return list(docs.limit(limit + 1)), self.datasets.count_documents(query)
+        return keyset_page(self.datasets, query, cursor, limit, newest_first=True, projection=LISTED), \
+            self.datasets.count_documents(query)
 
     def published_quote_datasets(self):
         """The published datasets of quotes, oldest first (id, published_at)."""

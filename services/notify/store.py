@@ -6,20 +6,19 @@ decide and let it apply. Each write is one single-document conditional
 update (or an insert whose duplicate key means "already done"), so every
 operation holds on a real MongoDB as on mongomock.
 """
-import collections
 import datetime as dt
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from observatory.idempotency import collection_of
 from observatory import leases
-from observatory.clock import iso, utcnow
-from observatory.pagination import AfterCursor, NewestFirstCursor, decode_cursor, encode_cursor
+from observatory.clock import utcnow
+from observatory.idempotency import collection_of
+from observatory.pagination import keyset_page
 from services.notify.models import STORE_ALIAS, Delivery, Notification, Subscriber, Subscription
 
 DB_NAME = "observatory_notify"
-__all__ = ["DB_NAME", "STORE_ALIAS", "NotifyStore", "Page"]
+__all__ = ["DB_NAME", "STORE_ALIAS", "NotifyStore"]
 
 INDEXES = {
     "subscribers": [IndexModel([("country", ASCENDING)])],
@@ -32,34 +31,6 @@ INDEXES = {
                    IndexModel([("subscriber_id", ASCENDING), ("created_at", DESCENDING)])],
 }
 NOT_SHOWN = {"secrets": 0}  # a subscription's secrets leave the store only to sign
-
-
-class Page(collections.namedtuple("Page", "docs next_cursor")):
-    def answer(self, view):
-        """The list answer: ``{"items": [view(doc), ...], "next_cursor"}``."""
-        return {"items": [view(d) for d in self.docs], "next_cursor": self.next_cursor}
-
-
-def _page(collection, query, cursor, limit, newest_first=False):
-    """Cursor pagination in id order (or newest first by created_at, then id)."""
-    position = decode_cursor(cursor, NewestFirstCursor if newest_first else AfterCursor)
-    if newest_first:
-        order = [("created_at", DESCENDING), ("_id", DESCENDING)]
-        if position:
-            at = position["at"]
-            query = {"$and": [query, {"$or": [{"created_at": {"$lt": at}},
-                                              {"created_at": at, "_id": {"$lt": position["after"]}}]}]}
-    else:
-        order = [("_id", ASCENDING)]
-        if position:
-            query = {"$and": [query, {"_id": {"$gt": position["after"]}}]}
-    docs = list(collection.find(query).sort(order).limit(limit + 1))
-    more, docs = len(docs) > limit, docs[:limit]
-    if not more:
-        return Page(docs, None)
-    last = docs[-1]
-    return Page(docs, encode_cursor({"after": last["_id"], **({"at": iso(last["created_at"])} if newest_first
-                                                              else {})}))
 
 
 def _inserted(collection, doc):
@@ -104,7 +75,7 @@ class NotifyStore:
         return self.subscribers.find_one({"_id": subscriber_id})
 
     def subscribers_page(self, cursor, limit):
-        return _page(self.subscribers, {}, cursor, limit)
+        return keyset_page(self.subscribers, {}, cursor, limit)
 
     # -- subscriptions -----------------------------------------------------
     def add_subscription(self, doc):
@@ -117,7 +88,7 @@ class NotifyStore:
     def subscriptions_page(self, subscriber_id, status, cursor, limit):
         """One subscriber's subscriptions (everyone's when ``subscriber_id`` is None)."""
         query = {**_only("subscriber_id", subscriber_id), **_only("status", status)}
-        return _page(self.subscriptions, query, cursor, limit)
+        return keyset_page(self.subscriptions, query, cursor, limit)
 
     def delete_subscription(self, subscription_id):
         """Delete it; its deliveries still waiting become "disabled" (never sent)."""
@@ -183,7 +154,7 @@ class NotifyStore:
 
     def notifications_page(self, subscriber_id, type_, cursor, limit):
         query = {"subscriber_id": subscriber_id, **_only("type", type_)}
-        return _page(self.notifications, query, cursor, limit, newest_first=True)
+        return keyset_page(self.notifications, query, cursor, limit, newest_first=True)
 
     # -- deliveries --------------------------------------------------------
     def add_delivery(self, doc):
@@ -228,4 +199,4 @@ class NotifyStore:
 
     def deliveries_page(self, subscriber_id, status, cursor, limit):
         query = {"subscriber_id": subscriber_id, **_only("status", status)}
-        return _page(self.deliveries, query, cursor, limit, newest_first=True)
+        return keyset_page(self.deliveries, query, cursor, limit, newest_first=True)

@@ -90,17 +90,18 @@ def test_a_merged_id_still_finds_its_entry_and_is_never_given_again(store):
 
 def test_the_list_filters_and_continues_after_an_id(store, firms):
     corridor = entries.corridor_key(firms["Al Fardan Exchange"]["corridors"][0])
-    docs, total = store.provider_page(corridor=corridor)
-    assert "al-fardan-exchange" in [d["_id"] for d in docs] and total == len(docs)
-    assert all("audit" not in d and "outbox" not in d for d in docs)
+    page, total = store.provider_page(corridor=corridor)
+    assert "al-fardan-exchange" in [d["_id"] for d in page.docs] and total == len(page.docs)
+    assert all("audit" not in d and "outbox" not in d for d in page.docs)
     everything, total = store.provider_page(limit=10)
-    assert total == len(NAMES) == len(everything)
-    rest, _ = store.provider_page(after=everything[0]["_id"], limit=10)
-    assert rest == everything[1:]
+    assert total == len(NAMES) == len(everything.docs) and everything.next_cursor is None
+    first, _ = store.provider_page(limit=1)
+    rest, _ = store.provider_page(cursor=first.next_cursor, limit=10)
+    assert first.docs + rest.docs == everything.docs
     by_alias, _ = store.provider_page(alias="Trans Fast")
-    assert by_alias == []  # the name has no record of its own yet: it resolves to nothing
+    assert by_alias.docs == []  # the name has no record of its own yet: it resolves to nothing
     store.claim_alias("Trans Fast", "trans-fast", "exact")
-    assert [d["_id"] for d in store.provider_page(alias="Trans Fast")[0]] == ["trans-fast"]
+    assert [d["_id"] for d in store.provider_page(alias="Trans Fast")[0].docs] == ["trans-fast"]
 
 
 def test_declaring_the_same_price_again_replaces_it_and_a_merge_repoints_it(store):
