@@ -3,8 +3,8 @@
 ``CatalogStore(db)`` is what the service's ``MongoStore`` hands its workers
 and what the business modules take as their first argument: provider
 entries, the raw names they resolved from, import batches and applied
-datasets here; declared prices and the practice library in the store modules
-it composes (``store.declared``, ``store.practices``). Plain pymongo
+datasets here; declared prices, the practice library and capacity building in the store
+modules it composes (``store.declared``, ``store.practices``, ``store.capacity``). Plain pymongo
 operations both MongoDB and mongomock support; single-document atomic writes
 only (no transactions).
 """
@@ -17,6 +17,8 @@ from observatory.clock import utcnow
 from observatory.idempotency import apply_once
 from services.catalog import resolution
 from services.catalog.models import STORE_ALIAS, ObservedBatch, ObservedDataset, Practice, Provider, ProviderAlias
+from services.catalog.store_bound import BoundCollection
+from services.catalog.store_capacity import CapacityStore
 from services.catalog.store_declared import DeclaredQuoteStore
 from services.catalog.store_practices import PracticeStore
 
@@ -27,18 +29,6 @@ DB_NAME = "observatory_catalog"
 HIDDEN = {"outbox": 0, "applied_events": 0, "audit": 0, "alias_keys": 0, "typo_keys": 0, "terms": 0}
 PROVIDER_INDEXES = ("aliases", "alias_keys", "typo_keys", "types", "countries", "corridor_keys", "terms",
                     "former_ids")
-
-
-class BoundCollection:
-    """``observatory.idempotency.apply_once`` asks a document class for its
-    collection; this hands it this store's own (the same database the
-    service's connection opened)."""
-
-    def __init__(self, collection):
-        self._collection = collection
-
-    def _get_collection(self):
-        return self._collection
 
 
 def collection_of(db, document_cls):
@@ -54,6 +44,7 @@ class CatalogStore:
         self.datasets = collection_of(db, ObservedDataset)
         self.declared = DeclaredQuoteStore(db)
         self.practices = PracticeStore(db)
+        self.capacity = CapacityStore(db)
 
     def ensure_indexes(self):
         for field in PROVIDER_INDEXES:
@@ -61,6 +52,7 @@ class CatalogStore:
         self.aliases.create_index([("provider_id", ASCENDING)])
         self.declared.ensure_indexes()
         self.practices.ensure_indexes()
+        self.capacity.ensure_indexes()
 
     # -- provider entries ------------------------------------------------------
     def provider(self, provider_id):
