@@ -9,7 +9,7 @@ from observatory.contracts.capacity import NotYourInstitution
 from observatory.errors import Conflict, NotFound
 from observatory.outbox import with_outbox
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
-from services.catalog import messages
+from services.catalog import messages, peer_suggestions
 from services.catalog.entries import audit_entry
 from services.catalog.members import actor, audited, get_member, require_operator, require_operator_or_member
 
@@ -104,3 +104,11 @@ def listed(store, theme=None, member_id=None, status=None, by=None):
             member_id and by.get("member_id") == member_id))):
         require_operator(by or {})
     return [view(d) for d in store.capacity.peer_requests(status or "published", theme, member_id)]
+
+
+def suggestions_for(store, request_id, corridor_improvements, by=None):
+    """``peer_suggestions.suggest`` over the published library, resources and every institution."""
+    doc = get_request(store, request_id, by)
+    return peer_suggestions.suggest(doc, store.practices.all_published(),
+                                    store.capacity.resources_matching(status="published"),
+                                    store.capacity.all_members(), corridor_improvements)
