@@ -131,10 +131,13 @@ def test_the_calendar_holds_published_dated_resources_only():
                      "end": dt.datetime(2025, 3, 3), "url": "/api/v1/resources/iom-e-campus-remittances-course"}
 
 
-POINTS = [{"id": "a", "name": "A", "listed": True, "share_contact_with": "public", "contact": {"email": "a@nrb.org.np"}},
-          {"id": "b", "name": "B", "listed": True, "share_contact_with": "members", "contact": {"email": "b@nrb.org.np"}},
-          {"id": "c", "name": "C", "listed": True, "share_contact_with": "none", "contact": {"email": "c@nrb.org.np"}},
-          {"id": "d", "name": "D", "listed": False, "share_contact_with": "public", "contact": {"email": "d@nrb.org.np"}}]
+def point(point_id, listed, share):
+    return {"id": point_id, "name": point_id.upper(), "listed": listed, "share_contact_with": share,
+            "contact": {"email": f"{point_id}@nrb.org.np"}}
+
+
+POINTS = [point("a", True, "public"), point("b", True, "members"), point("c", True, "none"),
+          point("d", False, "public")]
 MEMBER = {"_id": "npl-nrb", "name": "Nepal Rastra Bank", "country": "NPL", "kind": "central_bank",
           "focal_points": POINTS}
 

@@ -55,9 +55,9 @@ def test_an_institution_edits_only_its_own_focal_points(store):
     assert members.edit_focal_point(store, "npl-nrb", point["id"], {"role": "Director"}, NRB)["role"] == "Director"
     assert members.edit_focal_point(store, "npl-nrb", point["id"], {"listed": False}, OPERATOR)["listed"] is False
     audit = members.get_member(store, "npl-nrb")["audit"]
-    assert [(a["action"], a["by"]) for a in audit] == [("registered", "operator"), ("focal_point_added", "member:npl-nrb"),
-                                                      ("focal_point_edited", "member:npl-nrb"),
-                                                      ("focal_point_edited", "operator")]
+    assert [(a["action"], a["by"]) for a in audit] == [
+        ("registered", "operator"), ("focal_point_added", "member:npl-nrb"), ("focal_point_edited", "member:npl-nrb"),
+        ("focal_point_edited", "operator")]
 
 
 def test_adding_the_same_focal_point_again_adds_none(store):
