@@ -46,3 +46,19 @@ class Pattern(validate.Regexp):
 def pattern(regex, error=None):
     """The anchors stay (they document the whole-value match in OpenAPI); fullmatch enforces it."""
     return Pattern(re.compile(regex), error=error)
+
+# Capacity building (issue 21). Themes are the practice library's: one pattern, so a request's
+# theme finds the practices tagged with it.
+THEME_PATTERN = PRACTICE_THEME_PATTERN
+INSTITUTION_KINDS = ("ministry", "central_bank", "statistics_office", "regulator")
+RESOURCE_KINDS = ("guide", "course", "toolkit", "workshop", "webinar")
+EVENT_RESOURCE_KINDS = ("workshop", "webinar")  # resources with dates, on the iCalendar feed
+RESOURCE_LEVELS = ("introductory", "intermediate", "advanced")
+# Proposals by member institutions wait for an operator; an operator's own entries are published at once.
+MODERATION_STATUSES = ("proposed", "published", "rejected")
+# Who may read a focal point's contact details: nobody but operators, other member institutions, anyone.
+CONTACT_SHARING = ("none", "members", "public")
+PLAN_STATUSES = ("draft", "adopted", "closed")
+TARGET_PROGRESS = ("met", "on_track", "off_track", "no_data")
+ROLE_OPERATOR = "operator"
+ROLE_MEMBER = "member"

@@ -158,6 +158,17 @@ class PracticePublishedSchema(Schema):
     countries = fields.List(fields.String(validate=ISO3), required=True)
 
 
+class RequestPublishedSchema(Schema):
+    """``request.published``: a peer-learning request is public (notify alerts the theme's followers)."""
+
+    request_id = fields.String(required=True, validate=ENTRY_ID)
+    member_id = fields.String(required=True, validate=ENTRY_ID)
+    country = fields.String(required=True, validate=ISO3)
+    title = fields.String(required=True)
+    theme = fields.String(allow_none=True)
+    corridor = fields.String(allow_none=True)
+
+
 CONTRACTS = {
     "dataset.import": DatasetImportSchema,
     "dataset.published": DatasetPublishedSchema,
@@ -167,12 +178,14 @@ CONTRACTS = {
     "provider.updated": ProviderUpdatedSchema,
     "providers.changed": ProvidersChangedSchema,
     "practice.published": PracticePublishedSchema,
+    "request.published": RequestPublishedSchema,
 }
 
 # Who publishes each event (commands stay inside their service).
 PRODUCED_BY = {
     "ingest": ("dataset.published", "corridor.cost.changed", "firms.observed"),
-    "catalog": ("provider.registered", "provider.updated", "providers.changed", "practice.published"),
+    "catalog": ("provider.registered", "provider.updated", "providers.changed", "practice.published",
+                "request.published"),
 }
 # Work a service sends to its own queue (observatory.outbox: not news, not for subscribers).
 COMMANDS_OF = {

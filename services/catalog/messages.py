@@ -3,7 +3,8 @@
 - ``provider.registered``: a new entry (from the data, an operator, or a split);
 - ``provider.updated``: an entry changed (``fields`` names what), or a price was declared on it;
 - ``providers.changed``: the entries one import's firms wrote, as one change;
-- ``practice.published``: a best-practice entry is now public.
+- ``practice.published``: a best-practice entry is now public;
+- ``request.published``: a peer-learning request is public (its theme, for followers).
 
 They go into the outbox of the document whose write they announce.
 """
@@ -38,3 +39,10 @@ def practice_published(doc):
     return PRODUCER.event("practice.published", {"practice_id": doc["_id"], "title": doc["title"],
                                                  "themes": doc.get("themes", []),
                                                  "countries": doc.get("countries", [])})
+
+
+def request_published(doc):
+    # Carries the theme and corridor: notify alerts the institutions that follow them.
+    return PRODUCER.event("request.published", {
+        "request_id": doc["_id"], "member_id": doc["member_id"], "country": doc["country"], "title": doc["title"],
+        "theme": doc.get("theme"), "corridor": doc.get("corridor")})

@@ -19,6 +19,7 @@ from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
 from services.catalog import curation, declared, practices, queries, rebuild, registry
+from services.catalog.service_capacity import CapacityRpcs
 from services.catalog.dependencies import ParkedFirms, StartingPracticeLibrary
 from services.catalog.store import DB_NAME, STORE_ALIAS, CatalogStore, Practice, Provider
 from services.catalog.schemas import (
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 REBUILD_SECONDS = 30
 
 
-class CatalogService(PingMixin, OutboxRelay):
+class CatalogService(CapacityRpcs, PingMixin, OutboxRelay):
     name = "catalog"
     store_alias = STORE_ALIAS
 

@@ -3,8 +3,8 @@
 ``CatalogStore(db)`` is what the service's ``MongoStore`` hands its workers
 and what the business modules take as their first argument: provider
 entries, the raw names they resolved from, import batches and applied
-datasets here; declared prices and the practice library in the store modules
-it composes (``store.declared``, ``store.practices``). Plain pymongo
+datasets here; declared prices, the practice library and capacity building in the store
+modules it composes (``store.declared``, ``store.practices``, ``store.capacity``). Plain pymongo
 operations both MongoDB and mongomock support; single-document atomic writes
 only (no transactions).
 """
@@ -18,6 +18,7 @@ from observatory.idempotency import apply_once, collection_of
 from observatory.pagination import keyset_page
 from services.catalog import resolution
 from services.catalog.models import STORE_ALIAS, ObservedBatch, ObservedDataset, Practice, Provider, ProviderAlias
+from services.catalog.store_capacity import CapacityStore
 from services.catalog.store_declared import DeclaredQuoteStore
 from services.catalog.store_practices import PracticeStore
 
@@ -39,6 +40,7 @@ class CatalogStore:
         self.datasets = collection_of(ObservedDataset, db)
         self.declared = DeclaredQuoteStore(db)
         self.practices = PracticeStore(db)
+        self.capacity = CapacityStore(db)
 
     def ensure_indexes(self):
         for field in PROVIDER_INDEXES:
@@ -46,6 +48,7 @@ class CatalogStore:
         self.aliases.create_index([("provider_id", ASCENDING)])
         self.declared.ensure_indexes()
         self.practices.ensure_indexes()
+        self.capacity.ensure_indexes()
 
     # -- provider entries ------------------------------------------------------
     def provider(self, provider_id):

@@ -63,3 +63,7 @@ class PracticeStore:
         """Published practices tagged with the country ({_id, title, themes}), by id."""
         found = self.practices.find({"countries": iso3, "status": "published"}, {"title": 1, "themes": 1})
         return list(found.sort("_id", 1).limit(limit))
+
+    def all_published(self):
+        """Every published practice with its word indexes (what a ranking over the whole library reads)."""
+        return list(self.practices.find({"status": "published"}, BOOKKEEPING).sort("_id", 1))

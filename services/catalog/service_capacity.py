@@ -1,0 +1,128 @@
+"""The catalog's capacity-building RPCs (issue 21), mixed into ``CatalogService``.
+Each validates its input with the shared contract (``observatory.contracts.capacity``)
+and its acting principal ``by={"role", "member_id"}``; logic lives in the plain modules."""
+from observatory.contracts.capacity import (
+    FocalPointEditSchema,
+    FocalPointSchema,
+    MemberCreateSchema,
+    ModerationSchema,
+    PeerAnswerSchema,
+    PeerRequestCreateSchema,
+    PlanSchema,
+    PrincipalSchema,
+    ResourceCreateSchema,
+    ResourceQuerySchema,
+    WorkspaceSchema,
+)
+from observatory.errors import validated
+from observatory.replicated import rpc
+from services.catalog import members, peer_requests, plans, resources, workspace
+from services.catalog.models_capacity import PeerRequest
+
+
+def principal(by):
+    return None if by is None else validated(PrincipalSchema(), by)
+
+
+class CapacityRpcs:
+    # -- member institutions and focal points ------------------------------------
+    @rpc
+    def register_member(self, request, by):
+        doc = members.register(self.store, validated(MemberCreateSchema(), request), principal(by))
+        return members.own_view(doc)
+
+    @rpc
+    def get_member(self, member_id, by=None):
+        return members.view_for(members.get_member(self.store, str(member_id)), principal(by))
+
+    @rpc
+    def list_members(self, country=None, by=None):
+        return [members.view_for(m, principal(by)) for m in self.store.capacity.all_members(country)]
+
+    @rpc
+    def add_focal_point(self, member_id, request, by):
+        return members.add_focal_point(self.store, str(member_id), validated(FocalPointSchema(), request),
+                                       principal(by))
+
+    @rpc
+    def edit_focal_point(self, member_id, point_id, changes, by):
+        return members.edit_focal_point(self.store, str(member_id), str(point_id),
+                                        validated(FocalPointEditSchema(), changes), principal(by))
+
+    # -- learning resources --------------------------------------------------------
+    @rpc
+    def create_resource(self, request, by):
+        return resources.view(resources.create(self.store, validated(ResourceCreateSchema(), request),
+                                               principal(by)))
+
+    @rpc
+    def moderate_resource(self, resource_id, decision, by):
+        return resources.view(resources.moderate(self.store, str(resource_id),
+                                                 validated(ModerationSchema(), decision), principal(by)))
+
+    @rpc
+    def get_resource(self, resource_id, by=None):
+        return resources.view(resources.get_resource(self.store, str(resource_id), principal(by)))
+
+    @rpc
+    def list_resources(self, params, by=None):
+        return resources.search(self.store, **validated(ResourceQuerySchema(), params), by=principal(by))
+
+    @rpc
+    def resource_calendar(self):
+        return resources.calendar_events(self.store.capacity.resources_matching(status="published"))
+
+    # -- peer-learning requests ----------------------------------------------------
+    @rpc
+    def ask_peers(self, request, by):
+        return peer_requests.view(peer_requests.ask(self.store, validated(PeerRequestCreateSchema(), request),
+                                                    principal(by)))
+
+    @rpc
+    def moderate_request(self, request_id, decision, by):
+        doc = peer_requests.moderate(self.store, str(request_id), validated(ModerationSchema(), decision),
+                                     principal(by))
+        self.outbox.flush(PeerRequest, doc["_id"])
+        return peer_requests.view(doc)
+
+    @rpc
+    def answer_request(self, request_id, reply, by):
+        return peer_requests.view(peer_requests.answer(self.store, str(request_id),
+                                                       validated(PeerAnswerSchema(), reply), principal(by)))
+
+    @rpc
+    def mark_answer_helpful(self, request_id, answer_id, by):
+        return peer_requests.view(peer_requests.mark_helpful(self.store, str(request_id), str(answer_id),
+                                                             principal(by)))
+
+    @rpc
+    def list_requests(self, theme=None, member_id=None, status=None, by=None):
+        return peer_requests.listed(self.store, theme, member_id, status, principal(by))
+
+    @rpc
+    def request_suggestions(self, request_id, corridor_improvements=(), by=None):
+        """``corridor_improvements``: ``{"country", "corridor", "drop_pct_points"}`` rows from the published figures."""
+        return peer_requests.suggestions_for(self.store, str(request_id), list(corridor_improvements), principal(by))
+
+    # -- national plans and the workspace -------------------------------------------
+    @rpc
+    def save_plan(self, member_id, plan, by):
+        return plans.save_plan(self.store, str(member_id), validated(PlanSchema(), plan), principal(by))
+
+    @rpc
+    def get_plan(self, member_id):
+        return plans.get_plan(self.store, str(member_id))
+
+    @rpc
+    def plan_progress(self, member_id, figures):
+        """``figures``: the published ``{"corridor", "period", "series", "value"}`` of the plan's corridors."""
+        return plans.progress_of(self.store, str(member_id), list(figures))
+
+    @rpc
+    def get_workspace(self, member_id, by):
+        return workspace.get_workspace(self.store, str(member_id), principal(by))
+
+    @rpc
+    def save_workspace(self, member_id, request, by):
+        return workspace.save_workspace(self.store, str(member_id), validated(WorkspaceSchema(), request),
+                                        principal(by))
