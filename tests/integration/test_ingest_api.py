@@ -320,15 +320,19 @@ def test_ingests_real_answers_load_in_the_answer_contracts_the_gateway_dumps_thr
 
 
 def test_the_catalogs_real_answers_load_in_the_contracts_the_gateway_dumps_through(platform):
-    from observatory.contracts import catalog
-    from services.catalog import queries  # the in-process store is shared with this test
+    import mongoengine
 
-    first = queries.list_providers(limit=5)
+    from observatory.contracts import catalog
+    from services.catalog import queries
+    from services.catalog.store import CatalogStore
+
+    store = CatalogStore(mongoengine.get_db("catalog"))  # the in-process store is shared with this test
+    first = queries.list_providers(store, limit=5)
     names = [q["provider"] for q in requests.get(f"{platform['base']}/api/v1/corridors/ARE/NPL",
                                                  params={"period": "2014Q1"}, timeout=30).json()["quotes"]]
     for schema, answer in ((catalog.ProviderListSchema, first),
-                           (catalog.ProviderSchema, queries.get_provider(first["items"][0]["id"])),
-                           (catalog.AuditListSchema, queries.provider_audit(first["items"][0]["id"])),
-                           (catalog.CorridorExtrasSchema, queries.corridor_extras("ARE", "NPL", "2014Q1", names)),
-                           (catalog.CountryExtrasSchema, queries.country_extras("NPL"))):
+                           (catalog.ProviderSchema, queries.get_provider(store, first["items"][0]["id"])),
+                           (catalog.AuditListSchema, queries.provider_audit(store, first["items"][0]["id"])),
+                           (catalog.CorridorExtrasSchema, queries.corridor_extras(store, "ARE", "NPL", "2014Q1", names)),
+                           (catalog.CountryExtrasSchema, queries.country_extras(store, "NPL"))):
         assert schema().validate(json.loads(json.dumps(answer, default=str))) == {}, schema.__name__
