@@ -17,7 +17,7 @@ from observatory.contracts.capacity import (
 from observatory.errors import validated
 from observatory.replicated import rpc
 from services.catalog import members, peer_requests, plans, resources, workspace
-from services.catalog.models_capacity import PeerRequest
+from services.catalog.store_capacity import PeerRequest  # its outbox, flushed after a moderation
 
 
 def principal(by):
