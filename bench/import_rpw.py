@@ -44,12 +44,13 @@ def baseline(data):
             "from services.ingest.parsers.rpw_quotes import parse_rpw_quotes\n"
             "from services.ingest.loaders import QuotesLoader\n"
             "from services.ingest import publication\n"
-            "connect_store('ingest','bench')\n"
-            "data=sys.stdin.buffer.read(); t=time.perf_counter(); loader=QuotesLoader(uuid.uuid4().hex[:16]); n=0\n"
+            "from services.ingest.store import IngestStore\n"
+            "connect_store('ingest','bench'); store=IngestStore.connected(); store.ensure_indexes()\n"
+            "data=sys.stdin.buffer.read(); t=time.perf_counter(); loader=QuotesLoader(store, uuid.uuid4().hex[:16]); n=0\n"
             "for row in parse_rpw_quotes(io.BytesIO(data)):\n"
             "    n+=1\n"
             "    row.record and loader.add(row.record)\n"
-            "loader.finish(); publication.publish(loader.dataset_id, 'bench', 'bench'); dt=time.perf_counter()-t\n"
+            "loader.finish(); publication.publish(store, loader.dataset_id, 'bench', 'bench'); dt=time.perf_counter()-t\n"
             "print(n, dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)\n")
     out = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, check=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -36,7 +36,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import rabbit_cluster  # noqa: E402
 from gateway.service import GatewayService  # noqa: E402
 from services.ingest.service import IngestService  # noqa: E402
-from services.notify.models import Delivery  # noqa: E402
+import mongoengine  # noqa: E402
+
+from services.notify.store import STORE_ALIAS as NOTIFY_STORE, NotifyStore  # noqa: E402
 from services.notify.service import NotifyService  # noqa: E402
 from tests.cluster.conftest import new_vhost  # noqa: E402
 from tests.conftest import SHARED_DATA  # noqa: E402
@@ -116,11 +118,11 @@ def webhooks_per_second(amqp_uri, instances, events, **config):
         for source, destination in pairs:
             dispatch("ingest", "corridor.cost.changed", corridor_changed(source, destination))
         expected = len(pairs)
-        while Delivery._get_collection().count_documents({"status": "delivered"}) < expected:
+        while NotifyStore(mongoengine.get_db(NOTIFY_STORE)).deliveries.count_documents({"status": "delivered"}) < expected:
             eventlet.sleep(0.05)
             if time.perf_counter() - started > 300:
                 break
-        return Delivery._get_collection().count_documents({"status": "delivered"}) / (time.perf_counter() - started)
+        return NotifyStore(mongoengine.get_db(NOTIFY_STORE)).deliveries.count_documents({"status": "delivered"}) / (time.perf_counter() - started)
     finally:
         for runner in runners:
             runner.stop()

@@ -51,9 +51,10 @@ class PublicationStore:
         for number, doc in enumerate(docs):
             if number % 50 == 0:
                 time.sleep(0)  # cooperative: packing a whole file's rows takes a while
-            batch.append({**doc, "_id": staged_id(dataset_id, corridor_key(doc["period"], doc["source"],
-                                                                           doc["destination"])),
-                          "dataset_id": dataset_id, "packed": pack(doc.pop("rows"))})
+            fields = {k: v for k, v in doc.items() if k != "rows"}  # the rows are kept packed only
+            batch.append({**fields, "_id": staged_id(dataset_id, corridor_key(doc["period"], doc["source"],
+                                                                              doc["destination"])),
+                          "dataset_id": dataset_id, "packed": pack(doc["rows"])})
             if len(batch) >= INSERT_BATCH:
                 self.staged.insert_many(batch)
                 batch = []

@@ -103,6 +103,8 @@ def test_a_staged_corridor_period_reads_the_same_from_either_home_and_a_stale_sw
     key = "2011Q1:ARE:EGY"
     staged = store.publication.staged_doc(dataset["_id"], key)
     assert staged["quotes"] and staged["quote_fields"][0] == "firm"
+    stored = store.publication.staged.find_one({"_id": staged["_id"]})
+    assert "packed" in stored and "rows" not in stored and "quotes" not in stored  # the rows are kept packed only
     archive = store.publication.archive(dataset["_id"])
     assert store.publication.write_archive(dataset["_id"], archive, {key: staged["quotes"]}, staged["quote_fields"])
     store.publication.delete_staged([staged["_id"]], pause=lambda: None)
