@@ -40,7 +40,7 @@ def change_announced_by(event_type, data):
         return ("import", data.get("dataset_id")), False
     if event_type in ("provider.registered", "provider.updated"):
         return None if one_of_a_batch(event_type, data) else (provider_change(data.get("provider_id")), False)
-    if event_type == "practice.published":
+    if event_type in ("practice.published", "practice.updated"):
         return practice_change(data.get("practice_id")), False
     return None
 

@@ -103,6 +103,10 @@ class GatewayService:
     def on_practice_published(self, payload):
         self.reads.on_event("practice.published", event_data(payload), _sources(self))
 
+    @broadcast_handler("catalog", "practice.updated")
+    def on_practice_updated(self, payload):
+        self.reads.on_event("practice.updated", event_data(payload), _sources(self))
+
     @timer(REBUILD_RETRY_SECONDS)
     def retry_release(self):
         """A rebuild that met a deadline is tried again (the old views are served meanwhile)."""

@@ -40,13 +40,11 @@ class Practices:
                                       "ETag": entry_etag(answer["version"])})
 
     def update_practice(self, request, call):
-        answer = self.catalog.update_practice(call.path["practice_id"], call.body, expected_version(request),
-                                              author(call.principal))
-        if answer.get("status") == "published":
-            # The catalog announces no edit of a published practice (no event in
-            # observatory/contracts/events.py): until it does, this write asks
-            # for the release itself, the one change not driven by an event.
-            self.reads.replace(self.sources, practice_change(answer["id"]))
+        since = self.reads.changes_announced()
+        version = expected_version(request)
+        answer = self.catalog.update_practice(call.path["practice_id"], call.body, version, author(call.principal))
+        if answer.get("status") == "published" and answer.get("version", 0) > version:
+            self.reads.await_change(practice_change(answer["id"]), since)  # practice.updated
         return Reply(answer, headers={"ETag": entry_etag(answer["version"])})
 
     def publish_practice(self, request, call):

@@ -158,6 +158,14 @@ class PracticePublishedSchema(Schema):
     countries = fields.List(fields.String(validate=ISO3), required=True)
 
 
+class PracticeUpdatedSchema(Schema):
+    """``practice.updated``: a published entry was edited (``fields`` names what changed)."""
+
+    practice_id = fields.String(required=True, validate=ENTRY_ID)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    fields_ = fields.List(fields.String(validate=validate.Length(max=50)), required=True, data_key="fields")
+
+
 class RequestPublishedSchema(Schema):
     """``request.published``: a peer-learning request is public (notify alerts the theme's followers)."""
 
@@ -178,6 +186,7 @@ CONTRACTS = {
     "provider.updated": ProviderUpdatedSchema,
     "providers.changed": ProvidersChangedSchema,
     "practice.published": PracticePublishedSchema,
+    "practice.updated": PracticeUpdatedSchema,
     "request.published": RequestPublishedSchema,
 }
 
@@ -185,7 +194,7 @@ CONTRACTS = {
 PRODUCED_BY = {
     "ingest": ("dataset.published", "corridor.cost.changed", "firms.observed"),
     "catalog": ("provider.registered", "provider.updated", "providers.changed", "practice.published",
-                "request.published"),
+                "request.published", "practice.updated"),
 }
 # Work a service sends to its own queue (observatory.outbox: not news, not for subscribers).
 COMMANDS_OF = {

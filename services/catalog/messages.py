@@ -4,6 +4,7 @@
 - ``provider.updated``: an entry changed (``fields`` names what), or a price was declared on it;
 - ``providers.changed``: the entries one import's firms wrote, as one change;
 - ``practice.published``: a best-practice entry is now public;
+- ``practice.updated``: a published entry was edited (what changed);
 - ``request.published``: a peer-learning request is public (its theme, for followers).
 
 They go into the outbox of the document whose write they announce.
@@ -33,6 +34,11 @@ def provider_updated(provider, fields, by, version):
 
 def providers_changed(dataset_id, providers):
     return PRODUCER.event("providers.changed", {"dataset_id": dataset_id, "providers": providers})
+
+
+def practice_updated(practice_id, version, fields):
+    return PRODUCER.event("practice.updated", {"practice_id": practice_id, "version": version,
+                                               "fields": sorted(fields)})
 
 
 def practice_published(doc):

@@ -104,7 +104,11 @@ def update(store, practice_id, changes, expected_version, by):
     state = edit_state(doc, changes, by)
     if state is None:
         return doc
-    if not store.practices.update_at(practice_id, expected_version, {"$set": state}):
+    update = {"$set": state}
+    if doc["status"] == "published":  # readers of the published entry hear of the edit
+        edited = [k for k in changes if k in state]
+        update = with_outbox(update, messages.practice_updated(practice_id, state["version"], edited))
+    if not store.practices.update_at(practice_id, expected_version, update):
         raise StaleEntry.of(get_practice(store, practice_id, public=False), "practice")
     return get_practice(store, practice_id, public=False)
 

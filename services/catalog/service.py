@@ -153,6 +153,7 @@ class CatalogService(CapacityRpcs, PingMixin, OutboxRelay):
     def update_practice(self, practice_id, changes, expected_version, by):
         doc = practices.update(self.store, str(practice_id), validated(PracticeEditSchema(), changes),
                                int(expected_version), str(by))
+        self.outbox.flush(Practice, doc["_id"])  # practice.updated, when it was published; the relay retries
         return practices.view(doc)
 
     @rpc

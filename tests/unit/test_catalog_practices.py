@@ -54,6 +54,13 @@ def test_drafts_stay_out_of_public_reads_and_edits_need_the_current_version(stor
     published = practices.publish(store, draft["_id"], "operator:a")
     assert published["status"] == "published" and [e["type"] for e in published["outbox"]] == ["practice.published"]
     assert practices.publish(store, draft["_id"], "operator:a")["outbox"] == published["outbox"]  # again: a no-op
+    edited = practices.update(store, draft["_id"], {"summary": "newest", "title": draft["title"]}, published["version"],
+                              "operator:a")
+    announced = edited["outbox"][-1]
+    assert announced["type"] == "practice.updated" and announced["data"] == {
+        "practice_id": draft["_id"], "version": published["version"] + 1, "fields": ["summary"]}
+    unchanged = practices.update(store, draft["_id"], {"summary": "newest"}, edited["version"], "operator:a")
+    assert unchanged["outbox"] == edited["outbox"]  # an edit that changes nothing announces nothing
 
 
 def test_csv_rows_become_practice_requests():

@@ -33,8 +33,9 @@ class RecordingReads:
 
 
 class Catalog:
-    def __init__(self, version):
+    def __init__(self, version, status="draft"):
         self.version = version
+        self.status = status  # of the practice an edit answers with
 
     def update_provider(self, provider_id, changes, expected_version, by):
         return {"id": provider_id, "version": self.version}
@@ -46,7 +47,7 @@ class Catalog:
         return {"id": practice_id, "version": 2, "status": "published"}
 
     def update_practice(self, practice_id, changes, expected_version, by):
-        return {"id": practice_id, "version": 3, "status": "draft"}
+        return {"id": practice_id, "version": 3, "status": self.status}
 
 
 class Ingest:
@@ -79,6 +80,13 @@ def test_a_declared_price_waits_for_its_providers_event():
     reads, me = RecordingReads(), Principal(PROVIDER, "western-union", "c1")
     Providers(Catalog(version=4), reads).declare_quote(request(), call(me, provider_id="western-union"))
     assert reads.awaited == [(provider_change("western-union"), 7)] and reads.replaced == []
+
+
+def test_an_edit_of_a_published_practice_waits_for_its_practice_updated():
+    reads, operator = RecordingReads(), Principal(OPERATOR)
+    Practices(Catalog(version=3, status="published"), reads, auth=None, sources=None).update_practice(
+        request(entry_etag(2)), call(operator, practice_id="mobile-money-channels"))
+    assert reads.awaited == [(practice_change("mobile-money-channels"), 7)] and reads.replaced == []
 
 
 def test_publishing_a_practice_waits_for_practice_published_and_a_draft_edit_refreshes_nothing():
