@@ -145,6 +145,26 @@ class UnknownPractice(NotFound):
     code = "UNKNOWN_PRACTICE"
 
 
+class UnknownMember(NotFound):
+    code = "UNKNOWN_MEMBER"
+
+
+class UnknownResource(NotFound):
+    code = "UNKNOWN_RESOURCE"
+
+
+class UnknownRequest(NotFound):
+    code = "UNKNOWN_REQUEST"
+
+
+class NotYourInstitution(ObservatoryError):
+    """catalog: a write on a member institution's data by someone who is neither
+    an operator nor that institution."""
+
+    status = 403
+    code = "NOT_YOUR_INSTITUTION"
+
+
 class CorridorNotServed(Conflict):
     """catalog: a price declared on a corridor the entry does not serve."""
 

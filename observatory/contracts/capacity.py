@@ -4,7 +4,6 @@ will route them. Every schema refuses unknown fields (marshmallow's default)
 and bounds every string and list."""
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
-from observatory.errors import ObservatoryError
 from observatory.vocabulary import (
     CONTACT_SHARING,
     ENTRY_ID_MAX,
@@ -27,14 +26,6 @@ SLUG = pattern(r"^[a-z0-9][a-z0-9-]{0,%d}$" % (ENTRY_ID_MAX - 1), error="lower-c
 CORRIDOR = pattern(r"^[A-Z]{3}-[A-Z]{3}$", error="a corridor like ARE-NPL")
 LANGUAGE = pattern(r"^[a-z]{2}$", error="an ISO 639-1 code like en")
 REQUEST_ID = validate.Length(min=1, max=100)
-
-
-class NotYourInstitution(ObservatoryError):
-    """catalog: a write on a member institution's data by someone who is neither
-    an operator nor that institution."""
-
-    status = 403
-    code = "NOT_YOUR_INSTITUTION"
 
 
 def _text(max_length, required=False, **kwargs):

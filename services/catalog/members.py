@@ -4,17 +4,13 @@ points (``by={"role", "member_id"}``; anyone else: 403). What others see of a
 focal point is what it chose: unlisted ones only by its institution and
 operators, contact details only by those ``share_contact_with`` names."""
 from observatory.clock import iso, utcnow
-from observatory.contracts.capacity import NotYourInstitution
-from observatory.errors import Conflict, NotFound
+from observatory.errors import Conflict
+from services.catalog.exceptions import NotYourInstitution, UnknownMember
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
 from services.catalog.entries import MAX_AUDIT, audit_entry
 from services.catalog.practices import slugify
 
 INSTITUTION_FIELDS = ("id", "name", "country", "kind")
-
-
-class UnknownMember(NotFound):
-    code = "UNKNOWN_MEMBER"
 
 
 def actor(by):

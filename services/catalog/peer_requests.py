@@ -5,17 +5,13 @@ marks the answer that helped. A re-run with the same request id asks once."""
 import hashlib
 
 from observatory.clock import iso, utcnow
-from observatory.contracts.capacity import NotYourInstitution
-from observatory.errors import Conflict, NotFound
+from observatory.errors import Conflict
+from services.catalog.exceptions import NotYourInstitution, UnknownRequest
 from observatory.outbox import with_outbox
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
 from services.catalog import messages, peer_suggestions
 from services.catalog.entries import audit_entry
 from services.catalog.members import actor, audited, get_member, require_operator, require_operator_or_member
-
-
-class UnknownRequest(NotFound):
-    code = "UNKNOWN_REQUEST"
 
 
 def request_key(member_id, request_id):

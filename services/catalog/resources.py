@@ -3,7 +3,8 @@ institutions propose (``proposed`` until an operator publishes or rejects
 it). Searched like the practice library, with its word index and ranking;
 workshops and webinars with dates make the iCalendar feed."""
 from observatory.clock import iso, utcnow
-from observatory.errors import Conflict, InvalidInput, NotFound
+from observatory.errors import Conflict, InvalidInput
+from services.catalog.exceptions import UnknownResource
 from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from observatory.vocabulary import ROLE_OPERATOR
 from services.catalog import practices
@@ -12,10 +13,6 @@ from services.catalog.entries import audit_entry
 
 HIDDEN = ("terms", "title_terms", "summary_terms", "body_terms", "audit")
 FEED_URL_BASE = "/api/v1/resources/"
-
-
-class UnknownResource(NotFound):
-    code = "UNKNOWN_RESOURCE"
 
 
 def view(doc, score=None):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from observatory.contracts.capacity import NotYourInstitution
+from observatory.errors import NotYourInstitution
 from observatory.errors import InvalidInput
 from services.catalog.models_capacity import PeerRequest
 from services.catalog.service_capacity import CapacityRpcs

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from observatory.contracts.capacity import NotYourInstitution, PlanSchema, WorkspaceSchema
+from observatory.contracts.capacity import PlanSchema, WorkspaceSchema
+from observatory.errors import NotYourInstitution
 from observatory.errors import Conflict, InvalidInput, NotFound
 from services.catalog import members, peer_requests, plans, practices, resources, workspace
 from tests.unit.catalog_common import empty_catalog_store
