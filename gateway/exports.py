@@ -10,17 +10,12 @@ import math
 from icalendar import Calendar, Event
 
 from observatory.errors import NonFiniteFigure
-from observatory.vocabulary import SERIES, SERIES_LABELS
+from observatory.vocabulary import RPW_INDICATOR_CODES as INDICATORS, SERIES, SERIES_LABELS
 
 AGENCY = "OBSERVATORY"
 CORRIDOR_FLOW = f"{AGENCY}:RPW_CORRIDOR_COST(1.0)"
 INDICATOR_FLOW = f"{AGENCY}:RPW_INDICATORS(1.0)"
 FLOWS_FLOW = f"{AGENCY}:REMITTANCE_FLOWS(1.0)"
-INDICATORS = {  # answer field -> SDMX code
-    "global_average_pct": "GLOBAL_AVG", "global_weighted_average_pct": "GLOBAL_WEIGHTED_AVG",
-    "ldc_average_pct": "LDC_AVG", "g20_senders_average_pct": "G20_SENDERS_AVG",
-    "share_corridors_below_5_pct": "SHARE_BELOW_5", "share_corridors_at_or_below_3_pct": "SHARE_AT_OR_BELOW_3",
-}
 ATTRIBUTION = "The World Bank, Remittance Prices Worldwide; KNOMAD/World Bank; WDI (CC BY 4.0)"
 
 

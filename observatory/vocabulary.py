@@ -62,3 +62,10 @@ PLAN_STATUSES = ("draft", "adopted", "closed")
 TARGET_PROGRESS = ("met", "on_track", "off_track", "no_data")
 ROLE_OPERATOR = "operator"
 ROLE_MEMBER = "member"
+
+# The headline indicators: the field of the indicators answer -> its SDMX code (CL_INDICATOR).
+RPW_INDICATOR_CODES = {
+    "global_average_pct": "GLOBAL_AVG", "global_weighted_average_pct": "GLOBAL_WEIGHTED_AVG",
+    "ldc_average_pct": "LDC_AVG", "g20_senders_average_pct": "G20_SENDERS_AVG",
+    "share_corridors_below_5_pct": "SHARE_BELOW_5", "share_corridors_at_or_below_3_pct": "SHARE_AT_OR_BELOW_3",
+}

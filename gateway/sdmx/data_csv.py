@@ -5,7 +5,7 @@ line alone."""
 import csv
 import io
 
-from gateway.sdmx.model import PRIMARY_MEASURE, TIME_DIMENSION
+from observatory.sdmx.model import PRIMARY_MEASURE, TIME_DIMENSION
 from gateway.sdmx.values import observation_parts
 from gateway.sdmx.xml import chunks
 

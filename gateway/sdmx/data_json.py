@@ -11,9 +11,9 @@ would shift every later index."""
 import functools
 import json
 
-from gateway.sdmx.codelists import codelists
-from gateway.sdmx.model import TIME_DIMENSION
-from gateway.sdmx.structures import CONCEPTS
+from observatory.sdmx.codelists import codelists
+from observatory.sdmx.model import TIME_DIMENSION
+from observatory.sdmx.structures import CONCEPTS
 from gateway.sdmx.values import observation_parts, series_of
 from gateway.sdmx.xml import chunks, new_message_id, prepared_now
 

@@ -3,7 +3,7 @@ series by series. Observations are plain dicts (dimension ids, TIME_PERIOD,
 OBS_VALUE, attribute ids), sorted by series key when the observation
 dimension is TIME_PERIOD. An empty selection is a message whose DataSet holds
 no series (how the routes answer it, 404 or 200, is theirs to say)."""
-from gateway.sdmx.model import AGENCY, TIME_DIMENSION, VERSION
+from observatory.sdmx.model import AGENCY, TIME_DIMENSION, VERSION
 from gateway.sdmx.values import observation_parts, series_of
 from gateway.sdmx.xml import XML_DECLARATION, attr, attrs, chunks, header, xmlns
 

@@ -5,9 +5,9 @@ import datetime as dt
 import re
 
 from gateway.sdmx import periods
-from gateway.sdmx.codelists import codelists
+from observatory.sdmx.codelists import codelists
 from gateway.sdmx.errors import SdmxBadQuery, SdmxNotImplemented
-from gateway.sdmx.model import TIME_DIMENSION
+from observatory.sdmx.model import TIME_DIMENSION
 
 KEY_MAX_CHARS = 2000
 TEXT_VALUE_MAX_CHARS = 200

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from gateway.sdmx import periods
 from gateway.sdmx.errors import SdmxBadQuery, SdmxNoResults, SdmxNotImplemented
 from gateway.sdmx.keys import apply_filters, parse_key_21, parse_key_30
-from gateway.sdmx.model import AGENCY, TIME_DIMENSION, VERSION
-from gateway.sdmx.structures import DATAFLOWS, structure_of
+from observatory.sdmx.model import AGENCY, TIME_DIMENSION, VERSION
+from observatory.sdmx.structures import DATAFLOWS, structure_of
 from gateway.sdmx.values import DIMENSION_AT_OBSERVATION, series_of
 from observatory.errors import NotFound
 

@@ -1,8 +1,8 @@
 """SDMX-ML 2.1 Structure message writer: dataflows, codelists, the concept
 scheme and data structure definitions, for any selection that
 ``structures.resolve`` returns (so ``references`` is honoured there)."""
-from gateway.sdmx.model import AGENCY, PRIMARY_MEASURE, TIME_DIMENSION, VERSION
-from gateway.sdmx.structures import CONCEPT_SCHEME_ID
+from observatory.sdmx.model import AGENCY, PRIMARY_MEASURE, TIME_DIMENSION, VERSION
+from observatory.sdmx.structures import CONCEPT_SCHEME_ID
 from gateway.sdmx.xml import XML_DECLARATION, attrs, chunks, header, name, xmlns
 
 # The order of the containers in mes:Structures (SDMXStructure.xsd).

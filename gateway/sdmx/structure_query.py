@@ -2,8 +2,8 @@
 3.0 (``/structure/{type}/{agency}/{id}/{version}``), validated into the
 selection the Structure message writer takes."""
 from gateway.sdmx.errors import SdmxBadQuery, SdmxNoResults, SdmxNotImplemented
-from gateway.sdmx.model import AGENCY, VERSION
-from gateway.sdmx.structures import ARTEFACT_TYPES, resolve
+from observatory.sdmx.model import AGENCY, VERSION
+from observatory.sdmx.structures import ARTEFACT_TYPES, resolve
 
 REFERENCES = ("none", "parents", "parentsandsiblings", "children", "descendants", "all", *ARTEFACT_TYPES)
 # Other maintainable types of the SDMX information model: valid, not kept here.

@@ -7,7 +7,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from observatory.errors import NonFiniteFigure
-from gateway.sdmx.model import PRIMARY_MEASURE, TIME_DIMENSION
+from observatory.sdmx.model import PRIMARY_MEASURE, TIME_DIMENSION
 
 DIMENSION_AT_OBSERVATION = (TIME_DIMENSION, "AllDimensions")  # what the writers lay out
 _QUARTER = re.compile(r"^([0-9]{4})-?Q([1-4])$")

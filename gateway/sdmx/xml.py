@@ -6,7 +6,7 @@ import re
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
-from gateway.sdmx.model import AGENCY
+from observatory.sdmx.model import AGENCY
 
 _SCHEMAS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1"
 NAMESPACES = {

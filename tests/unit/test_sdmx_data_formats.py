@@ -22,7 +22,7 @@ from gateway.sdmx.data_json import json_data
 from gateway.sdmx.data_ml import generic_data, structure_specific_data
 from gateway.sdmx.query import data_query_21, data_query_30
 from gateway.sdmx.structure_ml import structure_message
-from gateway.sdmx.structures import resolve
+from observatory.sdmx.structures import resolve
 from tests.unit.test_sdmx_real_data import (
     corridor_observations,
     flow_observations,

@@ -3,7 +3,7 @@ inflows, RPW provider quotes), read with the ingest parsers: the data every
 SDMX writer test uses. Other test_sdmx_* modules import these builders."""
 import functools
 
-from gateway.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
+from observatory.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
 from gateway.sdmx.values import time_period
 from observatory.vocabulary import SERIES_LABELS
 from services.ingest.parsers.corridor_averages import parse_corridor_averages

@@ -15,7 +15,7 @@ from gateway.sdmx.data_csv import csv_v1, csv_v2
 from gateway.sdmx.data_json import json_data
 from gateway.sdmx.data_ml import generic_data, structure_specific_data
 from gateway.sdmx.structure_ml import structure_message
-from gateway.sdmx.structures import DATAFLOWS, resolve, structure_of
+from observatory.sdmx.structures import DATAFLOWS, resolve, structure_of
 from gateway.sdmx.values import format_value, time_period
 from gateway.sdmx.xml import CHUNK_CHARS
 from observatory.errors import NonFiniteFigure

@@ -13,7 +13,7 @@ from pysdmx.io import read_sdmx
 from gateway.sdmx.errors import SdmxBadQuery, SdmxNoResults, SdmxNotImplemented
 from gateway.sdmx.structure_ml import structure_message
 from gateway.sdmx.structure_query import structure_query
-from gateway.sdmx.structures import resolve
+from observatory.sdmx.structures import resolve
 from observatory.countries import countries
 from observatory.vocabulary import PROVIDER_TYPES
 

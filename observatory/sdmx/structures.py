@@ -3,8 +3,8 @@ data structure definitions and the five dataflows, agency OBSERVATORY,
 version 1.0, and how a structure query's ``references`` resolve among them."""
 import functools
 
-from gateway.sdmx.codelists import codelists
-from gateway.sdmx.model import (
+from observatory.sdmx.codelists import codelists
+from observatory.sdmx.model import (
     PRIMARY_MEASURE,
     TIME_DIMENSION,
     Component,

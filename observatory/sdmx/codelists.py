@@ -5,10 +5,9 @@ import csv
 import functools
 import re
 
-from gateway.exports import INDICATORS
-from gateway.sdmx.model import Code, Codelist
+from observatory.sdmx.model import Code, Codelist
 from observatory.countries import DATA as REFERENCE_DATA, countries
-from observatory.vocabulary import PROVIDER_TYPES, SERIES, SERIES_LABELS
+from observatory.vocabulary import PROVIDER_TYPES, RPW_INDICATOR_CODES as INDICATORS, SERIES, SERIES_LABELS
 
 # Not in the shared vocabulary yet: the speeds as the RPW survey writes them
 # (the parser knows only the slowest) and the two price points (cc1, cc2).
