@@ -7,7 +7,7 @@ from gateway.changes import provider_change, provider_edit_announced
 from gateway.exceptions import Forbidden
 from gateway.resources.entries import author, entry_response, expected_version
 from gateway.routes.table import API, Reply
-from observatory.contracts.catalog import entry_etag
+from observatory.contracts.catalog import entry_etag, write_changed
 
 
 def check_own_entry(principal, provider_id):
@@ -48,13 +48,15 @@ class Providers:
     def merge_providers(self, request, call):
         since = self.reads.changes_announced()
         answer = self.catalog.merge_providers(call.path["provider_id"], call.body["other"], author(call.principal))
-        self.reads.await_change(provider_change(answer["id"]), since)  # the entry kept: provider.updated
+        if write_changed(answer):
+            self.reads.await_change(provider_change(answer["id"]), since)  # the entry kept: provider.updated
         return Reply(answer, headers={"ETag": entry_etag(answer["version"])})
 
     def split_provider(self, request, call):
         since = self.reads.changes_announced()
         answer = self.catalog.split_provider(call.path["provider_id"], call.body["alias"], author(call.principal))
-        self.reads.await_change(provider_change(answer["id"]), since)  # the new entry: provider.registered
+        if write_changed(answer):
+            self.reads.await_change(provider_change(answer["id"]), since)  # the new entry: provider.registered
         return Reply(answer, headers={"Location": f"{API}/providers/{answer['id']}"})
 
     def declare_quote(self, request, call):
@@ -63,7 +65,8 @@ class Providers:
         since = self.reads.changes_announced()
         answer = self.catalog.declare_quote(provider_id, call.body, author(call.principal))
         # the corridor answer lists declared prices; the declaration is announced as provider.updated
-        self.reads.await_change(provider_change(answer["provider_id"]), since)
+        if write_changed(answer):
+            self.reads.await_change(provider_change(answer["provider_id"]), since)
         return answer
 
     def provider_quotes(self, request, call):

@@ -305,3 +305,14 @@ class CorridorExtrasSchema(Schema):
 class CountryExtrasSchema(Schema):
     providers = fields.List(fields.Nested(ProviderRefSchema), required=True)
     practices = fields.List(fields.Nested(PracticeRefSchema), required=True)
+
+
+# A catalog write's RPC answer says whether the call changed anything: a
+# re-run (the same merge, split or declared price again) changes nothing and
+# announces nothing, so the gateway waits for an event only when it did. The
+# HTTP answer never shows it: response schemas dump their declared fields only.
+CHANGED = "changed"
+
+
+def write_changed(answer):
+    return bool(answer.get(CHANGED, True))

@@ -39,30 +39,32 @@ def update_provider(store, provider_id, changes, expected_version, by):
 def merge(store, target_id, other_id, by):
     """Fold entry ``other_id`` into ``target_id``: the union of what both hold,
     the other's id kept as a former id (it keeps resolving), its aliases and
-    declared prices re-pointed, its audit kept. Safe to run again after a crash."""
+    declared prices re-pointed, its audit kept. Safe to run again after a crash.
+    Returns (the kept entry, whether this call changed anything)."""
     changes_of.refuse_self_merge(target_id, other_id)
     target = find_provider(store, target_id)
     other = store.provider(other_id)
     if other is None:
         if other_id in target.get("former_ids", []):
-            return target  # merged already (a re-run)
+            return target, False  # merged already (a re-run)
         raise UnknownProvider("no such provider", {"id": other_id})
     registry.versioned_write(store, target["_id"], f"merge:{other_id}:{target['_id']}",
                              lambda doc: changes_of.merge_update(doc, other, by))
     store.repoint_aliases(other_id, target["_id"], "merge")
     store.declared.repoint(other_id, target["_id"])
     store.delete_provider(other_id)
-    return find_provider(store, target["_id"])
+    return find_provider(store, target["_id"]), True
 
 
 def split(store, provider_id, alias, by):
     """Take raw name ``alias`` out of an entry into an entry of its own, built
     from what the data says of that name; the rest is rebuilt from its other
-    names. The alias is pinned: later data does not fold it back."""
+    names. The alias is pinned: later data does not fold it back. Returns
+    (the new entry, whether this call changed anything)."""
     doc = find_provider(store, provider_id)
     claimed = store.alias(alias)
     if changes_of.split_already_done(doc, alias, claimed):
-        return find_provider(store, claimed["provider_id"])  # a re-run
+        return find_provider(store, claimed["provider_id"]), False  # a re-run
     changes_of.refuse_split(doc, alias)
     new_id = (claimed or {}).get("split_into") or registry.free_id(store, alias)
     own = store.reserve_split(alias, new_id)
@@ -73,4 +75,4 @@ def split(store, provider_id, alias, by):
     state = changes_of.state_without(doc, alias, kept)
     registry.versioned_write(store, doc["_id"], f"split:{doc['_id']}:{alias}",
                              lambda current: changes_of.split_update(current, state, alias, new_id, by))
-    return find_provider(store, new_id)
+    return find_provider(store, new_id), True

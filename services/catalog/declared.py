@@ -57,10 +57,12 @@ def declaration_audit(doc, identity, state, by):
 
 
 def declare(store, provider_id, request, by):
-    """Store (or replace) one declared price; audited on the provider's entry."""
+    """Store (or replace) one declared price; audited on the provider's entry.
+    Returns (its view, whether this call changed anything: the same price
+    declared again changes nothing and announces nothing)."""
     provider = find_provider(store, provider_id)
     identity, state = declared_price(provider, request, by)
     stored = store.declared.save(identity, state)
-    registry.versioned_write(store, provider["_id"], declaration_request_id(identity, state),
-                             lambda doc: declaration_audit(doc, identity, state, by))
-    return declared_view(stored, provider["name"])
+    changed = registry.versioned_write(store, provider["_id"], declaration_request_id(identity, state),
+                                       lambda doc: declaration_audit(doc, identity, state, by))
+    return declared_view(stored, provider["name"]), changed

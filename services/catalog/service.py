@@ -9,6 +9,7 @@ import logging
 import eventlet
 from nameko.timer import timer
 
+from observatory.contracts.catalog import CHANGED
 from observatory.contracts.events import FirmsObservedBatchSchema
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.errors import ServiceUnavailable, validated
@@ -103,22 +104,22 @@ class CatalogService(CapacityRpcs, PingMixin, OutboxRelay):
 
     @rpc
     def merge_providers(self, target_id, other_id, by):
-        doc = curation.merge(self.store, str(target_id), str(other_id), str(by))
-        return self._written_entry(doc["_id"])
+        doc, changed = curation.merge(self.store, str(target_id), str(other_id), str(by))
+        return {**self._written_entry(doc["_id"]), CHANGED: changed}
 
     @rpc
     def split_provider(self, provider_id, alias, by):
-        doc = curation.split(self.store, str(provider_id), str(alias), str(by))
+        doc, changed = curation.split(self.store, str(provider_id), str(alias), str(by))
         self.outbox.flush(Provider, str(provider_id))
-        return self._written_entry(doc["_id"])
+        return {**self._written_entry(doc["_id"]), CHANGED: changed}
 
     # -- declared prices ---------------------------------------------------------
     @rpc
     def declare_quote(self, provider_id, request, by):
         request = validated(DeclaredQuoteRequestSchema(), request)
-        answer = declared.declare(self.store, str(provider_id), request, str(by))
+        answer, changed = declared.declare(self.store, str(provider_id), request, str(by))
         self.outbox.flush(Provider, answer["provider_id"])
-        return answer
+        return {**answer, CHANGED: changed}
 
     @rpc
     def declared_quotes(self, provider_id):

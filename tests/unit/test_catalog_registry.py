@@ -168,14 +168,16 @@ def test_a_later_survey_round_extends_entries_and_versions_only_what_changed(eve
 def test_a_split_alias_stays_apart_when_the_data_names_it_again(event, store):
     registry.apply_firms_observed(store, event)
     original = resolved(store, "Transfast")
-    new = curation.split(store, original, "Transfast", "operator:test")
+    new, changed = curation.split(store, original, "Transfast", "operator:test")
+    assert changed
     assert resolved(store, "Transfast") == new["_id"] != original
     again = copy.deepcopy(event)
     again["event_id"] = str(uuid.uuid4())
     registry.apply_firms_observed(store, again)
     assert resolved(store, "Transfast") == new["_id"]
     assert "Transfast" not in queries.get_provider(store, original)["aliases"]
-    assert curation.split(store, original, "Transfast", "operator:test")["_id"] == new["_id"]  # a re-run: nothing
+    again, changed_again = curation.split(store, original, "Transfast", "operator:test")
+    assert again["_id"] == new["_id"] and not changed_again  # a re-run: nothing, and nothing to announce
 
 
 def test_two_edits_from_the_same_version_one_wins_the_other_gets_412(event, store):
@@ -244,3 +246,12 @@ def test_a_firm_that_breaks_the_contract_is_set_aside_with_its_reason_and_the_ot
     assert store.providers.count_documents({"aliases": firms[1]["name"]}) == 0
     for firm in firms[2:]:
         assert firm["name"] in store.provider(resolved(store, firm["name"]))["aliases"]
+
+
+def test_the_same_merge_again_changes_and_announces_nothing(event, store):
+    registry.apply_firms_observed(store, event)
+    kept, folded = resolved(store, "MoneyGram"), resolved(store, "Transfast")
+    merged, changed = curation.merge(store, kept, folded, "operator:test")
+    assert changed and folded in merged["former_ids"]
+    again, changed_again = curation.merge(store, kept, folded, "operator:test")
+    assert not changed_again and again["version"] == merged["version"]  # the gateway waits for no event
