@@ -82,3 +82,10 @@ def parse_event(payload, data_schema=None):
         raise InvalidMessage("malformed event", details={"errors": messages}) from exc
     envelope["event_id"] = str(envelope["event_id"])
     return envelope
+
+
+def with_outbox(update, *envelopes):
+    """Add ``envelopes`` as pending events to a raw Mongo update."""
+    merged = {op: dict(fields) for op, fields in update.items()}
+    merged.setdefault("$push", {})["outbox"] = {"$each": list(envelopes)}
+    return merged

@@ -18,6 +18,7 @@ from kombu import Queue
 from nameko.events import EventDispatcher
 from nameko.timer import Timer
 
+from observatory.events import with_outbox  # noqa: F401  (the update half of the outbox: pure, so decisions import it)
 from observatory.idempotency import collection_of, outbox_documents
 from observatory.reliable_events import DEFAULT_ATTEMPTS, commands_exchange, quorum_arguments
 from observatory.replicated import replicas
@@ -29,13 +30,6 @@ RELAY_BATCH = 200
 PENDING = {"outbox.event_id": {"$exists": True}}  # matches the sparse index: empty outboxes are not in it
 # Fail fast while the broker is down: the relay timer is the retry loop.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
-
-
-def with_outbox(update, *envelopes):
-    """Add ``envelopes`` as pending events to a raw Mongo update."""
-    merged = {op: dict(fields) for op, fields in update.items()}
-    merged.setdefault("$push", {})["outbox"] = {"$each": list(envelopes)}
-    return merged
 
 
 class OutboxPublisher:

@@ -12,9 +12,10 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from pymongo import ASCENDING, DESCENDING
 
 from observatory.clock import iso
+
+ASCENDING, DESCENDING = 1, -1  # pymongo's sort directions, without importing it: decisions page too
 from observatory.errors import InvalidInput
 
 MAX_OFFSET = 10 ** 9  # far beyond any list here; keeps skip() within MongoDB's 64-bit integers

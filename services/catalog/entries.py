@@ -8,7 +8,7 @@ A provider holds the union over its raw names' observations: set unions
 same observation twice changes nothing.
 """
 from observatory.clock import iso, utcnow
-from observatory.outbox import with_outbox
+from observatory.events import with_outbox
 from services.catalog import messages, resolution
 
 MAX_AUDIT = 1000  # per provider; older entries are dropped

@@ -12,11 +12,14 @@ from pathlib import Path
 
 from observatory.clock import iso, utcnow
 from observatory.errors import Conflict, InvalidInput
-from observatory.outbox import with_outbox
+from observatory.events import with_outbox
 from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from services.catalog import messages
 from services.catalog.exceptions import StaleEntry, UnknownPractice
-from services.catalog.store_practices import HIDDEN as NEVER_ANSWERED
+
+# What a practice answer never shows: bookkeeping and the word indexes (the store leaves them out of
+# plain lists; ranking reads them).
+NEVER_ANSWERED = ("outbox", "applied_events", "terms", "title_terms", "summary_terms", "body_terms")
 
 SEED_FILE = Path(__file__).with_name("practices.json")
 WEIGHTS = {"title": 3, "summary": 2, "body": 1}

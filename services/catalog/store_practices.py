@@ -4,10 +4,11 @@ from pymongo.errors import DuplicateKeyError
 
 from observatory.idempotency import collection_of
 from services.catalog.models import Practice
+from services.catalog.practices import NEVER_ANSWERED
 
 BOOKKEEPING = {"outbox": 0, "applied_events": 0}
-# What a plain list never shows: bookkeeping and the word indexes (ranking needs them, so candidates keep them).
-HIDDEN = {**BOOKKEEPING, "terms": 0, "title_terms": 0, "summary_terms": 0, "body_terms": 0}
+# A plain list leaves out what no answer shows; ranking needs the word indexes, so candidates keep them.
+HIDDEN = dict.fromkeys(NEVER_ANSWERED, 0)
 
 
 class PracticeStore:

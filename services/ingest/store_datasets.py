@@ -7,7 +7,7 @@ from pymongo.errors import DuplicateKeyError
 
 from observatory.pagination import keyset_page
 from observatory import leases
-from observatory.outbox import with_outbox
+from observatory.events import with_outbox
 from services.ingest.models import Dataset, HeldRecords
 from services.ingest.packing import pack, unpack
 

@@ -3,17 +3,13 @@ progress on the real RPW corridor figures, what a peer-learning request is
 suggested from the real practice library, the calendar feed. No mongomock."""
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
 from services.catalog import members, peer_suggestions, practices, resources
 from services.catalog.plan_progress import plan_progress, progress_changes
-from tests.conftest import ROOT
 from tests.unit.analysis_files import corridor_series
 
-DECISION_MODULES = ("plan_progress", "peer_suggestions")
 NEPAL_CORRIDORS = ["ARE-NPL", "GBR-NPL", "SAU-NPL"]
 NOW = dt.datetime(2024, 1, 1)
 
@@ -33,12 +29,6 @@ def observed_mean(figures, period):
               and f["series"] == "observed"]
     return sum(values) / len(values)
 
-
-def test_the_decisions_import_no_mongomock():
-    imports = "; ".join(f"import services.catalog.{name}" for name in DECISION_MODULES)
-    code = f"import sys; {imports}; print('mongomock' in sys.modules)"
-    answer = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert answer.stdout.strip() == "False"
 
 
 def test_a_nepal_target_below_the_observed_2014q1_cost_is_off_track(figures):

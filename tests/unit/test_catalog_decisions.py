@@ -5,8 +5,6 @@ and what publishing a practice emits. On the real firms of the quotes file;
 no mongomock anywhere (checked in a clean interpreter too)."""
 import copy
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -15,10 +13,7 @@ from observatory.errors import CurationConflict
 from observatory.events import parse_event
 from services.catalog import curation_changes, declared, entries, practices, resolution
 from services.catalog.exceptions import CorridorNotServed
-from tests.conftest import ROOT
 from tests.unit.catalog_firms import real_firms
-
-DECISION_MODULES = ("curation_changes", "entries", "resolution", "declared", "practices", "messages")
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +44,6 @@ def event_of(update):
 def audit_of(update):
     return update["$push"]["audit"]["$each"][-1]
 
-
-def test_the_decisions_import_no_mongomock():
-    imports = "; ".join(f"import services.catalog.{name}" for name in DECISION_MODULES)
-    code = f"import sys; {imports}; print('mongomock' in sys.modules)"
-    answer = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert answer.stdout.strip() == "False"
 
 
 def test_a_new_firm_becomes_an_entry_with_its_registration_audited_and_announced(firms):

@@ -3,8 +3,6 @@ which subscriptions an event reaches and what each is told, on the real
 corridor series of the RPW quotes; signatures; rotated secrets. What the
 store does with them: test_notify.py and test_notify_store.py."""
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
 
@@ -116,10 +114,3 @@ def test_a_rotation_keeps_the_old_secret_for_the_overlap_only():
     twice = subscriptions.rotated_secrets(rotated, "whsec_newer", an_hour_on, 3600)
     assert [s["secret"] for s in twice] == ["whsec_newer", "whsec_new"]  # the expired one is dropped
 
-
-def test_the_decisions_need_no_store_library():
-    decisions = ("alerts", "digests", "matching", "messages", "retries", "subscriptions", "delivery")
-    code = (f"import sys\nimport {', '.join('services.notify.' + m for m in decisions)}\n"
-            "print(sorted(m for m in ('mongomock', 'mongoengine', 'pymongo') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "[]"
