@@ -115,6 +115,8 @@ class VintageStore:
     def series_in_period_at(self, period, at):
         """{series: {"SRC:DST": entry}} of the official and derived series of ``period`` at ``at``."""
         found = {}
+        if period is None:
+            return found
         for d in self.versions.find({"flow": CORRIDOR_FLOW, "period": sdmx_quarter(period), "obs.AMOUNT": "USD200",
                                      "obs.SERIES": {"$in": ["OFFICIAL", "DERIVED"]}, "action": REPLACE,
                                      **in_force(at)}, {"payload": 1}):
