@@ -10,6 +10,8 @@
 Each is idempotent: a retried publication records the same release and
 versions again, which changes nothing.
 """
+import time
+
 from observatory.clock import utcnow
 from services.ingest import vintages
 
@@ -36,6 +38,7 @@ def record_observed(store, entry, old_states, new_states, periods_after):
     ({period: state}); ``periods_after``: every period state in force after it."""
     before, after = {}, {}
     for state in old_states.values():
+        time.sleep(0)  # cooperative
         before.update(vintages.state_figures(state))
     for state in new_states.values():
         after.update(vintages.state_figures(state))
@@ -64,6 +67,7 @@ def record_series(store, dataset_id, kind, series, corridors_by_period):
     """The release of a corridor series file (before it is written): {period: {"SRC:DST": entry}}."""
     before, after = {}, {}
     for period, corridors in corridors_by_period.items():
+        time.sleep(0)  # cooperative
         stored = store.series.series_in_period(period).get(series, {})
         for key in corridors:
             before.update(vintages.corridor_figures(series, period, key, stored.get(key)))
@@ -80,6 +84,7 @@ def record_country_flows(store, dataset_id, updates):
     stored = store.series.country_series(list(updates))
     before, after = {}, {}
     for iso3, fields in updates.items():
+        time.sleep(0)  # cooperative
         for field, series in fields.items():
             name = field.split(".", 1)[1]
             before.update(vintages.country_series_figures(iso3, name, stored.get(iso3, {}).get(name) or {}))

@@ -12,6 +12,8 @@ versions of each published figure.
 Writes are idempotent: a release is inserted once, a version once (a retried
 publication writes the same ids), and closing a version is a conditional set.
 """
+import time
+
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -62,6 +64,7 @@ class VintageStore:
                  "release": release["_id"], "valid_from": at, "valid_to": None, "to_release": None}
                 for key, action, observation, payload in found]
         for start in range(0, len(docs), INSERT_BATCH):
+            time.sleep(0)  # cooperative: a whole file's figures are thousands of documents
             try:
                 self.versions.insert_many(docs[start:start + INSERT_BATCH], ordered=False)
             except BulkWriteError as exc:  # a retried publication: its versions are there already

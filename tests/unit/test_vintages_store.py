@@ -2,12 +2,9 @@
 imported, then re-published revised (some of its real rows removed); each
 read ``as_of`` either release answers that release's figures exactly, as
 computed here from each file, and ``figure_changes`` says what changed."""
-import csv
 import datetime as dt
 import hashlib
-import io
 import uuid
-from collections import defaultdict
 
 import pytest
 
@@ -18,7 +15,8 @@ from services.ingest import operator_review, pruning, queries, vintage_queries
 from services.ingest.importer import run_import
 from services.ingest.models import Dataset
 from services.ingest.store import STORE_ALIAS, IngestStore
-from tests.ingest_files import as_csv, quarter_of_quotes
+from tests.ingest_files import as_csv
+from tests.vintage_files import averages, quarter_and_revision
 
 PERIOD, QUARTER = "2011_1Q", "2011Q1"
 
@@ -37,36 +35,9 @@ def import_bytes(store, data):
     return dataset_id, run_import(store, dataset_id, lambda target: target.write(data))
 
 
-def averages(header, rows, column="cc1.total.cost.."):
-    """{(source, destination): mean of the transparent quotes' total cost} and the mean over all of them."""
-    s, d, t, c = (header.index(n) for n in ("source", "destination", "transparent", column))
-    by_corridor, every = defaultdict(list), []
-    for row in rows:
-        if row[t] == "yes" and row[c] not in ("", "NA"):
-            by_corridor[(row[s], row[d])].append(float(row[c]))
-            every.append(float(row[c]))
-    return {k: sum(v) / len(v) for k, v in by_corridor.items()}, sum(every) / len(every)
-
-
 @pytest.fixture(scope="module")
 def files():
-    """The real 2011Q1 quotes, and a revision: one corridor's transparent quotes removed (its average is no
-    longer published), and one transparent quote of another corridor removed (its average moves)."""
-    rows = list(csv.reader(io.StringIO(quarter_of_quotes(PERIOD).decode())))
-    header, rows = rows[0], rows[1:]
-    s, d, t = (header.index(n) for n in ("source", "destination", "transparent"))
-    kinds = defaultdict(set)
-    for row in rows:
-        kinds[(row[s], row[d])].add(row[t])
-    emptied = sorted(k for k, v in kinds.items() if v == {"yes", "no"})[0]
-    first_averages, _ = averages(header, rows)
-    counts = defaultdict(int)
-    for row in rows:
-        counts[(row[s], row[d])] += row[t] == "yes"
-    moved = sorted(k for k, n in counts.items() if n >= 4 and k != emptied)[0]
-    dropped = next(i for i, r in enumerate(rows) if (r[s], r[d]) == moved and r[t] == "yes")
-    revised = [r for i, r in enumerate(rows) if i != dropped and not ((r[s], r[d]) == emptied and r[t] == "yes")]
-    return {"header": header, "first": rows, "revised": revised, "emptied": emptied, "moved": moved}
+    return quarter_and_revision(PERIOD)
 
 
 @pytest.fixture
