@@ -118,6 +118,8 @@ class AsOfTime(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > 40:
+            raise ValidationError("an ISO 8601 timestamp is at most 40 characters")
         try:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
@@ -134,7 +136,7 @@ class AsOfTime(fields.String):
 class AsOfQuery(Schema):
     """The one ``asOf`` of every answer of published figures (DESIGN §7): the vintage then."""
 
-    as_of = AsOfTime(data_key="asOf", metadata={
+    as_of = AsOfTime(data_key="asOf", validate=validate.Length(max=40), metadata={
         "format": "date-time", "description": "answer what was published at this time (ISO 8601 with a timezone); "
                                               "the answer's permalink pins its vintage"})
 
