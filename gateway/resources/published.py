@@ -22,6 +22,15 @@ def permalink(path, args, vintage):
     return f"{path}?{urlencode([*[(k, v) for k, v in args if k != AS_OF], (AS_OF, vintage['published_at'])])}"
 
 
+def pinned(views, key, as_of):
+    """(view key, ``as_of`` to ask ingest): unchanged without ``as_of``; else pinned to the release in force
+    then (one view per (key, release), computed as of that release's time)."""
+    if as_of is None:
+        return key, None
+    vintage = views.sources.ingest.vintage_at(as_of)
+    return (*key, ("vintage", vintage["id"] if vintage else None)), (vintage["published_at"] if vintage else as_of)
+
+
 class PublishedFigures:
     def __init__(self, views):
         self.views = views
@@ -31,11 +40,7 @@ class PublishedFigures:
         ``link(answer)`` adds its permalink; its answer goes through the route's response schema here
         (unless it was dumped already)."""
         dump = call.response_schema.dump
-        as_of = call.params.get("as_of")
-        if as_of is not None:  # pinned to the release in force then: one view per (key, release)
-            vintage = self.views.sources.ingest.vintage_at(as_of)
-            key = (*key, ("vintage", vintage["id"] if vintage else None))
-            as_of = vintage["published_at"] if vintage else as_of
+        key, as_of = pinned(self.views, key, call.params.get("as_of"))
         path, args = request.path, list(request.args.items(multi=True))
 
         def link(answer):

@@ -178,7 +178,8 @@ def indicators(store, period=None, as_of=None):
     published = view.periods()
     periods = sorted(published)
     if not periods:
-        raise NotFound("no indicators yet: import rpw-quotes first")
+        raise NotFound("no indicators were published yet at that time" if as_of else
+                       "no indicators yet: import rpw-quotes first", {"period": period, "available": []})
     period = period or periods[-1]
     if period not in published:  # computed from quote-level data only: never invented from averages
         raise NotFound(f"no indicators for {period}: they are computed from provider quotes, and none are "

@@ -20,7 +20,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from observatory.pagination import keyset_page
 from services.ingest.vintages import CORRIDOR_FLOW, FLOWS_FLOW, REPLACE, sdmx_quarter, timestamp_text
 
-INSERT_BATCH = 500
+INSERT_BATCH = 200
 DUPLICATE_KEY = 11000
 
 

@@ -58,7 +58,7 @@ def _number(value):
 def corridor_figures(series, period, key, entry):
     """{figure key: (observation, payload)} of one corridor-period of a series ("observed", "official",
     "derived"); ``entry`` is its summary (observed) or its stored record; ``payload`` is what a read of
-    that vintage needs back (the entry itself)."""
+    that vintage needs back (a series' entry itself; None for observed figures, read from period states)."""
     source, destination = key.split(":")
     figures = {}
     for amount, field in AMOUNTS.items():
@@ -68,9 +68,10 @@ def corridor_figures(series, period, key, entry):
         observation = {"FREQ": "Q", "SOURCE_AREA": source, "DEST_AREA": destination, "SERIES": series.upper(),
                        "AMOUNT": amount, "TIME_PERIOD": sdmx_quarter(period), "OBS_VALUE": value,
                        "UNIT_MEASURE": "PC"}
-        if series == "observed":
+        if series == "observed":  # a vintage's observed reads come from the period states its release names
             observation.update(QUOTES=entry.get("quotes_total"), QUOTES_TRANSPARENT=entry.get("quotes_transparent"))
-        figures[figure_key(CORRIDOR_FLOW, observation)] = (observation, {"series": series, "key": key, **entry})
+        payload = None if series == "observed" else {"series": series, "key": key, **entry}
+        figures[figure_key(CORRIDOR_FLOW, observation)] = (observation, payload)
     return figures
 
 
@@ -93,7 +94,7 @@ def indicator_figures(period, figures):
                        "UNIT_MEASURE": "PC" if field.endswith("average_pct") else "NUMBER"}
         if field == "global_weighted_average_pct":
             observation["WEIGHT_YEAR"] = figures.get("weight_year")
-        found[figure_key(INDICATOR_FLOW, observation)] = (observation, {"field": field})
+        found[figure_key(INDICATOR_FLOW, observation)] = (observation, None)  # read from the period states
     return found
 
 

@@ -61,6 +61,10 @@ def test_a_permalink_reproduces_the_answer_after_later_publications(vhost_pipeli
         assert cited["average_total_cost_pct"] == pytest.approx(first[moved])
         assert cited["permalink"] == f"{corridor}?period={QUARTER}&asOf={vintage['published_at'].replace(':', '%3A')}"
         indicators_link = get(base, "/api/v1/indicators").json()["permalink"]
+        page = get(base, f"/corridors/{moved[0]}/{moved[1]}", period=QUARTER).text
+        page_link = f"/corridors/{moved[0]}/{moved[1]}?period={QUARTER}&amp;asOf=" + \
+            vintage["published_at"].replace(":", "%3A")
+        assert "Permalink to this version" in page and f'href="{page_link}"' in page
 
         revision = upload(base, as_csv(header, files["revised"]), "rpw-quotes")
         assert revision["status"] == "needs_review"  # it removes published quotes
@@ -77,6 +81,9 @@ def test_a_permalink_reproduces_the_answer_after_later_publications(vhost_pipeli
         assert figures(again) == figures(cited)  # the figures, quotes and vintage cited
         assert again["official_average_pct"] is None  # the official series came later
         assert get(base, indicators_link).json()["global_average_pct"] == pytest.approx(first_global)
+        pinned_page = get(base, page_link.replace("&amp;", "&"))
+        assert pinned_page.status_code == 200 and f"release {vintage['id']}" in pinned_page.text
+        assert f"release {now['vintage']['id']}" in get(base, f"/corridors/{moved[0]}/{moved[1]}").text
         assert get(base, "/api/v1/indicators").json()["global_average_pct"] == pytest.approx(revised_global)
 
         listed = get(base, "/api/v1/corridors", period=QUARTER, limit=500,

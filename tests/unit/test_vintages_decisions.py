@@ -19,9 +19,10 @@ def test_a_corridor_period_is_one_figure_per_series_and_amount_in_the_dataflows_
     assert sorted(figures) == ["RPW_CORRIDOR_COST:Q.ARE.EGY.OBSERVED.USD200:2014-Q1",
                                "RPW_CORRIDOR_COST:Q.ARE.EGY.OBSERVED.USD500:2014-Q1"]
     observation, payload = figures["RPW_CORRIDOR_COST:Q.ARE.EGY.OBSERVED.USD200:2014-Q1"]
-    assert observation["OBS_VALUE"] == 4.5 and observation["QUOTES"] == 10 and payload["dataset_id"] == "d1"
-    assert list(vintages.corridor_figures("official", "2014Q1", "ARE:EGY", corridor(4.5))) == [
-        "RPW_CORRIDOR_COST:Q.ARE.EGY.OFFICIAL.USD200:2014-Q1"]  # no USD 500 value: no figure
+    assert observation["OBS_VALUE"] == 4.5 and observation["QUOTES"] == 10 and payload is None  # in the states
+    official = vintages.corridor_figures("official", "2014Q1", "ARE:EGY", corridor(4.5))
+    assert list(official) == ["RPW_CORRIDOR_COST:Q.ARE.EGY.OFFICIAL.USD200:2014-Q1"]  # no USD 500 value: no figure
+    assert official["RPW_CORRIDOR_COST:Q.ARE.EGY.OFFICIAL.USD200:2014-Q1"][1]["dataset_id"] == "d1"
     assert vintages.corridor_figures("observed", "2014Q1", "ARE:EGY", corridor(None)) == {}
 
 
