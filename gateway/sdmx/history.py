@@ -12,7 +12,12 @@ For the SDMX data routes:
 - the writers: SDMX-CSV 2.0 writes ``ACTION`` as it is; SDMX-ML writes one
   DataSet per ``datasets(observations)`` group (``action="Replace"`` or
   ``"Delete"``, ``validFromDate``): pass ``datasets=`` to ``generic_data`` /
-  ``structure_specific_data``.
+  ``structure_specific_data``; SDMX-JSON likewise (``json_data(...,
+  datasets=)``: one dataSet each with ``action`` and ``validFrom``).
+
+A route: ``obs = query.answer(observations(query, sources))`` (first/last N
+and ``detail`` applied as for any answer), then ``csv_v2(flow, dsd, obs)``
+or ``structure_specific_data(flow, dsd, obs, datasets=datasets(obs))``.
 """
 import datetime as dt
 from itertools import groupby

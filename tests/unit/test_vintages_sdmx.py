@@ -1,10 +1,12 @@
 """SDMX time travel over ingest's figure_changes (a stand-in that pages its
 answer as ingest does): the query's key selects, every page is pinned to the
 first page's time, and the writers carry each observation's action."""
+import json
 from types import SimpleNamespace
 
 from gateway.sdmx import history
 from gateway.sdmx.data_csv import csv_v2
+from gateway.sdmx.data_json import json_data
 from gateway.sdmx.data_ml import structure_specific_data
 from gateway.sdmx.query import data_query_30
 
@@ -55,3 +57,8 @@ def test_the_writers_carry_replace_and_delete():
     assert "OBS_VALUE" not in delete and 'AMOUNT="USD500"' in delete
     plain = b"".join(structure_specific_data(query.flow, query.dsd, items)).decode()
     assert plain.count("<mes:DataSet") == 1 and 'action="Information"' in plain
+    message = json.loads(b"".join(json_data(query.flow, query.dsd, items, datasets=history.datasets(items))))
+    assert [(d["action"], d["validFrom"], len(d["series"])) for d in message["dataSets"]] == [
+        ("Replace", T2, 1), ("Delete", T2, 1)]
+    deleted = next(iter(message["dataSets"][1]["series"].values()))["observations"]
+    assert [v[0] for v in deleted.values()] == [None]  # a delete carries its key, no value
