@@ -70,10 +70,14 @@ class VintageStore:
             except BulkWriteError as exc:  # a retried publication: its versions are there already
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
-        for doc in docs:
-            if doc["fkey"] in replaced:
-                self.versions.update_many({"fkey": doc["fkey"], "valid_to": None, "_id": {"$ne": doc["_id"]},
-                                           "valid_from": {"$lt": at}},
+        closing = [d["fkey"] for d in docs if d["fkey"] in replaced]
+        for start in range(0, len(closing), INSERT_BATCH):  # one scan per batch: mongomock has no index
+            time.sleep(0)
+            open_ids = [d["_id"] for d in self.versions.find(
+                {"fkey": {"$in": closing[start:start + INSERT_BATCH]}, "valid_to": None, "valid_from": {"$lt": at}},
+                {"_id": 1})]
+            if open_ids:
+                self.versions.update_many({"_id": {"$in": open_ids}, "valid_to": None},
                                           {"$set": {"valid_to": at, "to_release": release["_id"]}})
 
     # -- releases ---------------------------------------------------------------------------

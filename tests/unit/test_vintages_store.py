@@ -2,8 +2,10 @@
 imported, then re-published revised (some of its real rows removed); each
 read ``as_of`` either release answers that release's figures exactly, as
 computed here from each file, and ``figure_changes`` says what changed."""
+import csv
 import datetime as dt
 import hashlib
+import io
 import uuid
 
 import pytest
@@ -15,7 +17,7 @@ from services.ingest import operator_review, pruning, queries, vintage_queries
 from services.ingest.importer import run_import
 from services.ingest.models import Dataset
 from services.ingest.store import STORE_ALIAS, IngestStore
-from tests.ingest_files import as_csv
+from tests.ingest_files import WDI_INFLOWS, as_csv
 from tests.vintage_files import averages, quarter_and_revision
 
 PERIOD, QUARTER = "2011_1Q", "2011Q1"
@@ -98,10 +100,10 @@ def test_before_the_first_publication_there_is_nothing_and_the_future_is_refused
             queries.indicators(store, as_of=bad)
 
 
-def _changes(store, flow, **options):
+def _changes(store, flow, limit=50, **options):
     items, cursor = [], None
     while True:
-        page = vintage_queries.figure_changes(store, flow, cursor=cursor, limit=50, **options)
+        page = vintage_queries.figure_changes(store, flow, cursor=cursor, limit=limit, **options)
         items += page["items"]
         cursor = page["next_cursor"]
         if not cursor:
@@ -165,3 +167,41 @@ def test_the_releases_say_what_each_publication_changed(store, published):
     assert [i["published_at"] for i in items] == list(published)
     assert items[0]["changes"]["RPW_CORRIDOR_COST"]["D"] == 0 and items[0]["changes"]["RPW_CORRIDOR_COST"]["R"] > 300
     assert items[1]["changes"]["RPW_CORRIDOR_COST"]["D"] >= 1 and items[1]["action"] == "published after review"
+
+
+def wdi_without_years(years):
+    """The real WDI inflows file with the columns of ``years`` removed (a revision that drops them)."""
+    rows = list(csv.reader(io.StringIO(WDI_INFLOWS.read_text(encoding="utf-8-sig"))))
+    start = next(i for i, r in enumerate(rows) if "Country Code" in r)
+    keep = [i for i, name in enumerate(rows[start]) if name not in years]
+    return rows[start], [[r[i] for i in keep if i < len(r)] for r in rows[start:]]
+
+
+def import_kind(store, kind, data):
+    dataset_id = uuid.uuid4().hex[:16]
+    Dataset(id=dataset_id, sha256=hashlib.sha256(data).hexdigest(), kind=kind, created_at=utcnow()).save()
+    return run_import(store, dataset_id, lambda target: target.write(data))
+
+
+def test_a_country_flows_revision_that_drops_years_deletes_those_figures_only(store):
+    header, _ = wdi_without_years(())
+    assert import_kind(store, "country-flows", WDI_INFLOWS.read_bytes()) == "completed"
+    t1 = vintage_queries.vintage_at(store)["published_at"]
+    _, rows = wdi_without_years(("2021", "2022"))
+    assert import_kind(store, "country-flows", as_csv(rows[0], rows[1:])) == "completed"
+    t2 = vintage_queries.vintage_at(store)["published_at"]
+    code, columns = header.index("Country Code"), {y: header.index(y) for y in ("2021", "2022")}
+    with open(WDI_INFLOWS, encoding="utf-8-sig", newline="") as f:
+        table = list(csv.reader(f))
+    body = table[next(i for i, r in enumerate(table) if "Country Code" in r) + 1:]
+    dropped = {(r[code], y) for r in body for y, c in columns.items() if c < len(r) and r[c] not in ("", "..")}
+    economies = set(store.series.country_series({r[code] for r in body}))  # the file's aggregates are not
+    changed = _changes(store, "FLOWS", updated_after=t1, limit=1000)
+    assert {(o["REF_AREA"], o["TIME_PERIOD"]) for o in changed} == {(c, y) for c, y in dropped if c in economies}
+    assert {o["ACTION"] for o in changed} == {"D"} and all(o["validFrom"] == t2 for o in changed)
+    npl = next(r for r in body if r[code] == "NPL")
+    then = queries.country_profile(store, "NPL", as_of=t1)["series"]["wdi_inflows_usd_m"]["values"]
+    now = queries.country_profile(store, "NPL", as_of=t2)["series"]["wdi_inflows_usd_m"]["values"]
+    assert then["2022"] == pytest.approx(float(npl[columns["2022"]]) / 1e6)
+    assert "2022" not in now and now["2020"] == then["2020"]
+    assert queries.country_profile(store, "NPL")["series"]["wdi_inflows_usd_m"]["values"] == now
