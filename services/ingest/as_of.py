@@ -52,6 +52,10 @@ class PublishedNow:
     def country_series(self, iso3s):
         return self.store.series.country_series(iso3s)
 
+    def datasets(self, dataset_ids):
+        """Of these datasets, the ones a reader can know of then (now: all)."""
+        return set(dataset_ids)
+
 
 class PublishedAt(PublishedNow):
     def __init__(self, store, at):
@@ -75,6 +79,10 @@ class PublishedAt(PublishedNow):
 
     def country_series(self, iso3s):
         return self.store.vintages.country_series_at(iso3s, self.at)
+
+    def datasets(self, dataset_ids):
+        """Of these datasets, the ones published (in a release) by then: not those staged later."""
+        return set(dataset_ids) & self.store.vintages.datasets_released(self.at)
 
 
 def published(store, as_of=None):

@@ -112,7 +112,8 @@ def corridor(store, source, destination, period=None, as_of=None):
     fields = doc["quote_fields"]
     quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
-    other = sorted(store.publication.datasets_staged_for(period, source, destination) - {doc["dataset_id"]})
+    other = sorted(view.datasets(store.publication.datasets_staged_for(period, source, destination))
+                   - {doc["dataset_id"]})
     return {**figures, **answer, "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes,
             "vintage": view.vintage}
 

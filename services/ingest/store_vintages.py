@@ -94,6 +94,10 @@ class VintageStore:
         return list(self.releases.find({}, {"periods": 0, "state_ids": 0}).sort(
             [("published_at", ASCENDING), ("_id", ASCENDING)]).skip(offset).limit(limit))
 
+    def datasets_released(self, at):
+        """The datasets a release published at or before ``at``."""
+        return set(self.releases.distinct("dataset_id", {"published_at": {"$lte": at}})) - {None}
+
     def state_ids_kept(self):
         """The period states a release names (pruning keeps them)."""
         return set(self.releases.distinct("state_ids"))

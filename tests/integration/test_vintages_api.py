@@ -35,9 +35,8 @@ def upload(base, data, kind):
 
 def figures(corridor):
     """What ingest published of a corridor quarter: not the catalog's links (a quote's provider entry, which
-    the catalog may create after the figure was first read) nor the later datasets staged for it."""
-    return {**{k: v for k, v in corridor.items() if k != "other_datasets"},
-            "quotes": [{k: v for k, v in q.items() if k != "provider_id"} for q in corridor["quotes"]]}
+    the catalog may create after the figure was first read)."""
+    return {**corridor, "quotes": [{k: v for k, v in q.items() if k != "provider_id"} for q in corridor["quotes"]]}
 
 
 def get(base, path, **params):

@@ -71,6 +71,9 @@ def test_as_of_before_and_after_a_republication_answers_each_vintage_exactly(sto
     quotes_then = sum(1 for r in files["first"] if (r[s], r[d]) == moved)
     assert len(queries.corridor(store, *moved, QUARTER, as_of=t1)["quotes"]) == quotes_then
     assert len(queries.corridor(store, *moved, QUARTER, as_of=t2)["quotes"]) == quotes_then - 1
+    # the other datasets of the quarter: none yet then; the first one, once the revision replaced it
+    assert queries.corridor(store, *moved, QUARTER, as_of=t1)["other_datasets"] == []
+    assert len(queries.corridor(store, *moved, QUARTER, as_of=t2)["other_datasets"]) == 1
 
     then, now = (queries.corridor(store, *emptied, QUARTER, as_of=at) for at in (t1, t2))
     assert then["average_total_cost_pct"] == pytest.approx(first[emptied]) and then["average_source"] == "observed"
