@@ -1,6 +1,11 @@
 """The web pages (HTML for people) and the files they use."""
 from gateway.routes.table import Route
-from gateway.schemas import AsOfQuerySchema, PeriodAsOfQuerySchema, PracticePageQuerySchema, ProviderPageQuerySchema
+from gateway.schemas import (
+    AsOfQuerySchema,
+    PeriodAsOfQuerySchema,
+    PracticePageQuerySchema,
+    ProviderPageQuerySchema,
+)
 
 HTML = "text/html"
 

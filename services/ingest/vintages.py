@@ -130,8 +130,8 @@ def moved(before, after):
 def changes(before, after, covered=None):
     """[(figure key, action, observation, payload or None)] from ``before`` to ``after`` (each
     {figure key: (observation, payload)}), in figure-key order: ``R`` for a figure new or whose value moved,
-    ``D`` for one in ``before`` that ``after`` no longer has (its observation: the key alone). ``covered`` (figure keys): the only ones that
-    can be deleted (what the publication replaced); default all of ``before``."""
+    ``D`` for one in ``before`` that ``after`` no longer has (its observation: the key alone).
+    ``covered`` (figure keys): the only ones that can be deleted; default all of ``before``."""
     found = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
