@@ -54,17 +54,17 @@ def overview(quarters, corridors):
                   trend=trend, corridors=ranked)
 
 
-def corridor(answer, history):
+def corridor(answer, history, permalink=None):
     items = history["items"]
     trend = {"x": [i["period"] for i in items], "unit": "%", "lines": SDG_LINES, "series": [
         {"name": "observed", "values": [i.get("observed_average_pct") for i in items]},
         {"name": "official (World Bank)", "values": [i.get("official_average_pct") for i in items]},
         {"name": "derived (third party)", "values": [i.get("derived_average_pct") for i in items], "dashed": True}]}
     return render("corridor.html", title=f"Sending from {answer['source']} to {answer['destination']}",
-                  c=answer, history=items, trend=trend)
+                  c=answer, history=items, trend=trend, permalink=permalink, vintage=answer.get("vintage"))
 
 
-def country(profile):
+def country(profile, permalink=None):
     series = sorted((profile.get("series") or {}).items())
     years = sorted({str(y) for _, s in series for y in (s.get("values") or {})})
     groups = {}
@@ -77,7 +77,8 @@ def country(profile):
               for number, (unit, members) in enumerate(sorted(groups.items()))]
     return render("country.html", title=f"{profile['country']['name']}: remittances", p=profile,
                   series=[(k, {**s, "values": {str(y): v for y, v in (s.get("values") or {}).items()}})
-                          for k, s in series], years=years, charts=charts)
+                          for k, s in series], years=years, charts=charts, permalink=permalink,
+                  vintage=profile.get("vintage"))
 
 
 def ldc_lens(profiles):

@@ -1,4 +1,6 @@
 """Request and response schemas of the gateway's own endpoints."""
+import datetime as dt
+
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
@@ -108,6 +110,47 @@ class CorridorListQuerySchema(PageSchema):
     period = fields.String(validate=PERIOD)
     source = fields.String(validate=ISO3)
     destination = fields.String(validate=ISO3)
+
+
+class AsOfTime(fields.String):
+    """``asOf``: an ISO 8601 timestamp with a timezone (or Z), not in the future; loaded as the same
+    instant in UTC, to the millisecond, written ``2026-12-02T13:55:01.123Z``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > 40:
+            raise ValidationError("an ISO 8601 timestamp is at most 40 characters")
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise ValidationError("an ISO 8601 timestamp with a timezone, like 2026-12-02T13:55:01Z") from None
+        if moment.tzinfo is None:
+            raise ValidationError("needs a timezone (Z or +hh:mm): a time without one is ambiguous")
+        moment = moment.astimezone(dt.timezone.utc)
+        if moment > dt.datetime.now(dt.timezone.utc):
+            raise ValidationError("is in the future: nothing was published then yet")
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000, tzinfo=None)
+        return moment.isoformat(timespec="milliseconds") + "Z"
+
+
+class AsOfQuery(Schema):
+    """The one ``asOf`` of every answer of published figures (DESIGN §7): the vintage then."""
+
+    as_of = AsOfTime(data_key="asOf", validate=validate.Length(max=40), metadata={
+        "format": "date-time", "description": "answer what was published at this time (ISO 8601 with a timezone); "
+                                              "the answer's permalink pins its vintage"})
+
+
+class AsOfQuerySchema(AsOfQuery):
+    pass
+
+
+class PeriodAsOfQuerySchema(AsOfQuery, PeriodQuerySchema):
+    pass
+
+
+class CorridorListAsOfQuerySchema(AsOfQuery, CorridorListQuerySchema):
+    pass
 
 
 class AuditQuerySchema(Schema):

@@ -7,6 +7,7 @@ from gateway import pages
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
 from gateway.readmodel import Incomplete
+from gateway.resources.published import permalink, pinned
 from gateway.resources.releases import every_release
 from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_summaries
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
@@ -37,30 +38,36 @@ class Pages:
     def page_corridor(self, request, call):
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         period = call.params.get("period")
+        key, as_of = pinned(self.views, ("corridor", source, destination, period), call.params.get("as_of"))
+        path, args = request.path, list(request.args.items(multi=True))
 
         def compute(s):
-            history = s.ingest.corridor_history(source, destination)
-            answer = s.ingest.corridor(source, destination, period)
+            history = s.ingest.corridor_history(source, destination, as_of=as_of)
+            answer = s.ingest.corridor(source, destination, period, as_of=as_of)
+            link = permalink(path, args, answer.get("vintage"))
             try:
                 composed = with_catalog_extras(answer, s.catalog, _corridor_schema.dump, period is None)
             except Incomplete as incomplete:  # served without the catalog's parts, not kept
-                raise Incomplete(pages.corridor(incomplete.payload, history)) from None
-            return pages.corridor(composed, history)
+                raise Incomplete(pages.corridor(incomplete.payload, history, link)) from None
+            return pages.corridor(composed, history, link)
 
-        return self._page(request, ("corridor", source, destination, period), compute)
+        return self._page(request, key, compute)
 
     def page_country(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])
+        key, as_of = pinned(self.views, ("country", iso3), call.params.get("as_of"))
+        path, args = request.path, list(request.args.items(multi=True))
 
         def compute(s):
-            profile = s.ingest.country_profile(iso3)
+            profile = s.ingest.country_profile(iso3, as_of=as_of)
+            link = permalink(path, args, profile.get("vintage"))
             try:
                 composed = with_country_extras(profile, s.catalog, iso3, _country_schema.dump)
             except Incomplete as incomplete:
-                raise Incomplete(pages.country(incomplete.payload)) from None
-            return pages.country(composed)
+                raise Incomplete(pages.country(incomplete.payload, link)) from None
+            return pages.country(composed, link)
 
-        return self._page(request, ("country", iso3), compute)
+        return self._page(request, key, compute)
 
     def page_ldc(self, request, call):
         return self._page(request, ("ldc",), lambda s: pages.ldc_lens(ldc_summaries(s.ingest)))

@@ -1,8 +1,34 @@
 """The published figures (no token needed), served from the read model. A
 view's recipe takes the sources that run it: the read model runs it again,
-from another worker, to rebuild the view for a new release."""
+from another worker, to rebuild the view for a new release.
+
+Every answer names the vintage (release) it reflects and carries its
+permalink: the same URL with ``asOf`` = that release's time. An answer asked
+``asOf`` a time is kept under its view's key and the release then in force,
+and is computed by ingest as of that release's time only (so it never mixes
+vintages, and every ``asOf`` within one release shares it)."""
+from urllib.parse import urlencode
+
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
+
+AS_OF = "asOf"
+
+
+def permalink(path, args, vintage):
+    """``path`` with its query ``args`` (pairs, ``asOf`` left out) pinned to ``vintage``; None without one."""
+    if not vintage:
+        return None
+    return f"{path}?{urlencode([*[(k, v) for k, v in args if k != AS_OF], (AS_OF, vintage['published_at'])])}"
+
+
+def pinned(views, key, as_of):
+    """(view key, ``as_of`` to ask ingest): unchanged without ``as_of``; else pinned to the release in force
+    then (one view per (key, release), computed as of that release's time)."""
+    if as_of is None:
+        return key, None
+    vintage = views.sources.ingest.vintage_at(as_of)
+    return (*key, ("vintage", vintage["id"] if vintage else None)), (vintage["published_at"] if vintage else as_of)
 
 
 class PublishedFigures:
@@ -10,35 +36,47 @@ class PublishedFigures:
         self.views = views
 
     def _published(self, request, call, key, compute, dumped=False):
-        """The view ``key``; ``compute`` answers through the route's response
-        schema, or is dumped through it here (unless it did so itself)."""
+        """The view ``key``; ``compute(sources, as_of, link)`` asks ingest ``as_of`` (None: now) and
+        ``link(answer)`` adds its permalink; its answer goes through the route's response schema here
+        (unless it was dumped already)."""
         dump = call.response_schema.dump
-        return self.views.respond(request, key, compute if dumped else lambda sources: dump(compute(sources)))
+        key, as_of = pinned(self.views, key, call.params.get("as_of"))
+        path, args = request.path, list(request.args.items(multi=True))
+
+        def link(answer):
+            return {**answer, "permalink": permalink(path, args, answer.get("vintage"))}
+
+        recipe = (lambda s: compute(s, as_of, link)) if dumped else (lambda s: dump(compute(s, as_of, link)))
+        return self.views.respond(request, key, recipe)
 
     def list_corridors(self, request, call):
-        query = call.params
+        query = {k: v for k, v in call.params.items() if k != "as_of"}
         return self._published(request, call, ("corridors", tuple(sorted(query.items()))),
-                               lambda s: s.ingest.list_corridors(**query))
+                               lambda s, as_of, link: link(s.ingest.list_corridors(**query, as_of=as_of)))
 
     def corridor(self, request, call):
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         period, dump = call.params.get("period"), call.response_schema.dump
         return self._published(request, call, ("corridor", source, destination, period),
-                               lambda s: with_catalog_extras(s.ingest.corridor(source, destination, period),
-                                                             s.catalog, dump, period is None),
+                               lambda s, as_of, link: with_catalog_extras(
+                                   link(s.ingest.corridor(source, destination, period, as_of=as_of)),
+                                   s.catalog, dump, period is None),
                                dumped=True)
 
     def corridor_history(self, request, call):
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         return self._published(request, call, ("history", source, destination),
-                               lambda s: s.ingest.corridor_history(source, destination))
+                               lambda s, as_of, link: link(s.ingest.corridor_history(source, destination,
+                                                                                     as_of=as_of)))
 
     def indicators(self, request, call):
         period = call.params.get("period")
-        return self._published(request, call, ("indicators", period), lambda s: s.ingest.indicators(period))
+        return self._published(request, call, ("indicators", period),
+                               lambda s, as_of, link: link(s.ingest.indicators(period, as_of=as_of)))
 
     def country(self, request, call):
         iso3, dump = iso3_from_path(call.path["iso3"]), call.response_schema.dump
         return self._published(request, call, ("country", iso3),
-                               lambda s: with_country_extras(s.ingest.country_profile(iso3), s.catalog, iso3, dump),
+                               lambda s, as_of, link: with_country_extras(
+                                   link(s.ingest.country_profile(iso3, as_of=as_of)), s.catalog, iso3, dump),
                                dumped=True)

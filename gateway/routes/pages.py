@@ -1,6 +1,11 @@
 """The web pages (HTML for people) and the files they use."""
 from gateway.routes.table import Route
-from gateway.schemas import PeriodQuerySchema, PracticePageQuerySchema, ProviderPageQuerySchema
+from gateway.schemas import (
+    AsOfQuerySchema,
+    PeriodAsOfQuerySchema,
+    PracticePageQuerySchema,
+    ProviderPageQuerySchema,
+)
 
 HTML = "text/html"
 
@@ -8,10 +13,10 @@ ROUTES = (
     Route("GET", "/", "page_overview", "Overview: the cost of sending money, per quarter, against 3 % and 5 %",
           media=HTML),
     Route("GET", "/corridors/<source>/<destination>", "page_corridor",
-          "A corridor: surveyed providers, declared prices and history", query=PeriodQuerySchema, media=HTML,
+          "A corridor: surveyed providers, declared prices and history", query=PeriodAsOfQuerySchema, media=HTML,
           errors=(400, 404)),
     Route("GET", "/countries/<iso3>", "page_country", "A country: flows, costs, senders, corridors, providers",
-          media=HTML, errors=(400, 404)),
+          query=AsOfQuerySchema, media=HTML, errors=(400, 404)),
     Route("GET", "/ldc", "page_ldc", "The LDC lens: the cost of sending to each LDC, and what 3 % would leave recipients",
           media=HTML),
     Route("GET", "/providers", "page_providers", "The provider directory, filtered by name, type, country, corridor",

@@ -1,6 +1,6 @@
 """The published figures: readable by anyone, served from the read model."""
 from gateway.routes.table import API, Route
-from gateway.schemas import CorridorListQuerySchema, PeriodQuerySchema
+from gateway.schemas import AsOfQuerySchema, CorridorListAsOfQuerySchema, PeriodAsOfQuerySchema
 from observatory.contracts.answers import (
     CorridorListSchema,
     CorridorSchema,
@@ -11,14 +11,15 @@ from observatory.contracts.answers import (
 
 ROUTES = (
     Route("GET", f"{API}/corridors", "list_corridors", "Corridors with a figure in a quarter (default: the latest)",
-          query=CorridorListQuerySchema, response=CorridorListSchema, errors=(400,)),
+          query=CorridorListAsOfQuerySchema, response=CorridorListSchema, errors=(400,)),
     Route("GET", f"{API}/corridors/<source>/<destination>", "corridor",
           "A corridor's quarter: headline average with its series, official and derived beside it, quotes",
-          query=PeriodQuerySchema, response=CorridorSchema, errors=(400, 404)),
+          query=PeriodAsOfQuerySchema, response=CorridorSchema, errors=(400, 404)),
     Route("GET", f"{API}/corridors/<source>/<destination>/history", "corridor_history",
-          "Every quarter of every series for a corridor", response=HistorySchema, errors=(400, 404)),
+          "Every quarter of every series for a corridor", query=AsOfQuerySchema, response=HistorySchema,
+          errors=(400, 404)),
     Route("GET", f"{API}/indicators", "indicators", "Global, weighted, LDC and G20 averages and shares (quotes only)",
-          query=PeriodQuerySchema, response=IndicatorsSchema, errors=(400, 404)),
+          query=PeriodAsOfQuerySchema, response=IndicatorsSchema, errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>", "country", "A country's flows, senders, costs and corridors",
-          response=CountryProfileSchema, errors=(400, 404)),
+          query=AsOfQuerySchema, response=CountryProfileSchema, errors=(400, 404)),
 )

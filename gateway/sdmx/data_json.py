@@ -74,33 +74,38 @@ def _obs_entry(key, value, attribute_positions):
     return f"{json.dumps(key)}:[{','.join([number, *('null' if p is None else str(p) for p in attribute_positions)])}]"
 
 
-def _pieces(flow, dsd, observations, dimension_at_observation, message_id, prepared):
+def _pieces(flow, dsd, observations, dimension_at_observation, message_id, prepared, datasets=None):
     header = {"id": message_id or new_message_id(), "test": False, "prepared": prepared or prepared_now(),
               "sender": {"id": "OBSERVATORY"}}
-    yield '{"header":' + json.dumps(header) + ',"dataSets":[{"action":"Information",'
+    yield '{"header":' + json.dumps(header) + ',"dataSets":['
     dimension_ids = dsd.dimension_ids
     dimensions = [_Index(d) for d in dimension_ids]
     time, attributes = _Index(TIME_DIMENSION), _Attributes()
     flat = dimension_at_observation == "AllDimensions"
-    yield '"observations":{' if flat else '"series":{'
-    first = True
-    if flat:
-        for observation in observations:
-            period, value, attrs = observation_parts(observation, dsd.attribute_ids)
-            key = ":".join(str(index(str(observation[d]))) for index, d in zip(dimensions, dimension_ids))
-            yield ("" if first else ",") + _obs_entry(f"{key}:{time(period)}", value, attributes.array(attrs))
-            first = False
-    else:
-        for series_key, run in series_of(observations, dimension_ids):
-            key = ":".join(str(index(v)) for index, v in zip(dimensions, series_key))
-            entries = []
-            for observation in run:
+    for number, (action, valid_from, observations) in enumerate(datasets or [("Information", None, observations)]):
+        opening = {"action": action, **({"validFrom": valid_from} if valid_from else {})}
+        yield ("," if number else "") + json.dumps(opening)[:-1] + ","
+        yield '"observations":{' if flat else '"series":{'
+        first = True
+        if flat:
+            for observation in observations:
                 period, value, attrs = observation_parts(observation, dsd.attribute_ids)
-                entries.append(_obs_entry(str(time(period)), value, attributes.array(attrs)))
-            observations = ",".join(entries)
-            yield ("" if first else ",") + f'{json.dumps(key)}:{{"attributes":[],"observations":{{{observations}}}}}'
-            first = False
-    yield "}}],"
+                key = ":".join(str(index(str(observation[d]))) for index, d in zip(dimensions, dimension_ids))
+                yield ("" if first else ",") + _obs_entry(f"{key}:{time(period)}", value, attributes.array(attrs))
+                first = False
+        else:
+            for series_key, run in series_of(observations, dimension_ids):
+                key = ":".join(str(index(v)) for index, v in zip(dimensions, series_key))
+                entries = []
+                for observation in run:
+                    period, value, attrs = observation_parts(observation, dsd.attribute_ids)
+                    entries.append(_obs_entry(str(time(period)), value, attributes.array(attrs)))
+                observations = ",".join(entries)
+                yield ("" if first else ",") + \
+                    f'{json.dumps(key)}:{{"attributes":[],"observations":{{{observations}}}}}'
+                first = False
+        yield "}}"
+    yield "],"
     key_dimensions = [_component(dsd, index, position) for position, index in enumerate(dimensions)]
     time_dimension = _component(dsd, time, len(dimensions))
     structure = {
@@ -113,6 +118,8 @@ def _pieces(flow, dsd, observations, dimension_at_observation, message_id, prepa
     yield '"structure":' + json.dumps(structure) + "}\n"
 
 
-def json_data(flow, dsd, observations, dimension_at_observation=TIME_DIMENSION, message_id=None, prepared=None):
-    """SDMX-JSON 1.0 data message, as byte chunks."""
-    return chunks(_pieces(flow, dsd, observations, dimension_at_observation, message_id, prepared))
+def json_data(flow, dsd, observations, dimension_at_observation=TIME_DIMENSION, message_id=None, prepared=None,
+              datasets=None):
+    """SDMX-JSON 1.0 data message, as byte chunks. ``datasets`` ([(action, validFrom, observations)],
+    ``gateway.sdmx.history.datasets``): one dataSet each, instead of one Information dataSet."""
+    return chunks(_pieces(flow, dsd, observations, dimension_at_observation, message_id, prepared, datasets))

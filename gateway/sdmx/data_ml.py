@@ -41,27 +41,30 @@ def _generic_obs(observation, dsd, key_pairs=None):
     return "".join(parts) + "</gen:Obs>"
 
 
-def _generic(flow, dsd, observations, dimension_at_observation, message_id, prepared):
+def _generic(flow, dsd, observations, dimension_at_observation, message_id, prepared, datasets=None):
     yield XML_DECLARATION + "<mes:GenericData" + xmlns("mes", "gen", "com") + ">"
     yield header(message_id, prepared, _header_structure(flow, dimension_at_observation))
-    yield f"<mes:DataSet{attrs(structureRef=structure_id(flow), action='Information')}>"
-    dimension_ids = dsd.dimension_ids
-    if dimension_at_observation == "AllDimensions":
-        for observation in observations:
-            yield _generic_obs(observation, dsd, [(d, observation[d]) for d in dimension_ids])
-    else:
-        for key, run in series_of(observations, dimension_ids):
-            yield "<gen:Series>" + _values("SeriesKey", zip(dimension_ids, key))
-            for observation in run:
-                yield _generic_obs(observation, dsd)
-            yield "</gen:Series>"
-    yield "</mes:DataSet></mes:GenericData>\n"
+    for action, valid_from, observations in datasets or [("Information", None, observations)]:
+        yield f"<mes:DataSet{attrs(structureRef=structure_id(flow), action=action, validFromDate=valid_from)}>"
+        dimension_ids = dsd.dimension_ids
+        if dimension_at_observation == "AllDimensions":
+            for observation in observations:
+                yield _generic_obs(observation, dsd, [(d, observation[d]) for d in dimension_ids])
+        else:
+            for key, run in series_of(observations, dimension_ids):
+                yield "<gen:Series>" + _values("SeriesKey", zip(dimension_ids, key))
+                for observation in run:
+                    yield _generic_obs(observation, dsd)
+                yield "</gen:Series>"
+        yield "</mes:DataSet>"
+    yield "</mes:GenericData>\n"
 
 
 def generic_data(flow, dsd, observations, dimension_at_observation=TIME_DIMENSION, message_id=None,
-                 prepared=None):
-    """SDMX-ML 2.1 GenericData message, as byte chunks."""
-    return chunks(_generic(flow, dsd, observations, dimension_at_observation, message_id, prepared))
+                 prepared=None, datasets=None):
+    """SDMX-ML 2.1 GenericData message, as byte chunks. ``datasets`` ([(action, validFrom, observations)],
+    ``gateway.sdmx.history.datasets``): one DataSet each, instead of one Information DataSet."""
+    return chunks(_generic(flow, dsd, observations, dimension_at_observation, message_id, prepared, datasets))
 
 
 def _ss_obs(observation, dsd, key_pairs=()):
@@ -70,27 +73,30 @@ def _ss_obs(observation, dsd, key_pairs=()):
             + attrs(TIME_PERIOD=period, OBS_VALUE=value, **attributes) + "/>")
 
 
-def _structure_specific(flow, dsd, observations, dimension_at_observation, message_id, prepared):
+def _structure_specific(flow, dsd, observations, dimension_at_observation, message_id, prepared, datasets=None):
     namespace = ss_namespace(flow, dimension_at_observation)
     yield (XML_DECLARATION + "<mes:StructureSpecificData" + xmlns("mes", "ss", "com", "xsi")
            + f" xmlns:ns1={attr(namespace)}>")
     yield header(message_id, prepared, _header_structure(flow, dimension_at_observation, namespace))
-    yield (f"<mes:DataSet ss:structureRef={attr(structure_id(flow))} xsi:type=\"ns1:DataSetType\""
-           ' ss:dataScope="DataStructure" action="Information">')
-    dimension_ids = dsd.dimension_ids
-    if dimension_at_observation == "AllDimensions":
-        for observation in observations:
-            yield _ss_obs(observation, dsd, [(d, observation[d]) for d in dimension_ids])
-    else:
-        for key, run in series_of(observations, dimension_ids):
-            yield "<Series" + "".join(f" {d}={attr(v)}" for d, v in zip(dimension_ids, key)) + ">"
-            for observation in run:
-                yield _ss_obs(observation, dsd)
-            yield "</Series>"
-    yield "</mes:DataSet></mes:StructureSpecificData>\n"
+    for action, valid_from, observations in datasets or [("Information", None, observations)]:
+        yield (f"<mes:DataSet ss:structureRef={attr(structure_id(flow))} xsi:type=\"ns1:DataSetType\""
+               f' ss:dataScope="DataStructure"{attrs(action=action, validFromDate=valid_from)}>')
+        dimension_ids = dsd.dimension_ids
+        if dimension_at_observation == "AllDimensions":
+            for observation in observations:
+                yield _ss_obs(observation, dsd, [(d, observation[d]) for d in dimension_ids])
+        else:
+            for key, run in series_of(observations, dimension_ids):
+                yield "<Series" + "".join(f" {d}={attr(v)}" for d, v in zip(dimension_ids, key)) + ">"
+                for observation in run:
+                    yield _ss_obs(observation, dsd)
+                yield "</Series>"
+        yield "</mes:DataSet>"
+    yield "</mes:StructureSpecificData>\n"
 
 
 def structure_specific_data(flow, dsd, observations, dimension_at_observation=TIME_DIMENSION, message_id=None,
-                            prepared=None):
-    """SDMX-ML 2.1 StructureSpecificData message, as byte chunks."""
-    return chunks(_structure_specific(flow, dsd, observations, dimension_at_observation, message_id, prepared))
+                            prepared=None, datasets=None):
+    """SDMX-ML 2.1 StructureSpecificData message, as byte chunks. ``datasets``: as ``generic_data``'s."""
+    return chunks(_structure_specific(flow, dsd, observations, dimension_at_observation, message_id, prepared,
+                                      datasets))

@@ -5,6 +5,7 @@ so a field added on one side without the other fails the suite."""
 from marshmallow import Schema, fields
 
 from observatory.contracts.catalog import DeclaredQuoteSchema, PracticeRefSchema, ProviderRefSchema
+from observatory.contracts.vintages import permalink_field, vintage_field
 from observatory.vocabulary import SERIES
 
 
@@ -63,6 +64,7 @@ class CorridorSchema(Schema):
     by_firm_type = fields.Dict(keys=fields.String(), values=fields.Nested(TypeAverageSchema))
     quotes_total = fields.Integer()
     quotes_transparent = fields.Integer()
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class HistoryItemSchema(Schema):
@@ -81,6 +83,7 @@ class HistorySchema(Schema):
     destination = fields.String(required=True)
     series = fields.Dict(keys=fields.String(), values=fields.String())
     items = fields.List(fields.Nested(HistoryItemSchema), required=True)
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class CorridorListItemSchema(Schema):
@@ -101,6 +104,7 @@ class CorridorListSchema(Schema):
     total = fields.Integer(required=True)
     items = fields.List(fields.Nested(CorridorListItemSchema), required=True)
     next_cursor = fields.String(allow_none=True)
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class GroupAverageSchema(Schema):
@@ -125,6 +129,7 @@ class IndicatorsSchema(Schema):
     corridors_without_smart = fields.Integer()
     by_region, by_income_group, by_sending_country, by_receiving_country = (_groups() for _ in range(4))
     available_periods = fields.List(fields.String(), required=True)
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class CountrySchema(Schema):
@@ -164,3 +169,4 @@ class CountryProfileSchema(Schema):
     practices = fields.List(fields.Nested(PracticeRefSchema), allow_none=True,
                             metadata={"description": "published practices tagged with the country"})
     catalog = fields.String(metadata={"description": "'unavailable' when the catalog did not answer"})
+    vintage, permalink = vintage_field(), permalink_field()

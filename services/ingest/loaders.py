@@ -7,7 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from services.ingest import messages, plausibility, publication
+from services.ingest import messages, plausibility, publication, releases
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS, Quote
 from services.ingest.plausibility import Rules
 
@@ -157,6 +157,7 @@ class SeriesLoader(CheckedLoader):
             **values, "dataset_id": self.dataset_id}
 
     def commit(self):
+        releases.record_series(self.store, self.dataset_id, self.kind, self.series, self.periods)  # before: a vintage
         self.store.series.write_series(self.series, self.periods)
         return Outcome({"periods": sorted(self.periods), "corridor_series": self.series,
                         "corridor_periods": sum(len(c) for c in self.periods.values())})
@@ -166,12 +167,14 @@ class CorridorAveragesLoader(SeriesLoader):
     """rpw-corridor-averages: the World Bank's official corridor averages."""
 
     series = "official"
+    kind = "rpw-corridor-averages"
 
 
 class CorridorMeansLoader(SeriesLoader):
     """rpw-corridor-means: corridor-quarter means derived by a third party."""
 
     series = "derived"
+    kind = "rpw-corridor-means"
 
 
 class BilateralMatrixLoader(CheckedLoader):
@@ -240,6 +243,7 @@ class CountryFlowsLoader(CheckedLoader):
                                                                                       "dataset_id": self.dataset_id}
 
     def commit(self):
+        releases.record_country_flows(self.store, self.dataset_id, self.updates)  # before they are written over
         self.store.series.save_country_series(self.updates, self.dataset_id)
         names = sorted({k.split(".", 1)[1] for fields in self.updates.values() for k in fields})
         return Outcome({"economies": len(self.updates), "series": names})

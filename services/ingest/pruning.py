@@ -19,7 +19,8 @@ keeps all its quotes. How they are kept (``store_publication``):
 A key moves between the two homes by writing the new one before deleting the
 old, and readers look in both: a read never misses, whatever runs at once.
 What nothing can read is deleted: the staged quotes of a failed dataset (it
-cannot be published) and period states no publication points at.
+cannot be published) and period states neither the publication nor any
+release (a vintage, ``releases``) points at.
 """
 import datetime as dt
 import time
@@ -119,4 +120,4 @@ def delete_orphan_states(store, now=None):
     crashed after inserting them), once older than the grace period."""
     time.sleep(0)
     cutoff = (now or utcnow()) - dt.timedelta(seconds=ORPHAN_GRACE_SECONDS)
-    return store.publication.delete_unreferenced_states(cutoff)
+    return store.publication.delete_unreferenced_states(cutoff, store.vintages.state_ids_kept())

@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 
 from observatory.clock import utcnow
-from services.ingest import messages, publication_plan as plan
+from services.ingest import messages, publication_plan as plan, releases
 from services.ingest.exceptions import PublicationConflict
 from services.ingest.indicators import DEFAULT_WEIGHT_LAG_YEARS
 from services.ingest.keys import corridor_key
@@ -84,7 +84,9 @@ def publish(store, dataset_id, request_id, action, dataset_events=(), summaries=
 
 def reweight(store, periods, request_id, reason, weight_lag_years=DEFAULT_WEIGHT_LAG_YEARS):
     """Recompute the period figures of ``periods`` (new matrix weights)."""
-    return flip(store, sorted(periods), {}, request_id, {"action": reason}, (), weight_lag_years=weight_lag_years)
+    dataset_id = request_id.split(":", 1)[1] if request_id.startswith("reweight:") else None
+    return flip(store, sorted(periods), {}, request_id, {"action": reason, "reweighted_by": dataset_id}, (),
+                weight_lag_years=weight_lag_years)
 
 
 def flip(store, periods, replacements, request_id, log_entry, extra_events, changed_event_dataset=None,
@@ -94,6 +96,7 @@ def flip(store, periods, replacements, request_id, log_entry, extra_events, chan
     for _ in range(FLIP_ATTEMPTS):
         current = store.publication.current()
         if request_id in current.get("applied_events", []):
+            releases.reconcile_observed(store, current)  # applied, then interrupted before its release was kept
             return {"version": current["version"], "periods": periods, "corridors_changed": 0, "applied": False}
         published = store.publication.load_states(current["periods"].values())
         states = plan.new_states(periods, replacements, published, _weights_by_year(store, periods, weight_lag_years),
@@ -102,10 +105,13 @@ def flip(store, periods, replacements, request_id, log_entry, extra_events, chan
         events = [messages.with_corridors_changed(e, len(changed)) for e in extra_events] + changed
         store.publication.insert_states(list(states.values()))
         version = current["version"] + 1
-        entry = {**log_entry, "version": version, "at": utcnow(), "periods": periods}
+        replaced = {p: current["periods"][p] for p in states if p in current["periods"]}
+        entry = {**log_entry, "version": version, "at": utcnow(), "periods": periods, "replaced": replaced}
         if store.publication.switch(current["version"], {p: s["_id"] for p, s in states.items()}, entry, events,
                                     request_id, utcnow()):
-            store.publication.delete_states([current["periods"][p] for p in states if p in current["periods"]])
+            # The replaced states stay: the release recorded now names them (a vintage); pruning keeps them.
+            releases.record_observed(store, entry, {p: published[p] for p in replaced if p in published}, states,
+                                     {**current["periods"], **{p: s["_id"] for p, s in states.items()}})
             return {"version": version, "periods": periods, "corridors_changed": len(changed), "applied": True}
         store.publication.delete_states([s["_id"] for s in states.values()])  # another publication won
     raise PublicationConflict(f"could not publish after {FLIP_ATTEMPTS} attempts")

@@ -12,7 +12,7 @@ QUOTE_IDENTITY = ("firm", "product", "payment_instrument", "access_point", "pick
 CHANGE_TOLERANCE_PP = 1e-9
 MAX_LISTED_LOSSES = 500
 SUMMARY_FIELDS = ("sum_total_cost_pct", "quotes_transparent", "quotes_total", "average_total_cost_pct",
-                  "smart_average_pct", "cheapest_provider")
+                  "smart_average_pct", "cheapest_provider", "average_total_cost_pct_500")
 
 
 def figures_of(rows):

@@ -6,7 +6,7 @@ from observatory.health import PROCESS_STARTED_AT
 from observatory.mongo import uses_real_server
 from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
 from observatory.vocabulary import SERIES_LABELS
-from services.ingest import publication
+from services.ingest import as_of as vintage
 from services.ingest.keys import corridor_key
 from services.ingest.publication_plan import staged_figures
 from services.ingest.store import STORE_ALIAS
@@ -55,12 +55,12 @@ def observed_firms(store, dataset_id):
     return {"dataset_id": dataset_id, "firms": store.datasets.firms_of(doc)}
 
 
-def _three_series(store, source, destination):
+def _three_series(view, source, destination):
     """{period: entry} of the corridor in each series: observed (every published period), official, derived."""
     key = f"{source}:{destination}"
-    observed = {period: state["corridors"][key] for period, state in store.publication.published_states(key).items()
+    observed = {period: state["corridors"][key] for period, state in view.states(key).items()
                 if key in state.get("corridors", {})}
-    return observed, store.series.corridor_series("official", key), store.series.corridor_series("derived", key)
+    return observed, view.corridor_series("official", key), view.corridor_series("derived", key)
 
 
 def _value(entry):
@@ -86,9 +86,11 @@ def _quote_view(quote, dataset_id):
                                                   "source_row_id": quote["source_id"]}}
 
 
-def corridor(store, source, destination, period=None):
-    """The corridor in ``period`` (default: the latest quarter of any series)."""
-    observed, official, derived = _three_series(store, source, destination)
+def corridor(store, source, destination, period=None, as_of=None):
+    """The corridor in ``period`` (default: the latest quarter of any series), as published now or at
+    ``as_of``."""
+    view = vintage.published(store, as_of)
+    observed, official, derived = _three_series(view, source, destination)
     periods = set(observed) | set(official) | set(derived)
     if not periods or (period and period not in periods):
         raise NotFound(f"no figures for {source} → {destination}" + (f" in {period}" if period else ""),
@@ -104,19 +106,22 @@ def corridor(store, source, destination, period=None):
     if period not in observed:
         entry = official.get(period) or derived.get(period)
         return {**answer, "smart_average_pct": None, "services": None, "quotes": [], "dataset_id": entry["dataset_id"],
-                "other_datasets": []}
+                "other_datasets": [], "vintage": view.vintage}
     doc = store.publication.staged_doc(observed[period]["dataset_id"], corridor_key(period, source, destination))
     figures = {k: v for k, v in staged_figures(doc).items() if k not in ("sum_total_cost_pct", "average_total_cost_pct")}
     fields = doc["quote_fields"]
     quotes = sorted((_quote_view(dict(zip(fields, q)), doc["dataset_id"]) for q in doc["quotes"]),
                     key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
-    other = sorted(store.publication.datasets_staged_for(period, source, destination) - {doc["dataset_id"]})
-    return {**figures, **answer, "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes}
+    other = sorted(view.datasets(store.publication.datasets_staged_for(period, source, destination))
+                   - {doc["dataset_id"]})
+    return {**figures, **answer, "dataset_id": doc["dataset_id"], "other_datasets": other, "quotes": quotes,
+            "vintage": view.vintage}
 
 
-def corridor_history(store, source, destination):
+def corridor_history(store, source, destination, as_of=None):
     """Every quarter of every series, each labelled; the headline per DESIGN §5."""
-    observed, official, derived = _three_series(store, source, destination)
+    view = vintage.published(store, as_of)
+    observed, official, derived = _three_series(view, source, destination)
     periods = sorted(set(observed) | set(official) | set(derived))
     if not periods:
         raise NotFound(f"no data for {source} → {destination}", {"source": source, "destination": destination})
@@ -129,17 +134,20 @@ def corridor_history(store, source, destination):
                       "smart_average_pct": observed.get(p, {}).get("smart_average_pct"),
                       "quotes_transparent": observed.get(p, {}).get("quotes_transparent"),
                       "dataset_id": observed.get(p, {}).get("dataset_id")})
-    return {"source": source, "destination": destination, "series": SERIES_LABELS, "items": items}
+    return {"source": source, "destination": destination, "series": SERIES_LABELS, "items": items,
+            "vintage": view.vintage}
 
 
-def list_corridors(store, period=None, source=None, destination=None, cursor=None, limit=50):
+def list_corridors(store, period=None, source=None, destination=None, cursor=None, limit=50, as_of=None):
     """Every corridor with a figure in ``period`` (default: the latest quarter of any series), in corridor
     order ("SRC:DST"), ``limit`` a page; ``next_cursor`` continues after the last one."""
     after = decode_cursor(cursor, AfterCursor).get("after")
-    period = period or max(set(publication.published_periods(store)) | store.series.series_periods(), default=None)
-    state_id = store.publication.current()["periods"].get(period)
+    view = vintage.published(store, as_of)
+    published_periods = view.periods()
+    period = period or max(set(published_periods) | view.series_periods(), default=None)
+    state_id = published_periods.get(period)
     observed = (store.publication.load_states([state_id]).get(period, {}) if state_id else {}).get("corridors", {})
-    other = store.series.series_in_period(period)
+    other = view.series_in_period(period)
     official, derived = other.get("official", {}), other.get("derived", {})
     items, total = [], 0
     for key in sorted(set(observed) | set(official) | set(derived)):
@@ -158,65 +166,70 @@ def list_corridors(store, period=None, source=None, destination=None, cursor=Non
     more, items = len(items) > limit, items[:limit]
     next_cursor = encode_cursor({"after": f"{items[-1]['source']}:{items[-1]['destination']}"}) if more and items \
         else None
-    return {"period": period, "total": total, "items": items, "next_cursor": next_cursor}
+    return {"period": period, "total": total, "items": items, "next_cursor": next_cursor, "vintage": view.vintage}
 
 
-def latest_period(store):
-    periods = publication.published_periods(store)
+def latest_period(view):
+    periods = sorted(view.periods())
     return periods[-1] if periods else None
 
 
-def indicators(store, period=None):
-    published = store.publication.current()["periods"]
+def indicators(store, period=None, as_of=None):
+    view = vintage.published(store, as_of)
+    published = view.periods()
     periods = sorted(published)
     if not periods:
-        raise NotFound("no indicators yet: import rpw-quotes first")
+        raise NotFound("no indicators were published yet at that time" if as_of else
+                       "no indicators yet: import rpw-quotes first", {"period": period, "available": []})
     period = period or periods[-1]
     if period not in published:  # computed from quote-level data only: never invented from averages
         raise NotFound(f"no indicators for {period}: they are computed from provider quotes, and none are "
                        "published for that quarter", {"period": period, "available": periods})
     state = store.publication.load_states([published[period]])[period]
-    return {**state["figures"], "available_periods": periods}
+    return {**state["figures"], "available_periods": periods, "vintage": view.vintage}
 
 
-def _period_figures(store, period):
-    state_id = store.publication.current()["periods"].get(period)
+def _period_figures(store, view, period):
+    state_id = view.periods().get(period)
     return store.publication.load_states([state_id]).get(period, {}).get("figures", {}) if state_id else {}
 
 
-def country_summaries(store, iso3s):
+def country_summaries(store, iso3s, as_of=None):
     """The costs and flow series of several countries at once (the LDC lens):
     one pass over the latest figures and one query for the series, where a
     profile each would repeat both."""
     known = [c for c in (countries().get(iso3) for iso3 in iso3s) if c is not None]
-    period = latest_period(store)
-    figures = _period_figures(store, period) if period else {}
-    series = store.series.country_series([c.iso3 for c in known])
-    return {"period": period, "items": [{
+    view = vintage.published(store, as_of)
+    period = latest_period(view)
+    figures = _period_figures(store, view, period) if period else {}
+    series = view.country_series([c.iso3 for c in known])
+    return {"period": period, "vintage": view.vintage, "items": [{
         "country": c.as_dict(period), "period": period,
         "average_cost_to_receive_pct": figures.get("by_receiving_country", {}).get(c.iso3, {}).get("average_pct"),
         "average_cost_to_send_pct": figures.get("by_sending_country", {}).get(c.iso3, {}).get("average_pct"),
         "series": series.get(c.iso3, {})} for c in known]}
 
 
-def country_profile(store, iso3, top=10):
+def country_profile(store, iso3, top=10, as_of=None):
     country = countries().get(iso3)
     if country is None:
         raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
-    period = latest_period(store)
-    figures = _period_figures(store, period) if period else {}
+    view = vintage.published(store, as_of)
+    period = latest_period(view)
+    figures = _period_figures(store, view, period) if period else {}
     matrix_years = store.series.matrix_years()
     matrix_year = matrix_years[-1] if matrix_years else None
     senders = sorted(store.series.senders_to(matrix_year, iso3), key=lambda s: -s["usd_millions"]) if matrix_years else []
-    corridors = sorted({tuple(key.split(":")) for state in store.publication.published_states().values()
+    corridors = sorted({tuple(key.split(":")) for state in view.states().values()
                         for key in state.get("corridors", {}) if iso3 in key.split(":")})
     return {
         "country": country.as_dict(period),
         "period": period,
         "average_cost_to_receive_pct": figures.get("by_receiving_country", {}).get(iso3, {}).get("average_pct"),
         "average_cost_to_send_pct": figures.get("by_sending_country", {}).get(iso3, {}).get("average_pct"),
-        "series": store.series.country_series([iso3]).get(iso3, {}),
+        "series": view.country_series([iso3]).get(iso3, {}),
         "top_sending_countries": {"year": matrix_year, "estimate": "model estimate (KNOMAD/World Bank matrix)",
                                   "items": senders[:top]},
         "corridors": [{"source": s, "destination": d} for s, d in corridors],
+        "vintage": view.vintage,
     }

@@ -14,7 +14,7 @@ from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
-from services.ingest import operator_review, pruning, queries, uploads
+from services.ingest import operator_review, pruning, queries, uploads, vintage_queries
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND
@@ -130,25 +130,40 @@ class IngestService(PingMixin, OutboxRelay):
         return queries.observed_firms(self.store, str(dataset_id))
 
     @rpc
-    def corridor(self, source, destination, period=None):
-        return queries.corridor(self.store, source, destination, period)
+    def corridor(self, source, destination, period=None, as_of=None):
+        return queries.corridor(self.store, source, destination, period, as_of=as_of)
 
     @rpc
-    def corridor_history(self, source, destination):
-        return queries.corridor_history(self.store, source, destination)
+    def corridor_history(self, source, destination, as_of=None):
+        return queries.corridor_history(self.store, source, destination, as_of=as_of)
 
     @rpc
-    def list_corridors(self, period=None, source=None, destination=None, cursor=None, limit=50):
-        return queries.list_corridors(self.store, period, source, destination, cursor, limit)
+    def list_corridors(self, period=None, source=None, destination=None, cursor=None, limit=50, as_of=None):
+        return queries.list_corridors(self.store, period, source, destination, cursor, limit, as_of=as_of)
 
     @rpc
-    def indicators(self, period=None):
-        return queries.indicators(self.store, period)
+    def indicators(self, period=None, as_of=None):
+        return queries.indicators(self.store, period, as_of=as_of)
 
     @rpc
-    def country_summaries(self, iso3s):
-        return queries.country_summaries(self.store, [str(i) for i in iso3s][:500])
+    def country_summaries(self, iso3s, as_of=None):
+        return queries.country_summaries(self.store, [str(i) for i in iso3s][:500], as_of=as_of)
 
     @rpc
-    def country_profile(self, iso3):
-        return queries.country_profile(self.store, iso3)
+    def country_profile(self, iso3, as_of=None):
+        return queries.country_profile(self.store, iso3, as_of=as_of)
+
+    # -- vintages: every publication a release, every figure's versions ------
+    @rpc
+    def vintages(self, cursor=None, limit=100):
+        return vintage_queries.list_vintages(self.store, cursor, limit)
+
+    @rpc
+    def vintage_at(self, as_of=None):
+        return vintage_queries.vintage_at(self.store, as_of)
+
+    @rpc
+    def figure_changes(self, flow_id, updated_after=None, include_history=False, as_of=None, cursor=None,
+                       limit=500):
+        return vintage_queries.figure_changes(self.store, str(flow_id), updated_after, include_history, as_of,
+                                              cursor, limit)

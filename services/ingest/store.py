@@ -8,7 +8,9 @@
 - ``publication``: staged quotes, period states and what is published
   (``store_publication``);
 - ``series``: corridor series published elsewhere, bilateral matrices and
-  country flows (``store_series``).
+  country flows (``store_series``);
+- ``vintages``: the releases and every published figure's versions
+  (``store_vintages``).
 
 Plain pymongo on the database it is given, with what both MongoDB and
 mongomock support (single-document atomic updates, no transactions).
@@ -20,6 +22,7 @@ from services.ingest.store_datasets import DatasetStore
 from services.ingest.store_files import RawFileStore
 from services.ingest.store_publication import PublicationStore
 from services.ingest.store_series import SeriesStore
+from services.ingest.store_vintages import VintageStore
 
 DB_NAME = "observatory_ingest"
 # The documents whose outboxes the service flushes after a write (the relay finds them by store alias too).
@@ -35,6 +38,7 @@ class IngestStore:
         self.files = RawFileStore(db)
         self.publication = PublicationStore(db)
         self.series = SeriesStore(db)
+        self.vintages = VintageStore(db)
 
     @classmethod
     def connected(cls):
@@ -43,5 +47,5 @@ class IngestStore:
         return cls(mongoengine.get_db(STORE_ALIAS))
 
     def ensure_indexes(self):
-        for part in (self.datasets, self.files, self.publication, self.series):
+        for part in (self.datasets, self.files, self.publication, self.series, self.vintages):
             part.ensure_indexes()

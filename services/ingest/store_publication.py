@@ -175,7 +175,8 @@ class PublicationStore:
         if state_ids:
             self.states.delete_many({"_id": {"$in": list(state_ids)}})
 
-    def delete_unreferenced_states(self, cutoff):
-        """Period states no publication points at, created before ``cutoff``; how many."""
-        referenced = list((self.current().get("periods") or {}).values())
+    def delete_unreferenced_states(self, cutoff, kept=()):
+        """Period states no publication points at (nor ``kept``: a release names them), created before
+        ``cutoff``; how many."""
+        referenced = list(set((self.current().get("periods") or {}).values()) | set(kept))
         return self.states.delete_many({"_id": {"$nin": referenced}, "created_at": {"$lt": cutoff}}).deleted_count

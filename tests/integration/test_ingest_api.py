@@ -314,6 +314,7 @@ def test_ingests_real_answers_load_in_the_answer_contracts_the_gateway_dumps_thr
         served = requests.get(f"{platform['base']}/api/v1{path}", params=params, timeout=30).json()
         for added in ("declared_quotes", "providers", "practices"):  # what the catalog adds
             served.pop(added, None)
+        assert served.pop("permalink").endswith("asOf=" + answer["vintage"]["published_at"].replace(":", "%3A"))
         for quote in served.get("quotes", []):
             assert quote.pop("provider_id"), quote["provider"]
         assert served == json.loads(json.dumps(answer, default=str)), path  # dumped through its schema, losslessly

@@ -45,8 +45,9 @@ def staged(dataset_id):
 
 
 def reads(store, corridors):
-    """What a user reads of these corridors in 2011Q1 (quotes, figures, provenance)."""
-    return {c: {k: v for k, v in queries.corridor(store, *c, "2011Q1").items() if k != "other_datasets"} for c in corridors}
+    """What a user reads of these corridors in 2011Q1 (quotes, figures, provenance; not which release it is)."""
+    return {c: {k: v for k, v in queries.corridor(store, *c, "2011Q1").items()
+                if k not in ("other_datasets", "vintage")} for c in corridors}
 
 
 def busiest_corridors(header, rows, n=5):

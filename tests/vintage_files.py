@@ -1,0 +1,37 @@
+"""A revision of a real quarter of quotes, for the vintage tests: the real
+2011Q1 rows with one corridor's transparent quotes removed (its average is no
+longer published) and one transparent quote of another removed (its average
+moves); and the averages computed here from a file's rows."""
+import csv
+import io
+from collections import defaultdict
+
+from tests.ingest_files import quarter_of_quotes
+
+
+def averages(header, rows, column="cc1.total.cost.."):
+    """{(source, destination): mean of the transparent quotes' total cost} and the mean over all of them."""
+    s, d, t, c = (header.index(n) for n in ("source", "destination", "transparent", column))
+    by_corridor, every = defaultdict(list), []
+    for row in rows:
+        if row[t] == "yes" and row[c] not in ("", "NA"):
+            by_corridor[(row[s], row[d])].append(float(row[c]))
+            every.append(float(row[c]))
+    return {k: sum(v) / len(v) for k, v in by_corridor.items()}, sum(every) / len(every)
+
+
+def quarter_and_revision(period="2011_1Q"):
+    """{"header", "first", "revised", "emptied", "moved"}: the quarter's rows, the revision's, and the two
+    corridors it changes."""
+    rows = list(csv.reader(io.StringIO(quarter_of_quotes(period).decode())))
+    header, rows = rows[0], rows[1:]
+    s, d, t = (header.index(n) for n in ("source", "destination", "transparent"))
+    kinds, transparent = defaultdict(set), defaultdict(int)
+    for row in rows:
+        kinds[(row[s], row[d])].add(row[t])
+        transparent[(row[s], row[d])] += row[t] == "yes"
+    emptied = sorted(k for k, v in kinds.items() if v == {"yes", "no"})[0]
+    moved = sorted(k for k, n in transparent.items() if n >= 4 and k != emptied)[0]
+    dropped = next(i for i, r in enumerate(rows) if (r[s], r[d]) == moved and r[t] == "yes")
+    revised = [r for i, r in enumerate(rows) if i != dropped and not ((r[s], r[d]) == emptied and r[t] == "yes")]
+    return {"header": header, "first": rows, "revised": revised, "emptied": emptied, "moved": moved}
