@@ -18,6 +18,7 @@ import mongoengine
 from services.ingest.models import STORE_ALIAS, Dataset, Publication
 from services.ingest.store_datasets import DatasetStore
 from services.ingest.store_files import RawFileStore
+from services.ingest.store_national import NationalStore
 from services.ingest.store_publication import PublicationStore
 from services.ingest.store_series import SeriesStore
 
@@ -35,6 +36,7 @@ class IngestStore:
         self.files = RawFileStore(db)
         self.publication = PublicationStore(db)
         self.series = SeriesStore(db)
+        self.national = NationalStore(db)  # national submissions: reporters, submissions, observations
 
     @classmethod
     def connected(cls):
@@ -45,3 +47,4 @@ class IngestStore:
     def ensure_indexes(self):
         for part in (self.datasets, self.files, self.publication, self.series):
             part.ensure_indexes()
+        self.national.ensure_indexes()

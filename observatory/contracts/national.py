@@ -1,0 +1,115 @@
+"""National submissions (issue 19): the requests ingest's RPCs take and the
+answers they give, shared by ingest and the gateway's route tables."""
+from marshmallow import Schema, fields, validate
+
+from observatory.contracts.common import PageQuerySchema
+from observatory.vocabulary import (
+    ISO3_PATTERN,
+    REPORTER_KINDS,
+    SUBMISSION_FORMATS,
+    SUBMISSION_ID_PATTERN,
+    SUBMISSION_STATUSES,
+    pattern,
+)
+
+REPORTER_ID = pattern(r"^[a-z0-9][a-z0-9_.-]{0,63}$", error="1-64 lower-case letters, digits, '_', '.' or '-'")
+SUBMISSION_ID = pattern(SUBMISSION_ID_PATTERN, error="a submission id (16 hex digits)")
+
+
+class ReporterCreateSchema(Schema):
+    id = fields.String(required=True, validate=REPORTER_ID)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    country = fields.String(required=True, validate=pattern(ISO3_PATTERN, error="an ISO 3166 alpha-3 code"))
+    kind = fields.String(required=True, validate=validate.OneOf(REPORTER_KINDS))
+
+
+class ReporterSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    country = fields.String()
+    kind = fields.String()
+    created_at = fields.String(allow_none=True)
+
+
+class ReporterListSchema(Schema):
+    items = fields.List(fields.Nested(ReporterSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class SubmitRequestSchema(Schema):
+    """ingest's ``submit_national``: the file (base64, one message) and who sends it."""
+
+    reporter_id = fields.String(required=True, validate=REPORTER_ID)
+    format = fields.String(required=True, validate=validate.OneOf(SUBMISSION_FORMATS))
+    data = fields.String(required=True, validate=validate.Length(min=1, max=6 * 1024 * 1024))
+    by = fields.String(required=True, validate=validate.Length(max=200))
+
+
+class SubmissionErrorSchema(Schema):
+    row = fields.Integer(metadata={"description": "line, spreadsheet row or Obs element number (1 = header)"})
+    column = fields.String(allow_none=True, metadata={"description": "the component (FREQ, TIME_PERIOD, ...)"})
+    message = fields.String()
+
+
+class SubmissionLogSchema(Schema):
+    at = fields.String()
+    by = fields.String()
+    action = fields.String()
+    observations = fields.Integer()
+    revised = fields.Integer()
+    deleted = fields.Integer()
+    until = fields.String()
+    errors = fields.Integer()
+
+
+class SubmissionSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    reporter_id = fields.String()
+    reporter_name = fields.String(allow_none=True)
+    country = fields.String()
+    format = fields.String()
+    sha256 = fields.String()
+    size = fields.Integer(allow_none=True)
+    status = fields.String(metadata={"enum": list(SUBMISSION_STATUSES)})
+    errors = fields.List(fields.Nested(SubmissionErrorSchema))
+    errors_total = fields.Integer()
+    failure = fields.String(allow_none=True)
+    observations = fields.Integer()
+    periods = fields.List(fields.String())
+    embargo_until = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    log = fields.List(fields.Nested(SubmissionLogSchema))
+
+
+class SubmissionListSchema(Schema):
+    items = fields.List(fields.Nested(SubmissionSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class SubmitAnswerSchema(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"enum": list(SUBMISSION_STATUSES)})
+    duplicate = fields.Boolean()
+
+
+class SubmissionListQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(SUBMISSION_STATUSES))
+
+
+class PublishRequestSchema(Schema):
+    embargo_until = fields.AwareDateTime(metadata={"description": "publish at this time (UTC offset required)"})
+
+
+class NationalObservationsQuerySchema(PageQuerySchema):
+    """ingest's ``national_observations``: filters by dimension (each a list of codes, empty: any)."""
+
+    country = fields.List(fields.String(validate=pattern(ISO3_PATTERN)), load_default=list)
+    counterpart = fields.List(fields.String(validate=validate.Length(max=10)), load_default=list)
+    freq = fields.List(fields.String(validate=validate.OneOf(("A", "Q", "M"))), load_default=list)
+    channel = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)
+    measure = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
+
+
