@@ -58,7 +58,7 @@ def get_reporter(store, reporter_id):
 
 def list_reporters(store, cursor=None, limit=50):
     page = store.national.reporters_page(cursor, limit)
-    return {"items": [reporter_answer(d) for d in page.items], "next_cursor": page.next_cursor}
+    return {"items": [reporter_answer(d) for d in page.docs], "next_cursor": page.next_cursor}
 
 
 # -- submissions ---------------------------------------------------------------------------
@@ -132,8 +132,8 @@ def get_submission(store, submission_id, reporter_id=None):
 
 def list_submissions(store, reporter_id=None, status=None, cursor=None, limit=50):
     page = store.national.submissions_page(reporter_id, status, cursor, limit)
-    reporters = store.national.reporter_names({d["reporter_id"] for d in page.items})
-    return {"items": [submission_answer(d, reporters.get(d["reporter_id"])) for d in page.items],
+    reporters = store.national.reporter_names({d["reporter_id"] for d in page.docs})
+    return {"items": [submission_answer(d, reporters.get(d["reporter_id"])) for d in page.docs],
             "next_cursor": page.next_cursor}
 
 

@@ -22,7 +22,7 @@ def observations_page(store, country=(), counterpart=(), freq=(), channel=(), me
         if wanted:
             query[field] = {"$in": list(wanted)}
     page = store.national.observations_page(query, cursor, limit)
-    items = [sdmx_observation(d) for d in page.items]
+    items = [sdmx_observation(d) for d in page.docs]
     for item in items:
         item.pop("SUBMISSION", None)
     return {"items": items, "next_cursor": page.next_cursor}
