@@ -5,6 +5,7 @@ so a field added on one side without the other fails the suite."""
 from marshmallow import Schema, fields
 
 from observatory.contracts.catalog import DeclaredQuoteSchema, PracticeRefSchema, ProviderRefSchema
+from observatory.contracts.national import NationalBlockSchema
 from observatory.vocabulary import SERIES
 
 
@@ -164,3 +165,6 @@ class CountryProfileSchema(Schema):
     practices = fields.List(fields.Nested(PracticeRefSchema), allow_none=True,
                             metadata={"description": "published practices tagged with the country"})
     catalog = fields.String(metadata={"description": "'unavailable' when the catalog did not answer"})
+    national = fields.Nested(NationalBlockSchema, metadata={
+        "description": "the series the country's reporting institution submitted (labelled, never mixed "
+                       "into the World Bank's) and its mirror check against KNOMAD, WDI and the matrix"})

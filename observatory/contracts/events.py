@@ -225,3 +225,18 @@ class NationalPublishedSchema(Schema):
 
 CONTRACTS["national.published"] = NationalPublishedSchema
 PRODUCED_BY["ingest"] = (*PRODUCED_BY["ingest"], "national.published")
+
+
+class NationalEmbargoedSchema(Schema):
+    """``national.embargoed``: a submission will be published at ``release_at`` (for release calendars;
+    not a subscriber event, and never a figure)."""
+
+    submission_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{16}$"))
+    reporter_id = fields.String(required=True, validate=ENTRY_ID)
+    country = fields.String(required=True, validate=ISO3)
+    periods = fields.List(fields.String(), required=True)
+    release_at = fields.String(required=True)
+
+
+CONTRACTS["national.embargoed"] = NationalEmbargoedSchema
+PRODUCED_BY["ingest"] = (*PRODUCED_BY["ingest"], "national.embargoed")

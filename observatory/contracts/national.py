@@ -99,7 +99,8 @@ class SubmissionListQuerySchema(PageQuerySchema):
 
 
 class PublishRequestSchema(Schema):
-    embargo_until = fields.AwareDateTime(metadata={"description": "publish at this time (UTC offset required)"})
+    embargo_until = fields.AwareDateTime(metadata={"description": "publish at this time (UTC offset required)",
+                                                   "maxLength": 40})
 
 
 class NationalObservationsQuerySchema(PageQuerySchema):
@@ -113,3 +114,62 @@ class NationalObservationsQuerySchema(PageQuerySchema):
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 
+
+
+class UpcomingReleaseSchema(Schema):
+    submission_id = fields.String()
+    country = fields.String()
+    reporter_id = fields.String()
+    reporter_name = fields.String(allow_none=True)
+    release_at = fields.String()
+    periods = fields.List(fields.String())
+
+
+class UpcomingReleasesSchema(Schema):
+    items = fields.List(fields.Nested(UpcomingReleaseSchema))
+
+
+class MirrorRowSchema(Schema):
+    measure = fields.String()
+    year = fields.Integer()
+    national_usd_millions = fields.Float(allow_none=True)
+    knomad_usd_millions = fields.Float(allow_none=True)
+    knomad_gap_pct = fields.Float(allow_none=True)
+    wdi_usd_millions = fields.Float(allow_none=True)
+    wdi_gap_pct = fields.Float(allow_none=True)
+    matrix_usd_millions = fields.Float(allow_none=True, metadata={"description": "sum over senders in the matrix"})
+    matrix_gap_pct = fields.Float(allow_none=True)
+
+
+class NationalPointSchema(Schema):
+    key = fields.String()
+    FREQ = fields.String()
+    REF_AREA = fields.String()
+    COUNTERPART_AREA = fields.String()
+    CHANNEL = fields.String()
+    MEASURE = fields.String()
+    time_period = fields.String()
+    value = fields.Float(allow_none=True)
+    unit_measure = fields.String(allow_none=True)
+    unit_mult = fields.String(allow_none=True)
+    obs_status = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    revisions = fields.Integer()
+
+
+class NationalReporterRefSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    kind = fields.String()
+
+
+class NationalBlockSchema(Schema):
+    """A country's ``national`` series (its reporting institution's, never mixed with the World Bank's) and
+    the mirror check beside it."""
+
+    country = fields.String()
+    source = fields.String()
+    label = fields.String(metadata={"description": "submitted by <institution>"})
+    reporters = fields.List(fields.Nested(NationalReporterRefSchema))
+    series = fields.List(fields.Nested(NationalPointSchema))
+    mirror_check = fields.List(fields.Nested(MirrorRowSchema))

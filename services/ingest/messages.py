@@ -46,3 +46,10 @@ def national_published(submission, observations, revised, deleted, embargo_until
         "submission_id": submission["_id"], "reporter_id": submission["reporter_id"],
         "country": submission["country"], "periods": submission.get("periods", []), "observations": observations,
         "revised": revised, "deleted": deleted, "embargo_until": embargo_until, "published_at": published_at})
+
+
+def national_embargoed(submission, release_at):
+    """A submission is to be published at ``release_at`` (the release calendar shows it; no figure)."""
+    return _producer.event("national.embargoed", {
+        "submission_id": submission["_id"], "reporter_id": submission["reporter_id"],
+        "country": submission["country"], "periods": submission.get("periods", []), "release_at": release_at})

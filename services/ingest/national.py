@@ -11,7 +11,7 @@ import hashlib
 from observatory.clock import iso, utcnow
 from observatory.countries import countries
 from observatory.errors import Conflict, InvalidInput, SubmissionNotPublishable, UnknownReporter, UnknownSubmission
-from services.ingest import national_publication
+from services.ingest import messages, national_publication
 from services.ingest.exceptions import UnreadableFile
 from services.ingest.national_validation import validate
 from services.ingest.packing import pack
@@ -143,16 +143,19 @@ def publish(store, submission_id, by, reporter_id=None, embargo_until=None, now=
     now = now or utcnow()
     doc = _owned(store, submission_id, reporter_id)
     if doc["status"] == "published":
-        return get_submission(store, submission_id, reporter_id)
+        return {**get_submission(store, submission_id, reporter_id), "changed": False}
     if doc["status"] not in PUBLISHABLE:
         raise SubmissionNotPublishable(f"a {doc['status']} submission cannot be published",
                                        {"id": submission_id, "status": doc["status"]})
     if embargo_until is not None and embargo_until.astimezone(dt.timezone.utc) > now:
-        store.national.move(submission_id, PUBLISHABLE, {"status": "embargoed", "embargo_until": embargo_until},
-                            {"at": now, "by": by, "action": "embargoed", "until": embargo_until})
+        until = embargo_until.astimezone(dt.timezone.utc)
+        changed = store.national.move(
+            submission_id, PUBLISHABLE, {"status": "embargoed", "embargo_until": until},
+            {"at": now, "by": by, "action": "embargoed", "until": until},
+            [messages.national_embargoed(doc, iso(until))])
     else:
-        national_publication.publish(store, submission_id, by, now)
-    return get_submission(store, submission_id, reporter_id)
+        changed = national_publication.publish(store, submission_id, by, now)
+    return {**get_submission(store, submission_id, reporter_id), "changed": changed}
 
 
 def publish_due(store, now=None):

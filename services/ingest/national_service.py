@@ -20,6 +20,7 @@ from observatory.errors import InvalidInput, validated
 from observatory.replicated import rpc
 from services.ingest import national, national_reads
 from services.ingest.national_models import NationalSubmission
+from services.ingest.parsers.sdmx_xlsx import MEDIA_TYPE as TEMPLATE_MEDIA_TYPE, template_bytes
 
 log = logging.getLogger(__name__)
 EMBARGO_CHECK_SECONDS = 1.0
@@ -79,6 +80,11 @@ class NationalSubmissions:
     @rpc
     def national_history(self, iso3):
         return {"country": str(iso3).upper(), "items": national_reads.observation_history(self.store, str(iso3).upper())}
+
+    @rpc
+    def submission_template(self):
+        """The xlsx template, generated from the NATIONAL_REMITTANCES structure (base64)."""
+        return {"data": base64.b64encode(template_bytes()).decode("ascii"), "media_type": TEMPLATE_MEDIA_TYPE}
 
     @rpc
     def national_releases(self):

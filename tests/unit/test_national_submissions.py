@@ -86,8 +86,8 @@ def test_an_embargoed_submission_is_invisible_until_its_date_then_published_once
         {str(y): wdi[y] / 1e6 for y in (2019, 2020, 2021)})
     assert len(series) == 3
     doc = store.national.submissions.find_one({"_id": answer["id"]})
-    assert [e["type"] for e in doc["outbox"]] == ["national.published"]
-    assert doc["outbox"][0]["data"]["embargo_until"] == LATER.isoformat()
+    assert [e["type"] for e in doc["outbox"]] == ["national.embargoed", "national.published"]
+    assert doc["outbox"][0]["data"]["release_at"] == doc["outbox"][1]["data"]["embargo_until"] == LATER.isoformat()
     assert [entry["action"] for entry in doc["log"]] == ["submitted", "embargoed", "published"]
     assert doc["log"][-1]["by"] == "embargo"
     assert national.upcoming_releases(store, now=NOW)["items"] == []
