@@ -37,3 +37,19 @@ def with_upcoming_releases(ics, upcoming, base_url):
         calendar.add_component(event)
     return calendar.to_ical()
 
+
+
+def national_sdmx_csv(ingest, iso3):
+    """A country's published national observations as SDMX-CSV 2.0 (OBSERVATORY:NATIONAL_REMITTANCES(1.0))."""
+    from gateway.sdmx.data_csv import csv_v2
+    from observatory.sdmx.structures import DATAFLOWS, structure_of
+
+    flow = DATAFLOWS["NATIONAL_REMITTANCES"]
+    params = {"country": [iso3], "limit": 1000}
+    observations, answer = [], ingest.national_observations(params)
+    while True:
+        observations.extend(answer["items"])
+        if not answer.get("next_cursor"):
+            break
+        answer = ingest.national_observations({**params, "cursor": answer["next_cursor"]})
+    return b"".join(csv_v2(flow, structure_of(flow.id), observations))

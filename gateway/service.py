@@ -63,7 +63,7 @@ WIRING = {
     Operations: lambda w: Operations(w.dead_letters),
 }
 WIRING[Credentials] = lambda w: Credentials(w.store, w.catalog, w.notify, ingest=w.ingest)  # reporters: ingest's
-WIRING[Submissions] = lambda w: Submissions(w.ingest, w.reads, _sources(w))
+WIRING[Submissions] = lambda w: Submissions(w.ingest, w.reads, _views(w))
 
 
 class GatewayService:

@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 
 from gateway.auth import REPORTER
 from gateway.exceptions import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from gateway.national import national_change
+from gateway.national import national_change, national_sdmx_csv
+from gateway.paths import iso3_from_path
 from gateway.routes.table import API, Reply
 from observatory.contracts.national import SUBMISSION_ID
 from observatory.vocabulary import SUBMISSION_MEDIA_TYPES
@@ -57,10 +58,10 @@ def _by(principal):
 
 
 class Submissions:
-    def __init__(self, ingest, reads, sources):
+    def __init__(self, ingest, reads, views):
         self.ingest = ingest
         self.reads = reads
-        self.sources = sources
+        self.views = views  # published reads: the national export
 
     def create_reporter(self, request, call):
         answer = self.ingest.register_reporter(call.body, _by(call.principal))
@@ -103,6 +104,11 @@ class Submissions:
 
     def upcoming_releases(self, request, call):
         return self.ingest.national_releases()
+
+    def export_national_sdmx(self, request, call):
+        iso3 = iso3_from_path(call.path["iso3"])
+        return self.views.respond(request, ("export-national", iso3), lambda s: national_sdmx_csv(s.ingest, iso3),
+                                  "text/csv", {"Content-Disposition": f'attachment; filename="national-{iso3}.sdmx.csv"'})
 
 
 def _submission_id(value):

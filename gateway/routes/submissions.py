@@ -41,6 +41,9 @@ ROUTES = (
           "Publish a validated submission now, or at embargo_until", roles=(REPORTER, OPERATOR),
           body=PublishRequestSchema, body_required=False, response=SubmissionSchema,
           errors=(400, 401, 403, 404, 409, 413, 415)),
+    Route("GET", f"{API}/exports/countries/<iso3>/national.sdmx.csv", "export_national_sdmx",
+          "A country's published national statistics as SDMX-CSV 2.0 (dataflow OBSERVATORY:NATIONAL_REMITTANCES(1.0))",
+          media="text/csv", errors=(400,)),
     Route("GET", f"{API}/releases/upcoming", "upcoming_releases", "Embargoed national releases to come "
           "(dates only, never a figure)", response=UpcomingReleasesSchema),
 )
