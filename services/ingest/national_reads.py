@@ -11,8 +11,7 @@ PARTS_OF_YEAR = {"Q": 4, "M": 12}
 
 
 def sdmx_observation(doc):
-    return {**doc["dims"], "TIME_PERIOD": doc["time_period"], "OBS_VALUE": doc["value"], **doc.get("attrs", {}),
-            "SUBMISSION": doc.get("submission_id")}
+    return {**doc["dims"], "TIME_PERIOD": doc["time_period"], "OBS_VALUE": doc["value"], **doc.get("attrs", {})}
 
 
 def observations_page(store, country=(), counterpart=(), freq=(), channel=(), measure=(), cursor=None, limit=1000):
@@ -22,10 +21,7 @@ def observations_page(store, country=(), counterpart=(), freq=(), channel=(), me
         if wanted:
             query[field] = {"$in": list(wanted)}
     page = store.national.observations_page(query, cursor, limit)
-    items = [sdmx_observation(d) for d in page.docs]
-    for item in items:
-        item.pop("SUBMISSION", None)
-    return {"items": items, "next_cursor": page.next_cursor}
+    return {"items": [sdmx_observation(d) for d in page.docs], "next_cursor": page.next_cursor}
 
 
 def usd_millions(doc):
