@@ -105,6 +105,11 @@ class Submissions:
     def upcoming_releases(self, request, call):
         return self.ingest.national_releases()
 
+    def national_revisions(self, request, call):
+        iso3 = iso3_from_path(call.path["iso3"])
+        dump = call.response_schema.dump
+        return self.views.respond(request, ("national-revisions", iso3), lambda s: dump(s.ingest.national_history(iso3)))
+
     def export_national_sdmx(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])
         return self.views.respond(request, ("export-national", iso3), lambda s: national_sdmx_csv(s.ingest, iso3),

@@ -5,6 +5,7 @@ from gateway.auth import OPERATOR, REPORTER
 from gateway.routes.table import API, Route
 from observatory.contracts.national import (
     PublishRequestSchema,
+    NationalHistorySchema,
     ReporterCreateSchema,
     ReporterListSchema,
     ReporterSchema,
@@ -44,6 +45,9 @@ ROUTES = (
     Route("GET", f"{API}/exports/countries/<iso3>/national.sdmx.csv", "export_national_sdmx",
           "A country's published national statistics as SDMX-CSV 2.0 (dataflow OBSERVATORY:NATIONAL_REMITTANCES(1.0))",
           media="text/csv", errors=(400,)),
+    Route("GET", f"{API}/countries/<iso3>/national/revisions", "national_revisions",
+          "Every published national observation of a country with the values it replaced (one per publication)",
+          response=NationalHistorySchema, errors=(400,)),
     Route("GET", f"{API}/releases/upcoming", "upcoming_releases", "Embargoed national releases to come "
           "(dates only, never a figure)", response=UpcomingReleasesSchema),
 )

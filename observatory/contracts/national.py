@@ -173,3 +173,24 @@ class NationalBlockSchema(Schema):
     reporters = fields.List(fields.Nested(NationalReporterRefSchema))
     series = fields.List(fields.Nested(NationalPointSchema))
     mirror_check = fields.List(fields.Nested(MirrorRowSchema))
+
+
+class RevisionSchema(Schema):
+    value = fields.Float(allow_none=True)
+    attrs = fields.Dict(keys=fields.String(), values=fields.String())
+    submission_id = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    deleted = fields.String(allow_none=True)
+    replaced_at = fields.String(allow_none=True)
+
+
+class NationalHistoryItemSchema(Schema):
+    id = fields.String(metadata={"description": "<series key>@<time period>"})
+    value = fields.Float(allow_none=True)
+    deleted = fields.String(allow_none=True, metadata={"description": "the submission that deleted it (ACTION D)"})
+    revisions = fields.List(fields.Nested(RevisionSchema))
+
+
+class NationalHistorySchema(Schema):
+    country = fields.String()
+    items = fields.List(fields.Nested(NationalHistoryItemSchema))

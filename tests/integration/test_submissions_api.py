@@ -221,3 +221,6 @@ def test_a_revision_through_the_template_replaces_the_value_and_is_audited(platf
     assert published["log"][-1]["by"].startswith("operator")
     point = next(s for s in national_of(platform)["series"] if s["time_period"] == "2020")
     assert point["value"] == pytest.approx(revised["OBS_VALUE"]) and point["revisions"] == 1
+    history = {h["id"]: h for h in get(platform, f"{API}/countries/NPL/national/revisions").json()["items"]}
+    earlier = history["A.NPL.WLD._T.INFLOW@2020"]["revisions"]
+    assert [r["value"] for r in earlier] == [pytest.approx(wdi_inflows_usd("NPL")[2020] / 1e6)]

@@ -140,3 +140,16 @@ def test_a_workbook_that_is_not_the_template_cannot_be_read():
         parse_sdmx_xlsx(out.getvalue())
     with pytest.raises(UnreadableFile, match="not an xlsx"):
         parse_sdmx_xlsx(b"PK not really")
+
+
+def test_the_parsers_validation_and_publication_decisions_load_no_store_library():
+    import subprocess
+    import sys
+
+    modules = ("services.ingest.national_validation", "services.ingest.national_publication",
+               "services.ingest.parsers.sdmx_csv", "services.ingest.parsers.sdmx_ml", "services.ingest.parsers.sdmx_xlsx",
+               "gateway.national", "gateway.changes")
+    code = f"import sys\nimport {', '.join(modules)}\nprint(sorted(m for m in ('mongomock', 'mongoengine', 'pymongo') if m in sys.modules))"
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip() == "[]"
