@@ -7,6 +7,7 @@ over ``store.national`` (``store_national``); ``national_publication``
 applies a publication to the published observations."""
 import datetime as dt
 import hashlib
+import logging
 
 from observatory.clock import iso, utcnow
 from observatory.countries import countries
@@ -28,6 +29,7 @@ PARSERS = {
     "xlsx": parse_sdmx_xlsx,
 }
 PUBLISHABLE = ("validated", "embargoed")
+log = logging.getLogger(__name__)
 
 
 # -- reporters ----------------------------------------------------------------------------
@@ -84,11 +86,9 @@ def submit(store, reporter_id, fmt, data, by, now=None):
     if len(data) > MAX_SUBMISSION_BYTES:
         raise InvalidInput(f"a submission is at most {MAX_SUBMISSION_BYTES:,} bytes", {"size": len(data)})
     sha256 = hashlib.sha256(data).hexdigest()
-    submission_id = f"{sha256[:16]}"
+    submission_id = hashlib.sha256(f"{reporter_id}:{sha256}".encode()).hexdigest()[:16]
     existing = store.national.submission(submission_id, {"reporter_id": 1, "status": 1})
     if existing:
-        if existing["reporter_id"] != reporter_id:
-            raise Conflict("these bytes were submitted by another institution", {})
         return {"id": submission_id, "status": existing["status"], "duplicate": True}
     now = now or utcnow()
     doc = {"_id": submission_id, "kind": "national", "reporter_id": reporter_id, "country": reporter["country"],
@@ -97,7 +97,10 @@ def submit(store, reporter_id, fmt, data, by, now=None):
            "log": [{"at": now, "by": by, "action": "submitted", "format": fmt}]}
     try:
         observations, errors, errors_total = validate(PARSERS[fmt](data), reporter["country"])
-    except UnreadableFile as exc:
+    except Exception as exc:  # UnreadableFile, or a parser's fault on a strange file: a reason, never a 500
+        if not isinstance(exc, UnreadableFile):
+            log.exception("submission from %s could not be read", reporter_id)
+            exc = UnreadableFile(f"the file cannot be read ({type(exc).__name__})")
         observations, errors, errors_total = [], [], 0
         doc["failure"] = exc.message
         doc["errors"] = [{"row": exc.details.get("row", 0), "column": exc.details.get("column"),

@@ -3,7 +3,7 @@ structure (``observatory.sdmx``: its dimensions, codelists and mandatory
 attributes, never a copy): codes in their codelists, the reporter's own
 country only, the time format its frequency asks for, mandatory attributes,
 finite and plausible numbers, no key twice. Pure: records in,
-(observations, errors) out; every error is {row, column, message}."""
+observations and errors out; every error is {row, column, message}."""
 import math
 import re
 
@@ -19,6 +19,7 @@ PERIOD_FORMS = {"A": (re.compile(r"[0-9]{4}"), "a year like 2024"),
                 "Q": (re.compile(r"[0-9]{4}-Q[1-4]"), "a quarter like 2024-Q1"),
                 "M": (re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])"), "a month like 2024-03")}
 CURRENCY = re.compile(r"[A-Z]{3}")
+DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")  # no '1_000', no hex
 YEARS = (1960, 2100)
 # The most a country's flow can plausibly be, in US dollars (the world's inflows are under 10^12) and
 # in a national currency (the weakest currencies trade at ~10^5 to the dollar).
@@ -50,10 +51,11 @@ def _period(freq, value, row):
 
 
 def _number(text, row, attrs):
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
+    if str(text).strip().lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        return None, _error(row, PRIMARY_MEASURE, f"{text!r} is not a finite number")
+    if not DECIMAL.fullmatch(str(text)):
         return None, _error(row, PRIMARY_MEASURE, f"{text!r} is not a number")
+    value = float(text)
     if not math.isfinite(value):
         return None, _error(row, PRIMARY_MEASURE, f"{text!r} is not a finite number")
     if value < 0:
@@ -135,7 +137,7 @@ def check_record(record, country):
 
 
 def validate(records, country):
-    """(observations, errors): the observations are to be staged only when ``errors`` is empty."""
+    """(observations, the first errors, how many errors): stage the observations only when there is none."""
     errors = unknown_columns(records)
     observations, first_row = [], {}
     for record in records:

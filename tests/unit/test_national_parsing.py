@@ -48,6 +48,8 @@ def test_files_written_by_sdmx_libraries_are_accepted_with_the_wdi_figures(write
     ("CHANNEL", "PIGEON", "is not a code of CL_CHANNEL"),
     ("OBS_VALUE", "about nine", "is not a number"),
     ("OBS_VALUE", "inf", "not a finite number"),
+    ("OBS_VALUE", "1e999", "not a finite number"),
+    ("OBS_VALUE", "8_000", "is not a number"),
     ("OBS_VALUE", "-5", "cannot be negative"),
     ("OBS_VALUE", "9e9", "not a plausible"),
     ("TIME_PERIOD", "2020-Q1", "is not a year"),
@@ -93,6 +95,9 @@ def test_ml_with_a_dtd_external_entity_or_billion_laughs_is_refused_before_parsi
     for hostile in (xxe, laughs):
         with pytest.raises(UnreadableFile, match="DTD or entities"):
             parse_sdmx_ml(hostile)
+    utf16 = xxe.decode("utf-8").replace("utf-8", "utf-16").encode("utf-16")  # the DTD hidden from a byte scan
+    with pytest.raises(UnreadableFile, match="UTF-8"):
+        parse_sdmx_ml(utf16)
 
 
 def test_ml_nested_too_deeply_or_not_well_formed_or_of_another_structure_is_refused(observations):

@@ -27,7 +27,9 @@ def _plain(attrib):
 
 
 def _events(data):
-    if _DOCTYPE.search(data[:65536]) or _DOCTYPE.search(data):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:1024]:
+        raise UnreadableFile("SDMX-ML submissions are UTF-8 XML", {"reason": "encoding"})
+    if _DOCTYPE.search(data):
         raise UnreadableFile("the XML declares a DTD or entities: refused (SDMX-ML needs neither)",
                              {"reason": "doctype"})
     return etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, no_network=True,
