@@ -74,3 +74,18 @@ def test_the_sdmx_source_pages_through_ingest_with_the_key_pushed_down():
     assert [o["TIME_PERIOD"] for o in found] == ["2018", "2019", "2020"]
     assert [c.get("country") for c in ingest.calls] == [["NPL"], ["NPL"]]
     assert found[0]["OBS_VALUE"] == rows("NPL", (2018,))[0]["OBS_VALUE"]
+
+
+def test_a_national_release_finds_the_subscriptions_to_its_country_and_to_ldcs():
+    from services.notify.matching import candidate_query, notices, subscription_keys
+
+    data = {"submission_id": "0123456789abcdef", "reporter_id": "nrb", "country": "NPL", "periods": ["2022"],
+            "observations": 1, "revised": 0, "deleted": 0, "embargo_until": None, "published_at": "2027-01-01T00:00:00"}
+    types, keys = candidate_query("national.published", data)
+    assert types == ("national.published",)
+    nepal = {"event_types": ["national.published"], "countries": [{"country": "NPL", "role": "receiver"}]}
+    ldcs = {"event_types": ["national.published"], "ldc_destinations": True}
+    india = {"event_types": ["national.published"], "countries": [{"country": "IND"}]}
+    assert set(subscription_keys(nepal)) <= set(keys) and set(subscription_keys(ldcs)) <= set(keys)
+    assert not set(subscription_keys(india)) & set(keys)
+    assert notices(nepal, "national.published", data) == [("national.published", data)]
