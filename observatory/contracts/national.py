@@ -60,6 +60,8 @@ class SubmissionLogSchema(Schema):
     deleted = fields.Integer()
     until = fields.String()
     errors = fields.Integer()
+    revised_keys = fields.List(fields.String(), metadata={"description": "what it revised: <key>@<period>, first 100"})
+    deleted_keys = fields.List(fields.String(), metadata={"description": "what it deleted (ACTION D), first 100"})
 
 
 class SubmissionSchema(Schema):

@@ -72,7 +72,7 @@ def submission_answer(doc, reporter=None, errors_limit=1000):
             "failure": doc.get("failure"), "observations": doc.get("observations", 0),
             "periods": doc.get("periods", []), "embargo_until": iso(doc.get("embargo_until")),
             "created_at": iso(doc.get("created_at")), "published_at": iso(doc.get("published_at")),
-            "log": [{**entry, "at": iso(entry.get("at"))} for entry in doc.get("log", [])]}
+            "log": [{key: iso(value) for key, value in entry.items()} for entry in doc.get("log", [])]}
 
 
 def submit(store, reporter_id, fmt, data, by, now=None):

@@ -218,6 +218,7 @@ def test_a_revision_through_the_template_replaces_the_value_and_is_audited(platf
     published = requests.post(f"{platform['base']}{API}/submissions/{answer['id']}/publish",
                               headers=platform["operator"], timeout=30).json()
     assert published["status"] == "published" and published["log"][-1]["revised"] == 1
+    assert published["log"][-1]["revised_keys"] == ["A.NPL.WLD._T.INFLOW@2020"]
     assert published["log"][-1]["by"].startswith("operator")
     point = next(s for s in national_of(platform)["series"] if s["time_period"] == "2020")
     assert point["value"] == pytest.approx(revised["OBS_VALUE"]) and point["revisions"] == 1

@@ -72,6 +72,7 @@ def test_an_embargoed_submission_is_invisible_until_its_date_then_published_once
     assert _submit(store, message, "sdmx-ml-2.1")["duplicate"] is True
     held = national.publish(store, answer["id"], "nrb", "nrb", embargo_until=LATER, now=NOW)
     assert (held["status"], held["embargo_until"]) == ("embargoed", LATER.isoformat())
+    assert held["log"][-1] == {"at": NOW.isoformat(), "by": "nrb", "action": "embargoed", "until": LATER.isoformat()}
     assert _visible(store) == ([], [])
     releases = national.upcoming_releases(store, now=NOW)["items"]
     assert [(r["submission_id"], r["release_at"], r["country"]) for r in releases] == [
