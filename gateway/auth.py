@@ -14,6 +14,8 @@ from gateway.exceptions import Forbidden, Unauthorized
 
 OPERATOR, PROVIDER, SUBSCRIBER = "operator", "provider", "subscriber"
 ROLES = (OPERATOR, PROVIDER, SUBSCRIBER)
+REPORTER = "reporter"  # a reporting institution (issue 19): subject_id is its reporter id; ingest knows its country
+ROLES = (*ROLES, REPORTER)
 TOKEN_PREFIX = "obs_"
 
 

@@ -8,6 +8,7 @@ A change is named by a key: ``("dataset", id)``, ``("provider", id)``,
 """
 import datetime as dt
 
+from gateway import national
 from observatory.contracts.events import one_of_a_batch
 
 # A dataset published this long before the read model started may have been
@@ -42,6 +43,8 @@ def change_announced_by(event_type, data):
         return None if one_of_a_batch(event_type, data) else (provider_change(data.get("provider_id")), False)
     if event_type in ("practice.published", "practice.updated"):
         return practice_change(data.get("practice_id")), False
+    if event_type in ("national.published", "national.embargoed"):
+        return national.change_announced(event_type, data)
     return None
 
 

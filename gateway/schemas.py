@@ -3,7 +3,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from gateway.auth import OPERATOR, PROVIDER, ROLES, SUBSCRIBER
+from gateway.auth import OPERATOR, PROVIDER, REPORTER, ROLES, SUBSCRIBER
 from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
 from observatory.contracts.common import PageQuerySchema
 from observatory.pagination import MAX_OFFSET
@@ -24,7 +24,15 @@ class CredentialRequestSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     provider_id = fields.String(validate=IDENTIFIER)
     subscriber_id = fields.String(validate=IDENTIFIER)
+    reporter_id = fields.String(validate=IDENTIFIER)
     label = fields.String(validate=validate.Length(max=200))
+
+    @validates_schema
+    def _reporter_subject(self, data, **kwargs):
+        """reporter_id with role reporter, and only there."""
+        if (data.get("role") == REPORTER) != ("reporter_id" in data):
+            raise ValidationError("required for role 'reporter'" if data.get("role") == REPORTER
+                                  else f"not allowed for role {data.get('role')!r}", "reporter_id")
 
     @validates_schema
     def _subject_matches_role(self, data, **kwargs):
@@ -42,6 +50,7 @@ class CredentialSchema(Schema):
     role = fields.String()
     provider_id = fields.Method("_provider_id")
     subscriber_id = fields.Method("_subscriber_id")
+    reporter_id = fields.Method("_reporter_id")
     label = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     created_by = fields.String(allow_none=True)
@@ -52,6 +61,9 @@ class CredentialSchema(Schema):
 
     def _subscriber_id(self, credential):
         return credential.subject_id if credential.role == SUBSCRIBER else None
+
+    def _reporter_id(self, credential):
+        return credential.subject_id if credential.role == REPORTER else None
 
 
 class MintedCredentialSchema(CredentialSchema):

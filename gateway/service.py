@@ -23,6 +23,7 @@ from gateway.resources.practices import Practices
 from gateway.resources.providers import Providers
 from gateway.resources.published import PublishedFigures
 from gateway.resources.releases import Releases
+from gateway.resources.submissions import Submissions
 from gateway.resources.views import Sources, Views
 from gateway.routes import ROUTES, wire
 from gateway.routes.table import API
@@ -61,6 +62,8 @@ WIRING = {
     Pages: lambda w: Pages(_views(w)),
     Operations: lambda w: Operations(w.dead_letters),
 }
+WIRING[Credentials] = lambda w: Credentials(w.store, w.catalog, w.notify, ingest=w.ingest)  # reporters: ingest's
+WIRING[Submissions] = lambda w: Submissions(w.ingest, w.reads, _views(w))
 
 
 class GatewayService:
@@ -106,6 +109,16 @@ class GatewayService:
     @broadcast_handler("catalog", "practice.updated")
     def on_practice_updated(self, payload):
         self.reads.on_event("practice.updated", event_data(payload), _sources(self))
+
+    # National submissions: a publication changes the country answers, exports and SDMX; an embargo the
+    # release calendar.
+    @broadcast_handler("ingest", "national.published")
+    def on_national_published(self, payload):
+        self.reads.on_event("national.published", event_data(payload), _sources(self))
+
+    @broadcast_handler("ingest", "national.embargoed")
+    def on_national_embargoed(self, payload):
+        self.reads.on_event("national.embargoed", event_data(payload), _sources(self))
 
     @timer(REBUILD_RETRY_SECONDS)
     def retry_release(self):

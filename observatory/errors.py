@@ -204,3 +204,19 @@ def validated(schema, payload):
         return schema.load(payload)
     except ValidationError as exc:
         raise InvalidInput("invalid request", {"fields": exc.messages}) from None
+
+
+# -- national submissions (ingest) --------------------------------------------------
+
+class UnknownReporter(NotFound):
+    code = "UNKNOWN_REPORTER"
+
+
+class UnknownSubmission(NotFound):
+    """Also the answer when the submission is another reporter's: its existence is not told."""
+
+    code = "UNKNOWN_SUBMISSION"
+
+
+class SubmissionNotPublishable(Conflict):
+    code = "SUBMISSION_NOT_PUBLISHABLE"

@@ -69,3 +69,21 @@ RPW_INDICATOR_CODES = {
     "ldc_average_pct": "LDC_AVG", "g20_senders_average_pct": "G20_SENDERS_AVG",
     "share_corridors_below_5_pct": "SHARE_BELOW_5", "share_corridors_at_or_below_3_pct": "SHARE_AT_OR_BELOW_3",
 }
+
+# National submissions (issue 19): reporting institutions, the formats a submission comes in (its
+# Content-Type -> the parser), and a submission's statuses.
+REPORTER_KINDS = ("central_bank", "statistics_office", "ministry", "other")
+SUBMISSION_STATUSES = ("processing", "failed", "validated", "embargoed", "published")
+SUBMISSION_MEDIA_TYPES = {
+    "application/vnd.sdmx.data+csv;version=1.0.0": "sdmx-csv-1.0",
+    "application/vnd.sdmx.data+csv;version=2.0.0": "sdmx-csv-2.0",
+    "application/vnd.sdmx.data+csv": "sdmx-csv",
+    "text/csv": "sdmx-csv",
+    "application/vnd.sdmx.structurespecificdata+xml;version=2.1": "sdmx-ml-2.1",
+    "application/vnd.sdmx.structurespecificdata+xml": "sdmx-ml-2.1",
+    "application/xml": "sdmx-ml-2.1",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+SUBMISSION_FORMATS = tuple(sorted(set(SUBMISSION_MEDIA_TYPES.values())))
+SUBMISSION_ID_PATTERN = r"^[0-9a-f]{16}$"
+SUBSCRIBER_EVENT_TYPES = (*SUBSCRIBER_EVENT_TYPES, "national.published")

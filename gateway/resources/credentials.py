@@ -5,10 +5,11 @@ from gateway.routes.table import API, Reply
 
 
 class Credentials:
-    def __init__(self, store, catalog, notify):
+    def __init__(self, store, catalog, notify, ingest=None):
         self.store = store
         self.catalog = catalog
         self.notify = notify
+        self.ingest = ingest  # reporters are ingest's (national submissions)
 
     def whoami(self, request, call):
         return call.principal
@@ -20,6 +21,8 @@ class Credentials:
             subject = self.catalog.get_provider(subject)["id"]  # 404 for an entry that does not exist
         if wanted.get("subscriber_id"):
             subject = self.notify.get_subscriber(subject)["id"]
+        if wanted.get("reporter_id"):
+            subject = self.ingest.get_reporter(wanted["reporter_id"])["id"]  # 404 for an unknown reporter
         minted = credentials.mint_credential(self.store, wanted["role"], subject, wanted.get("label"),
                                              created_by=call.principal.credential_id or "operator")
         return Reply(minted, headers={"Location": f"{API}/credentials/{minted.id}", "Cache-Control": "no-store"})

@@ -1,6 +1,6 @@
 """Open data: the same published answers, in the formats other tools take
 (CSV, SDMX-CSV, iCalendar), kept in the read model like them."""
-from gateway import exports
+from gateway import exports, national
 from gateway.ldc import ldc_rows
 from gateway.paths import iso3_from_path
 from gateway.resources.releases import every_release
@@ -58,6 +58,7 @@ class Exports:
 
         def compute(s):
             listed = every_release(s.ingest)
-            return exports.releases_ics(listed, base)
+            upcoming = s.ingest.national_releases()["items"]  # embargoed national releases: times, no figures
+            return national.with_upcoming_releases(exports.releases_ics(listed, base), upcoming, base)
 
         return self._export(request, ("releases", base), compute, "releases.ics", "text/calendar")

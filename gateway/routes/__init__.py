@@ -15,11 +15,13 @@ from gateway.routes.platform import ROUTES as PLATFORM
 from gateway.routes.practices import ROUTES as PRACTICES
 from gateway.routes.providers import ROUTES as PROVIDERS
 from gateway.routes.published import ROUTES as PUBLISHED
+from gateway.routes.submissions import ROUTES as SUBMISSIONS
 from gateway.routes.table import Call, Route, tagged, wire
 
 ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
           *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
           *tagged("alerts", ALERTS), *tagged("open data", EXPORTS), *tagged("pages", PAGES),
           *tagged("operations", ADMIN))
+ROUTES = (*ROUTES, *tagged("national submissions", SUBMISSIONS))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

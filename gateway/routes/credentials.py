@@ -1,5 +1,5 @@
 """Who the caller is, and the tokens operators mint for providers and subscribers."""
-from gateway.auth import OPERATOR, PROVIDER, SUBSCRIBER
+from gateway.auth import OPERATOR, PROVIDER, REPORTER, SUBSCRIBER
 from gateway.routes.table import API, Route
 from gateway.schemas import (
     CredentialListQuerySchema,
@@ -11,7 +11,7 @@ from gateway.schemas import (
 )
 
 ROUTES = (
-    Route("GET", f"{API}/me", "whoami", "The caller's role and subject", roles=(OPERATOR, PROVIDER, SUBSCRIBER),
+    Route("GET", f"{API}/me", "whoami", "The caller's role and subject", roles=(OPERATOR, PROVIDER, SUBSCRIBER, REPORTER),
           response=PrincipalSchema, errors=(401,)),
     Route("POST", f"{API}/credentials", "create_credential", "Mint a token (shown once)", roles=(OPERATOR,),
           body=CredentialRequestSchema, response=MintedCredentialSchema, errors=(400, 401, 403, 413, 415), status=201),

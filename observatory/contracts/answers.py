@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from observatory.contracts.catalog import DeclaredQuoteSchema, PracticeRefSchema, ProviderRefSchema
 from observatory.contracts.vintages import permalink_field, vintage_field
+from observatory.contracts.national import NationalBlockSchema
 from observatory.vocabulary import SERIES
 
 
@@ -170,3 +171,6 @@ class CountryProfileSchema(Schema):
                             metadata={"description": "published practices tagged with the country"})
     catalog = fields.String(metadata={"description": "'unavailable' when the catalog did not answer"})
     vintage, permalink = vintage_field(), permalink_field()
+    national = fields.Nested(NationalBlockSchema, metadata={
+        "description": "the series the country's reporting institution submitted (labelled, never mixed "
+                       "into the World Bank's) and its mirror check against KNOMAD, WDI and the matrix"})

@@ -206,3 +206,37 @@ def contract_for(message_type):
     """The schema instance for ``message_type``, or None for a type without one."""
     schema = CONTRACTS.get(message_type)
     return schema() if schema else None
+
+
+class NationalPublishedSchema(Schema):
+    """``national.published``: a reporting institution's submission is published (its country's
+    ``national`` series); ``embargo_until`` is the date it was held to, when it was."""
+
+    submission_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{16}$"))
+    reporter_id = fields.String(required=True, validate=ENTRY_ID)
+    country = fields.String(required=True, validate=ISO3)
+    periods = fields.List(fields.String(validate=pattern(r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")), required=True)
+    observations = fields.Integer(required=True, validate=COUNT)
+    revised = fields.Integer(required=True, validate=COUNT)
+    deleted = fields.Integer(required=True, validate=COUNT)
+    embargo_until = fields.String(required=True, allow_none=True)
+    published_at = fields.String(required=True)
+
+
+CONTRACTS["national.published"] = NationalPublishedSchema
+PRODUCED_BY["ingest"] = (*PRODUCED_BY["ingest"], "national.published")
+
+
+class NationalEmbargoedSchema(Schema):
+    """``national.embargoed``: a submission will be published at ``release_at`` (for release calendars;
+    not a subscriber event, and never a figure)."""
+
+    submission_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{16}$"))
+    reporter_id = fields.String(required=True, validate=ENTRY_ID)
+    country = fields.String(required=True, validate=ISO3)
+    periods = fields.List(fields.String(), required=True)
+    release_at = fields.String(required=True)
+
+
+CONTRACTS["national.embargoed"] = NationalEmbargoedSchema
+PRODUCED_BY["ingest"] = (*PRODUCED_BY["ingest"], "national.embargoed")

@@ -38,3 +38,18 @@ def corridor_cost_changed(change):
 def firms_observed(dataset_id, firms):
     """The firms a dataset of quotes names, for the catalog; nothing when it names none."""
     return [_producer.event("firms.observed", {"dataset_id": dataset_id, "firms": firms})] if firms else []
+
+
+def national_published(submission, observations, revised, deleted, embargo_until, published_at):
+    """A reporting institution's submission is published: which country, which periods, how much changed."""
+    return _producer.event("national.published", {
+        "submission_id": submission["_id"], "reporter_id": submission["reporter_id"],
+        "country": submission["country"], "periods": submission.get("periods", []), "observations": observations,
+        "revised": revised, "deleted": deleted, "embargo_until": embargo_until, "published_at": published_at})
+
+
+def national_embargoed(submission, release_at):
+    """A submission is to be published at ``release_at`` (the release calendar shows it; no figure)."""
+    return _producer.event("national.embargoed", {
+        "submission_id": submission["_id"], "reporter_id": submission["reporter_id"],
+        "country": submission["country"], "periods": submission.get("periods", []), "release_at": release_at})

@@ -8,6 +8,7 @@ from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
 from observatory.vocabulary import SERIES_LABELS
 from services.ingest import as_of as vintage
 from services.ingest.keys import corridor_key
+from services.ingest.national_reads import country_national
 from services.ingest.publication_plan import staged_figures
 from services.ingest.store import STORE_ALIAS
 from services.ingest.store_datasets import LISTED
@@ -232,4 +233,5 @@ def country_profile(store, iso3, top=10, as_of=None):
                                   "items": senders[:top]},
         "corridors": [{"source": s, "destination": d} for s, d in corridors],
         "vintage": view.vintage,
+        "national": country_national(store, iso3),  # the reporting institution's series, never mixed in
     }

@@ -20,6 +20,7 @@ from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND
 from services.ingest.store import DATASET_OUTBOX, DB_NAME, PUBLICATION_OUTBOX, STORE_ALIAS, IngestStore
 from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
+from services.ingest import national_service
 
 log = logging.getLogger(__name__)
 IMPORT_ATTEMPTS = 3
@@ -36,7 +37,7 @@ def import_gave_up(payload, exc):
                          "the job is in the dead-letter queue for an operator")
 
 
-class IngestService(PingMixin, OutboxRelay):
+class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions):
     name = "ingest"
     store_alias = STORE_ALIAS
 

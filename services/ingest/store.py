@@ -20,6 +20,7 @@ import mongoengine
 from services.ingest.models import STORE_ALIAS, Dataset, Publication
 from services.ingest.store_datasets import DatasetStore
 from services.ingest.store_files import RawFileStore
+from services.ingest.store_national import NationalStore
 from services.ingest.store_publication import PublicationStore
 from services.ingest.store_series import SeriesStore
 from services.ingest.store_vintages import VintageStore
@@ -39,6 +40,7 @@ class IngestStore:
         self.publication = PublicationStore(db)
         self.series = SeriesStore(db)
         self.vintages = VintageStore(db)
+        self.national = NationalStore(db)  # national submissions: reporters, submissions, observations
 
     @classmethod
     def connected(cls):
@@ -49,3 +51,4 @@ class IngestStore:
     def ensure_indexes(self):
         for part in (self.datasets, self.files, self.publication, self.series, self.vintages):
             part.ensure_indexes()
+        self.national.ensure_indexes()

@@ -21,6 +21,7 @@ TYPES_FOR = {
     "provider.updated": ("provider.updated",),
     "practice.published": ("practice.published",),
 }
+TYPES_FOR["national.published"] = ("national.published",)  # a member state's own release
 
 
 def subscription_keys(subscription):
@@ -54,6 +55,10 @@ def event_keys(event_type, data):
                 keys.add("ldc")
     elif event_type == "dataset.published":
         return None  # no geography: every subscription to dataset.published hears it
+    elif event_type == "national.published":  # the reporting country, as sender and receiver
+        keys |= {f"sender:{data['country']}", f"receiver:{data['country']}"}
+        if _is_ldc(data["country"]):
+            keys.add("ldc")
     return sorted(keys)
 
 

@@ -19,6 +19,7 @@ SUBJECTS = {
     "provider.updated": "A provider entry changed",
     "practice.published": "A new practice in the library",
 }
+SUBJECTS["national.published"] = "A member state published national remittance statistics"
 ATTRIBUTION = "Remittances Observatory. Data: The World Bank, Remittance Prices Worldwide."
 
 

@@ -68,6 +68,10 @@ class NotifyService(PingMixin):
     def on_practice_published(self, payload):
         self._apply(payload)
 
+    @reliable_event_handler("ingest", "national.published")
+    def on_national_published(self, payload):
+        self._apply(payload)
+
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):

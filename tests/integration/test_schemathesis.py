@@ -21,6 +21,7 @@ schemathesis.serializer("text/csv")(schemathesis.serializers.TextSerializer)
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform, pytest.mark.timeout(600)]  # a loaded machine takes ~2 min
 ADMIN = "obs_schemathesis-admin-token-0123456789abcdefghijklmn"
 ROLES = ("anonymous", "operator", "provider", "subscriber")
+ROLES = (*ROLES, "reporter")  # a reporting institution (national submissions)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,10 @@ def live_gateway(vhost_pipeline):
                               ("subscriber", {"subscriber_id": "mof-nepal"})):
             tokens[role] = requests.post(f"{base}/api/v1/credentials", json={"role": role, **subject},
                                          headers=admin, timeout=30).json()["token"]
+        requests.post(f"{base}/api/v1/reporters", json={"id": "nrb", "name": "Nepal Rastra Bank", "country": "NPL",
+                                                        "kind": "central_bank"}, headers=admin, timeout=30)
+        tokens["reporter"] = requests.post(f"{base}/api/v1/credentials", json={"role": "reporter", "reporter_id": "nrb"},
+                                           headers=admin, timeout=30).json()["token"]
         yield {"base": base, "tokens": tokens}
 
 
