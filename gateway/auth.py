@@ -15,6 +15,11 @@ from gateway.exceptions import Forbidden, Unauthorized
 OPERATOR, PROVIDER, SUBSCRIBER = "operator", "provider", "subscriber"
 ROLES = (OPERATOR, PROVIDER, SUBSCRIBER)
 TOKEN_PREFIX = "obs_"
+# Issue 21: one member institution (subject_id: its member id); it carries a subscriber's rights too
+# (its notify subscriber has the member's id), so it may use every route a subscriber may.
+MEMBER = "member"
+ROLES = (*ROLES, MEMBER)
+CARRIES = {MEMBER: (SUBSCRIBER,)}
 
 
 @dataclass(frozen=True)
@@ -60,5 +65,7 @@ def require_role(principal, *roles):
     if principal is None:
         raise Unauthorized("this endpoint needs a bearer token")
     if principal.role not in roles:
+        if set(CARRIES.get(principal.role, ())) & set(roles):
+            return principal
         raise Forbidden(f"this endpoint is for: {', '.join(roles)}", {"your_role": principal.role})
     return principal

@@ -24,6 +24,11 @@ from gateway.resources.providers import Providers
 from gateway.resources.published import PublishedFigures
 from gateway.resources.releases import Releases
 from gateway.resources.views import Sources, Views
+from gateway.resources.learning import Learning
+from gateway.resources.members import Members
+from gateway.resources.plans import Plans
+from gateway.resources.requests import PeerRequests
+from gateway.resources.workspace import Workspace
 from gateway.routes import ROUTES, wire
 from gateway.routes.table import API
 from gateway.store import DB_NAME, STORE_ALIAS, GatewayStore
@@ -60,6 +65,11 @@ WIRING = {
     Releases: lambda w: Releases(w.ingest),
     Pages: lambda w: Pages(_views(w)),
     Operations: lambda w: Operations(w.dead_letters),
+    Members: lambda w: Members(w.catalog),
+    Learning: lambda w: Learning(w.catalog),
+    PeerRequests: lambda w: PeerRequests(w.catalog, w.ingest),
+    Plans: lambda w: Plans(w.catalog, w.ingest),
+    Workspace: lambda w: Workspace(w.catalog, w.ingest, w.notify),
 }
 
 

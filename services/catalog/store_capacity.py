@@ -5,7 +5,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from observatory.idempotency import apply_once, collection_of
-from services.catalog.models_capacity import LearningResource, MemberInstitution, PeerRequest
+from services.catalog.models_capacity import LearningResource, MemberInstitution, PeerRequest, PlanTracking
 
 BOOKKEEPING = {"outbox": 0, "applied_events": 0}
 
@@ -24,6 +24,7 @@ class CapacityStore:
         self.members = collection_of(MemberInstitution, db)
         self.resources = collection_of(LearningResource, db)
         self.requests = collection_of(PeerRequest, db)
+        self.tracking = collection_of(PlanTracking, db)
 
     def ensure_indexes(self):
         self.members.create_index([("country", ASCENDING)])
@@ -91,3 +92,15 @@ class CapacityStore:
     def peer_requests(self, status=None, theme=None, member_id=None):
         query = {k: v for k, v in (("status", status), ("theme", theme), ("member_id", member_id)) if v}
         return list(self.requests.find(query, BOOKKEEPING).sort("_id", 1))
+
+    # -- plan tracking -----------------------------------------------------------
+    def members_with_plans(self):
+        return [m for m in self.members.find({"plan.corridors": {"$exists": True}}, BOOKKEEPING).sort("_id", 1)]
+
+    def tracked_progress(self, member_id):
+        doc = self.tracking.find_one({"_id": member_id}, {"progress": 1})
+        return (doc or {}).get("progress") or None
+
+    def record_progress(self, once_id, member_id, update):
+        """Apply ``update`` (the progress, its events in the outbox) once per ``once_id``; made when absent."""
+        return apply_once(self.tracking, once_id, {"_id": member_id}, update, upsert=True)

@@ -18,6 +18,8 @@ SUBJECTS = {
     "provider.registered": "A new provider",
     "provider.updated": "A provider entry changed",
     "practice.published": "A new practice in the library",
+    "request.published": "A member state asks its peers",
+    "plan.target.changed": "A national remittance plan's target was met or slipped",
 }
 ATTRIBUTION = "Remittances Observatory. Data: The World Bank, Remittance Prices Worldwide."
 

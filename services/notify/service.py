@@ -68,6 +68,14 @@ class NotifyService(PingMixin):
     def on_practice_published(self, payload):
         self._apply(payload)
 
+    @reliable_event_handler("catalog", "request.published")
+    def on_request_published(self, payload):
+        self._apply(payload)  # the institutions following its theme (subscriptions with practice_themes)
+
+    @reliable_event_handler("catalog", "plan.target.changed")
+    def on_plan_target_changed(self, payload):
+        self._apply(payload)  # the member state (its country) and the corridors' subscribers
+
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):
