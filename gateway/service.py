@@ -24,6 +24,7 @@ from gateway.resources.providers import Providers
 from gateway.resources.published import PublishedFigures
 from gateway.resources.releases import Releases
 from gateway.resources.views import Sources, Views
+from gateway.resources.capacity_pages import CapacityPages
 from gateway.resources.learning import Learning
 from gateway.resources.members import Members
 from gateway.resources.plans import Plans
@@ -70,6 +71,7 @@ WIRING = {
     PeerRequests: lambda w: PeerRequests(w.catalog, w.ingest),
     Plans: lambda w: Plans(w.catalog, w.ingest),
     Workspace: lambda w: Workspace(w.catalog, w.ingest, w.notify),
+    CapacityPages: lambda w: CapacityPages(w.catalog, w.ingest),
 }
 
 

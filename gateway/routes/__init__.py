@@ -16,6 +16,7 @@ from gateway.routes.practices import ROUTES as PRACTICES
 from gateway.routes.providers import ROUTES as PROVIDERS
 from gateway.routes.published import ROUTES as PUBLISHED
 from gateway.routes.table import Call, Route, tagged, wire
+from gateway.routes.capacity_pages import ROUTES as CAPACITY_PAGES
 from gateway.routes.learning import ROUTES as LEARNING
 from gateway.routes.members import ROUTES as MEMBERS
 from gateway.routes.plans import ROUTES as PLANS
@@ -28,6 +29,6 @@ ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *t
           *tagged("operations", ADMIN))
 ROUTES += (*tagged("member institutions", MEMBERS), *tagged("learning resources", LEARNING),
            *tagged("peer-learning requests", REQUESTS), *tagged("national plans", PLANS),
-           *tagged("workspace", WORKSPACE))
+           *tagged("workspace", WORKSPACE), *tagged("pages", CAPACITY_PAGES))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]
