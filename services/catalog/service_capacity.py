@@ -19,7 +19,6 @@ from observatory.events import parse_event
 from observatory.reliable_events import reliable_event_handler
 from observatory.replicated import rpc
 from services.catalog import members, peer_requests, plan_tracking, plans, resources, workspace
-from services.catalog.store_capacity import PeerRequest  # its outbox, flushed after a moderation
 
 
 def principal(by):
@@ -84,7 +83,7 @@ class CapacityRpcs:
     def moderate_request(self, request_id, decision, by):
         doc = peer_requests.moderate(self.store, str(request_id), validated(ModerationSchema(), decision),
                                      principal(by))
-        self.outbox.flush(PeerRequest, doc["_id"])
+        self.outbox.flush_all()  # flush(PeerRequest, id) reads mongoengine's connection, which the store does not make
         return peer_requests.view(doc)
 
     @rpc
