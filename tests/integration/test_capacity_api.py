@@ -217,3 +217,57 @@ def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corr
     assert runs == {"weekly corridors": "delivered", "sdmx by mail": "delivered"}
     assert workspace["corridor_sets"] == [corridor_set]
     assert PRIVATE_EMAIL not in body["data"]["content"] and PRIVATE_EMAIL not in attached.get_payload()
+
+
+def texts(browser, selector):
+    return [element.text for element in browser.find_elements("css selector", selector)]
+
+
+def test_the_capacity_pages_in_a_browser_show_the_apis_answers_and_fit_a_phone(platform, browser):
+    from tests.browser import open_page
+
+    api, base, nrb = platform["api"], platform["base"], platform["tokens"]["nrb-nepal"]
+    theme = library_themes()[0]
+    open_page(browser, f"{base}/resources?theme={theme.replace(' ', '+')}", "capacity-resources")
+    listed = [r["title"] for r in api.get(f"/resources?theme={theme}").json()["items"]]
+    assert texts(browser, "#resources h2") == listed and listed
+    requests_listed = api.get("/requests").json()["items"]
+    open_page(browser, f"{base}/requests", "capacity-requests")
+    assert texts(browser, "#requests h2") == [r["title"] for r in requests_listed]
+    open_page(browser, f"{base}/requests/{requests_listed[0]['id']}", "capacity-request")
+    suggested = api.get(f"/requests/{requests_listed[0]['id']}/suggestions").json()
+    assert texts(browser, "#suggested-practices a") == [p["title"] for p in suggested["practices"]]
+    open_page(browser, f"{base}/members/nrb-nepal", "capacity-member")
+    public = api.get("/members/nrb-nepal").json()
+    assert texts(browser, "#focal-points tbody td:first-child") == [p["name"] for p in public["focal_points"]]
+    assert PRIVATE_EMAIL not in browser.page_source
+    plans = {m["id"]: api.get(f"/plans/{m['id']}") for m in api.get("/members").json()["items"]}
+    member, answer = next((m, a.json()) for m, a in plans.items() if a.status_code == 200)
+    open_page(browser, f"{base}/countries/{answer['country']}/plans", "capacity-country-plans")
+    shown_target = browser.find_element("css selector", f"[data-member={member}] .targets td[data-value]")
+    assert float(shown_target.get_attribute("data-value")) == answer["progress"]["targets"][0]["cost_pct"]
+
+    open_page(browser, f"{base}/workspace", "capacity-workspace")
+    browser.find_element("id", "token").send_keys(nrb)
+    browser.find_element("css selector", "#token-form button[type=submit]").click()
+    wait_for(lambda: browser.find_element("id", "signed-in").is_displayed(), timeout=20, what="the workspace")
+    workspace = api.get("/workspace", nrb).json()
+    assert texts(browser, "#exports tbody td:first-child") == [e["name"] for e in workspace["scheduled_exports"]]
+    assert texts(browser, "#corridor-sets li") == [f"{s['name']}: {', '.join(s['corridors'])}"
+                                                   for s in workspace["corridor_sets"]]
+    form = browser.find_element("id", "new-set")
+    form.find_element("name", "name").send_keys("Into the Philippines")
+    form.find_element("name", "corridors").send_keys("usa-phl")
+    form.find_element("css selector", "button").click()
+    wait_for(lambda: len(api.get("/workspace", nrb).json()["corridor_sets"]) == 2, timeout=20, what="the new set")
+    assert api.get("/workspace", nrb).json()["corridor_sets"][1] == {"name": "Into the Philippines",
+                                                                    "corridors": ["USA-PHL"]}
+    browser.set_window_size(390, 844)
+    try:
+        for path in ("/resources", "/requests", f"/requests/{requests_listed[0]['id']}", "/members/nrb-nepal",
+                     f"/countries/{answer['country']}/plans", "/workspace"):
+            open_page(browser, base + path, "phone" + path.replace("/", "-"))
+            assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+                f"{path} scrolls sideways on a phone"
+    finally:
+        browser.set_window_size(1280, 1600)
