@@ -57,7 +57,7 @@ class MemberCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(INSTITUTION_KINDS))
 
 
-class ContactSchema(Schema):
+class FocalPointContactSchema(Schema):
     email = fields.Email(validate=validate.Length(max=254))
     phone = fields.String(validate=pattern(r"^\+?[0-9 ()-]{5,30}$", error="a phone number like +977 1 441 0158"))
 
@@ -67,7 +67,7 @@ class FocalPointSchema(Schema):
     name = _text(200, required=True)
     role = _text(200, required=True)
     themes = _themes(load_default=list)
-    contact = fields.Nested(ContactSchema, load_default=dict)
+    contact = fields.Nested(FocalPointContactSchema, load_default=dict)
     listed = fields.Boolean(load_default=False)
     share_contact_with = fields.String(load_default="none", validate=validate.OneOf(CONTACT_SHARING))
 
@@ -81,7 +81,7 @@ class FocalPointEditSchema(FocalPointSchema):
     name = _text(200)
     role = _text(200)
     themes = _themes()
-    contact = fields.Nested(ContactSchema)
+    contact = fields.Nested(FocalPointContactSchema)
     listed = fields.Boolean()
     share_contact_with = fields.String(validate=validate.OneOf(CONTACT_SHARING))
 

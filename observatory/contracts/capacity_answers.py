@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from observatory.vocabulary import CONTACT_SHARING, INSTITUTION_KINDS, MODERATION_STATUSES, TARGET_PROGRESS
 
 
-class AuditEntrySchema(Schema):
+class MemberAuditEntrySchema(Schema):
     action = fields.String()
     by = fields.String()
     at = fields.String()
@@ -39,7 +39,8 @@ class MemberAnswerSchema(Schema):
     kind = fields.String(required=True, metadata={"enum": list(INSTITUTION_KINDS)})
     created_at = fields.String(allow_none=True)
     focal_points = fields.List(fields.Nested(FocalPointAnswerSchema), required=True)
-    audit = fields.List(fields.Nested(AuditEntrySchema), metadata={"description": "operators and the institution"})
+    audit = fields.List(fields.Nested(MemberAuditEntrySchema),
+                        metadata={"description": "operators and the institution"})
 
 
 class MemberListSchema(Schema):

@@ -106,6 +106,7 @@ class ScheduledExport(Document):
     secrets = ListField(DictField())
     status = StringField()
     next_due_at = DateTimeField()
+    run_of = DateTimeField()  # a failed run's due time, kept while it is retried (its webhook-id)
     lease_until = DateTimeField()
     claimed_by = StringField()
     runs = IntField(default=0)

@@ -107,17 +107,17 @@ def next_due(due_at, cadence, now):
 
 def run_one(store, claimed, fetch, deliver, now=None):
     """Fetch, deliver and record one claimed export; the run as recorded."""
-    due = claimed["next_due_at"]
+    due = claimed.get("run_of") or claimed["next_due_at"]  # a retried run keeps the time it was due for
     this_run = run_id(claimed["_id"], due)
     try:
         text = only_corridors(fetch(*export_path(claimed["content"])), claimed["content"])
         deliver(claimed, this_run, filename_of(claimed), text)
     except ExportFailed as exc:
         run = {"id": this_run, "at": iso(utcnow()), "status": "failed", "error": str(exc)[:300]}
-        store.scheduled_exports.record_run(claimed, run, utcnow() + RETRY_AFTER)
+        store.scheduled_exports.record_run(claimed, run, utcnow() + RETRY_AFTER, run_of=due)
         return run
     run = {"id": this_run, "at": iso(utcnow()), "status": "delivered", "rows": max(text.count("\n") - 1, 0)}
-    store.scheduled_exports.record_run(claimed, run, next_due(due, claimed["cadence"], now or utcnow()))
+    store.scheduled_exports.record_run(claimed, run, next_due(due, claimed["cadence"], now or utcnow()), run_of=None)
     return run
 
 

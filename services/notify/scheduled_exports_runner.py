@@ -36,8 +36,8 @@ class ExportRunner:
             mail.send_message(outbound.smtp, messages.export_email(outbound.smtp.sender, to, export, filename, text))
 
         deliver = scheduled_exports.delivery_of(outbound.settings, send_email)
-        return scheduled_exports.run_due(store, outbound.worker, outbound.settings.lease_seconds + self.timeout, self.fetch,
-                                         deliver)
+        lease = outbound.settings.lease_seconds + self.timeout  # a run fetches, then delivers
+        return scheduled_exports.run_due(store, outbound.worker, lease, self.fetch, deliver)
 
 
 class ScheduledExportRunner(DependencyProvider):

@@ -10,7 +10,7 @@ from observatory import leases
 from observatory.idempotency import collection_of
 from services.notify.models import ScheduledExport
 
-NOT_SHOWN = {"secrets": 0, "claimed_by": 0, "lease_until": 0}
+NOT_SHOWN = {"secrets": 0, "claimed_by": 0, "lease_until": 0, "run_of": 0}
 
 
 class ScheduledExportStore:
@@ -48,9 +48,11 @@ class ScheduledExportStore:
         return leases.claim_one(self.exports, available, leases.new_token(worker),
                                 {"lease_until": now + dt.timedelta(seconds=lease_seconds)})
 
-    def record_run(self, claimed, run, next_due_at):
-        """The run's outcome and the next due time, only while ``claimed`` is still our claim."""
-        update = {"$set": {"last_run": run, "next_due_at": next_due_at, "lease_until": None, "claimed_by": None}}
+    def record_run(self, claimed, run, next_due_at, run_of=None):
+        """The run's outcome and the next due time (``run_of``: the due time a failed run is retried for),
+        only while ``claimed`` is still our claim."""
+        update = {"$set": {"last_run": run, "next_due_at": next_due_at, "run_of": run_of, "lease_until": None,
+                           "claimed_by": None}}
         if run["status"] == "delivered":
             update["$inc"] = {"runs": 1}
         held = leases.held_by({"_id": claimed["_id"]}, claimed["claimed_by"])

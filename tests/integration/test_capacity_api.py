@@ -63,7 +63,8 @@ def test_an_institution_edits_only_its_own_things_and_private_contacts_appear_no
     plan = {"title": "x", "baseline": {"period": "2011Q1", "cost_pct": 9}, "targets": [{"year": 2014, "cost_pct": 5}],
             "corridors": ["QAT-NPL"]}
     assert api.put("/plans/nrb-nepal", plan, bsp).status_code == 403
-    assert api.post("/members", {"id": "x-y", "name": "X", "country": "NPL", "kind": "ministry"}, nrb).status_code == 403
+    stranger = {"id": "x-y", "name": "X", "country": "NPL", "kind": "ministry"}
+    assert api.post("/members", stranger, nrb).status_code == 403
 
     public = api.get("/members/nrb-nepal").json()
     assert [p["id"] for p in public["focal_points"]] == ["quiet", "peer"]
