@@ -20,6 +20,7 @@ class Workspace:
         requests = [r for status in ("proposed", "published", "rejected")
                     for r in self.catalog.list_requests(None, member_id, status, by)]
         return {**saved, "plan": plan_answer(self.catalog, self.ingest, member_id), "requests": requests,
+                "resources": self.catalog.member_resources(member_id, by),
                 "notifications": self.notify.list_notifications(member_id, {"limit": NEWEST_ALERTS})["items"],
                 "scheduled_exports": self.notify.list_scheduled_exports(member_id)["items"]}
 

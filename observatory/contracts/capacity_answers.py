@@ -5,7 +5,9 @@ declared here leave it: a focal point's contact is declared, but the catalog
 puts it in a view only for the readers the focal point chose."""
 from marshmallow import Schema, fields, validate
 
-from observatory.vocabulary import CONTACT_SHARING, INSTITUTION_KINDS, MODERATION_STATUSES, TARGET_PROGRESS
+from observatory.contracts.capacity import ISO3, SLUG
+from observatory.vocabulary import (CONTACT_SHARING, INSTITUTION_KINDS, MODERATION_STATUSES, TARGET_PROGRESS,
+                                    THEME_PATTERN, pattern)
 
 
 class MemberAuditEntrySchema(Schema):
@@ -48,7 +50,7 @@ class MemberListSchema(Schema):
 
 
 class MemberListQuerySchema(Schema):
-    country = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$", error="an ISO 3166 alpha-3 code"))
+    country = fields.String(validate=ISO3)
 
 
 class ResourceAnswerSchema(Schema):
@@ -105,8 +107,8 @@ class PeerRequestListSchema(Schema):
 
 
 class PeerRequestQuerySchema(Schema):
-    theme = fields.String(validate=validate.Length(min=1, max=60))
-    member_id = fields.String(validate=validate.Length(min=1, max=120))
+    theme = fields.String(validate=pattern(THEME_PATTERN, error="a theme like cost reduction"))
+    member_id = fields.String(validate=SLUG)
     status = fields.String(validate=validate.OneOf(MODERATION_STATUSES))
 
 

@@ -70,6 +70,11 @@ class CapacityRpcs:
         return resources.search(self.store, **validated(ResourceQuerySchema(), params), by=principal(by))
 
     @rpc
+    def member_resources(self, member_id, by):
+        """The resources an institution proposed (its submissions), any status."""
+        return resources.proposals_of(self.store, str(member_id), principal(by))
+
+    @rpc
     def resource_calendar(self):
         return resources.calendar_events(self.store.capacity.resources_matching(status="published"))
 

@@ -76,6 +76,9 @@ class CapacityStore:
     def resources_holding_any_term(self, terms, **filters):
         return list(self.resources.find(self._resource_filter(any_of_terms=terms, **filters), BOOKKEEPING))
 
+    def resources_proposed_by(self, member_id):
+        return list(self.resources.find({"proposed_by": member_id}, BOOKKEEPING).sort("_id", 1))
+
     def resources_matching(self, **filters):
         return list(self.resources.find(self._resource_filter(**filters), BOOKKEEPING).sort("_id", 1))
 

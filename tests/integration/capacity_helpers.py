@@ -90,3 +90,22 @@ def truncated_quotes(directory, last_year):
         at = header.index("period")
         writer.writerows(row for row in reader if row[at][:4] <= last_year)
     return path
+
+
+def publish(base, token, path, kind, attempts=4, timeout=240):
+    """Upload a file and wait until it is published. A 503 (ingest busy past its deadline, e.g. still
+    relaying the previous file's events on a loaded broker) is retried as a client would: the same bytes
+    are the same dataset, so a retry never makes a second one."""
+    from tests.conftest import wait_for
+
+    auth = {"Authorization": f"Bearer {token}"}
+    for _ in range(attempts):
+        answer = requests.post(f"{base}/api/v1/datasets", params={"kind": kind}, data=path.read_bytes(),
+                               headers=auth, timeout=120)
+        if answer.status_code != 503:
+            break
+    assert answer.status_code in (200, 202), answer.text
+    dataset_id = answer.json()["id"]
+    wait_for(lambda: requests.get(f"{base}/api/v1/datasets/{dataset_id}", headers=auth, timeout=60)
+             .json()["status"] == "completed", timeout=timeout, interval=0.5, what=f"{kind} {path.name}")
+    return dataset_id

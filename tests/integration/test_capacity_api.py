@@ -17,9 +17,9 @@ from services.ingest.service import IngestService
 from services.notify.service import NotifyService
 from tests.conftest import wait_for
 from tests.ingest_files import RPW_QUOTES
-from tests.integration.capacity_helpers import (PRIVATE_EMAIL, Api, SmtpInbox, library_themes, rising_corridor,
-                                                 truncated_quotes)
-from tests.live import free_port, import_datasets, live_services
+from tests.integration.capacity_helpers import (PRIVATE_EMAIL, Api, SmtpInbox, library_themes, publish,
+                                                 rising_corridor, truncated_quotes)
+from tests.live import free_port, live_services
 from tests.notify_helpers import Receiver
 from tests.unit.notify_events import observed_series
 
@@ -100,6 +100,14 @@ def test_a_request_on_a_theme_gets_its_practices_and_resources_and_notifies_its_
                                        "start": "2026-03-02T10:00:00+00:00"}, bsp)
     assert proposal.status_code == 201 and proposal.json()["status"] == "proposed"
     assert proposal.json()["id"] not in {r["id"] for r in api.get("/resources").json()["items"]}
+    assert [r["id"] for r in api.get("/workspace", bsp).json()["resources"]] == [proposal.json()["id"]]
+    assert api.get("/workspace", nrb).json()["resources"] == []  # its submissions are its own
+    assert "A member's webinar" not in api.get("/resources/events.ics").text
+    moderated = api.post(f"/resources/{proposal.json()['id']}/moderate", {"status": "published"}, ADMIN)
+    assert moderated.status_code == 200 and moderated.json()["status"] == "published"
+    feed = api.get("/resources/events.ics")
+    assert feed.headers["Content-Type"].startswith("text/calendar")
+    assert "SUMMARY:A member's webinar" in feed.text and "DTSTART:20260302T100000Z" in feed.text
     receiver.secrets.clear()
     for token, followed in ((bsp, theme), (nrb, other)):
         made = api.post("/subscriptions", {"event_types": ["request.published"], "practice_themes": [followed],
@@ -125,7 +133,8 @@ def test_a_request_on_a_theme_gets_its_practices_and_resources_and_notifies_its_
     with_theme = {p["id"] for p in json.load(open("services/catalog/practices.json")) if theme in p["themes"]}
     assert {p["id"] for p in suggested["practices"]} <= with_theme
     assert len(suggested["practices"]) == min(5, len(with_theme))
-    assert [r["id"] for r in suggested["resources"]] == ["compiling-guide"]
+    of_theme = {r["id"] for r in api.get(f"/resources?theme={theme}").json()["items"]}
+    assert {r["id"] for r in suggested["resources"]} == of_theme == {"compiling-guide", proposal.json()["id"]}
 
     answered = api.post(f"/requests/{request_id}/answers", {"request_id": "a-1", "body": "We did this."}, bsp)
     assert answered.status_code == 201
@@ -144,7 +153,7 @@ def test_a_plan_below_the_observed_cost_is_off_track_and_its_slip_is_alerted_on_
                                  "kind": "ministry"}, ADMIN).status_code == 201
     token = api.member_token(member)
     # the published figures up to 2013Q4 first (the real file's rows of those quarters)
-    import_datasets(base, ADMIN, [(truncated_quotes(platform["tmp"], "2013"), "rpw-quotes")])
+    publish(base, ADMIN, truncated_quotes(platform["tmp"], "2013"), "rpw-quotes")
     # a target below the observed cost, on a path the 2013Q4 cost is just within: on track
     target = round(before - 1.0, 4)
     baseline = round((before + 0.05 - target / 5) * 5 / 4, 4)
@@ -161,8 +170,8 @@ def test_a_plan_below_the_observed_cost_is_off_track_and_its_slip_is_alerted_on_
                                         "channel": {"type": "webhook", "url": receiver.url}}, token)
     receiver.secrets.append(alert.json()["secret"])
 
-    import_datasets(base, ADMIN, [(RPW_QUOTES, "rpw-quotes")])  # 2014Q1 published: the cost rose past the path
-    wait_for(lambda: any(b["type"] == "plan.target.changed" for _, b, _ in receiver.received), timeout=30,
+    publish(base, ADMIN, RPW_QUOTES, "rpw-quotes")  # 2014Q1 published: the cost rose past the path
+    wait_for(lambda: any(b["type"] == "plan.target.changed" for _, b, _ in receiver.received), timeout=120,
              what="plan.target.changed at the member's webhook")
     (headers, body, verified), = [r for r in receiver.received if r[1]["type"] == "plan.target.changed"]
     assert verified is True
