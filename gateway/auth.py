@@ -17,6 +17,11 @@ ROLES = (OPERATOR, PROVIDER, SUBSCRIBER)
 REPORTER = "reporter"  # a reporting institution (issue 19): subject_id is its reporter id; ingest knows its country
 ROLES = (*ROLES, REPORTER)
 TOKEN_PREFIX = "obs_"
+# Issue 21: one member institution (subject_id: its member id); it carries a subscriber's rights too
+# (its notify subscriber has the member's id), so it may use every route a subscriber may.
+MEMBER = "member"
+ROLES = (*ROLES, MEMBER)
+CARRIES = {MEMBER: (SUBSCRIBER,)}
 
 
 @dataclass(frozen=True)
@@ -62,5 +67,7 @@ def require_role(principal, *roles):
     if principal is None:
         raise Unauthorized("this endpoint needs a bearer token")
     if principal.role not in roles:
+        if set(CARRIES.get(principal.role, ())) & set(roles):
+            return principal
         raise Forbidden(f"this endpoint is for: {', '.join(roles)}", {"your_role": principal.role})
     return principal

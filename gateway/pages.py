@@ -18,6 +18,7 @@ STATIC = {"site.css": WEB / "static" / "site.css", "charts.js": WEB / "static" /
           "vendor/echarts/echarts.common.min.js": WEB / "vendor" / "echarts" / "echarts.common.min.js",
           "vendor/echarts/LICENSE": WEB / "vendor" / "echarts" / "LICENSE",
           "vendor/echarts/NOTICE": WEB / "vendor" / "echarts" / "NOTICE"}
+STATIC["workspace.js"] = WEB / "static" / "workspace.js"  # the member workspace (issue 21)
 SDG_LINES = [{"name": "SDG target 3 %", "value": 3}, {"name": "5 %", "value": 5}]
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from gateway.auth import OPERATOR, PROVIDER, REPORTER, ROLES, SUBSCRIBER
+from gateway.auth import MEMBER, OPERATOR, PROVIDER, REPORTER, ROLES, SUBSCRIBER
 from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
 from observatory.contracts.common import PageQuerySchema
 from observatory.pagination import MAX_OFFSET
@@ -25,6 +25,7 @@ class CredentialRequestSchema(Schema):
     provider_id = fields.String(validate=IDENTIFIER)
     subscriber_id = fields.String(validate=IDENTIFIER)
     reporter_id = fields.String(validate=IDENTIFIER)
+    member_id = fields.String(validate=IDENTIFIER)
     label = fields.String(validate=validate.Length(max=200))
 
     @validates_schema
@@ -38,7 +39,8 @@ class CredentialRequestSchema(Schema):
     def _subject_matches_role(self, data, **kwargs):
         role = data.get("role")
         wanted = {PROVIDER: "provider_id", SUBSCRIBER: "subscriber_id", OPERATOR: None}.get(role)
-        for key in ("provider_id", "subscriber_id"):
+        wanted = "member_id" if role == MEMBER else wanted
+        for key in ("provider_id", "subscriber_id", "member_id"):
             if key in data and key != wanted:
                 raise ValidationError(f"not allowed for role {role!r}", key)
         if wanted and wanted not in data:
@@ -51,6 +53,7 @@ class CredentialSchema(Schema):
     provider_id = fields.Method("_provider_id")
     subscriber_id = fields.Method("_subscriber_id")
     reporter_id = fields.Method("_reporter_id")
+    member_id = fields.Method("_member_id")
     label = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     created_by = fields.String(allow_none=True)
@@ -64,6 +67,9 @@ class CredentialSchema(Schema):
 
     def _reporter_id(self, credential):
         return credential.subject_id if credential.role == REPORTER else None
+
+    def _member_id(self, credential):
+        return credential.subject_id if credential.role == MEMBER else None
 
 
 class MintedCredentialSchema(CredentialSchema):

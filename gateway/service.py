@@ -25,6 +25,12 @@ from gateway.resources.published import PublishedFigures
 from gateway.resources.releases import Releases
 from gateway.resources.submissions import Submissions
 from gateway.resources.views import Sources, Views
+from gateway.resources.capacity_pages import CapacityPages
+from gateway.resources.learning import Learning
+from gateway.resources.members import Members
+from gateway.resources.plans import Plans
+from gateway.resources.requests import PeerRequests
+from gateway.resources.workspace import Workspace
 from gateway.routes import ROUTES, wire
 from gateway.routes.table import API
 from gateway.store import DB_NAME, STORE_ALIAS, GatewayStore
@@ -51,7 +57,7 @@ def _views(worker):
 # How each resource is built from a worker: its collaborators, named.
 WIRING = {
     Platform: lambda w: Platform({"ingest": w.ingest, "catalog": w.catalog, "notify": w.notify}, ROUTES),
-    Credentials: lambda w: Credentials(w.store, w.catalog, w.notify),
+    Credentials: lambda w: Credentials(w.store, w.catalog, w.notify, ingest=w.ingest),  # reporters are ingest's
     Datasets: lambda w: Datasets(w.ingest, w.reads, w.config.get("MAX_UPLOAD_BYTES")),
     PublishedFigures: lambda w: PublishedFigures(_views(w)),
     Providers: lambda w: Providers(w.catalog, w.reads),
@@ -61,9 +67,14 @@ WIRING = {
     Releases: lambda w: Releases(w.ingest),
     Pages: lambda w: Pages(_views(w)),
     Operations: lambda w: Operations(w.dead_letters),
+    Members: lambda w: Members(w.catalog),
+    Learning: lambda w: Learning(w.catalog),
+    PeerRequests: lambda w: PeerRequests(w.catalog, w.ingest),
+    Plans: lambda w: Plans(w.catalog, w.ingest),
+    Workspace: lambda w: Workspace(w.catalog, w.ingest, w.notify),
+    CapacityPages: lambda w: CapacityPages(w.catalog, w.ingest),
+    Submissions: lambda w: Submissions(w.ingest, w.reads, _views(w)),
 }
-WIRING[Credentials] = lambda w: Credentials(w.store, w.catalog, w.notify, ingest=w.ingest)  # reporters: ingest's
-WIRING[Submissions] = lambda w: Submissions(w.ingest, w.reads, _views(w))
 
 
 class GatewayService:

@@ -62,6 +62,11 @@ PLAN_STATUSES = ("draft", "adopted", "closed")
 TARGET_PROGRESS = ("met", "on_track", "off_track", "no_data")
 ROLE_OPERATOR = "operator"
 ROLE_MEMBER = "member"
+# Issue 21: a published peer-learning request (its theme's followers hear of it) and a national plan's target
+# met or slipped are subscribable too.
+PLAN_TARGET_CHANGED = "plan.target.changed"
+PLAN_TARGET_CHANGES = ("met", "slipped")
+SUBSCRIBER_EVENT_TYPES = (*SUBSCRIBER_EVENT_TYPES, "request.published", PLAN_TARGET_CHANGED)
 
 # The headline indicators: the field of the indicators answer -> its SDMX code (CL_INDICATOR).
 RPW_INDICATOR_CODES = {

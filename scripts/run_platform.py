@@ -131,6 +131,7 @@ def main():
     refuse_if_port_taken(port)
 
     env = dict(os.environ, OBSERVATORY_PORT=str(port), PYTHONUNBUFFERED="1")
+    env.setdefault("GATEWAY_URL", f"http://127.0.0.1:{port}")  # notify's scheduled exports fetch from it
     made_token = not env.get("OBSERVATORY_ADMIN_TOKEN")
     if made_token:
         env["OBSERVATORY_ADMIN_TOKEN"] = "obs_" + secrets.token_urlsafe(32)

@@ -1,6 +1,7 @@
 """Who the caller is, and the tokens operators mint (gateway.credentials
 over the gateway's store); a subject must exist in its service first."""
 from gateway import credentials
+from gateway.resources.members import member_as_subscriber
 from gateway.routes.table import API, Reply
 
 
@@ -23,6 +24,8 @@ class Credentials:
             subject = self.notify.get_subscriber(subject)["id"]
         if wanted.get("reporter_id"):
             subject = self.ingest.get_reporter(wanted["reporter_id"])["id"]  # 404 for an unknown reporter
+        if wanted.get("member_id"):  # a member institution: its subscriber rights come with it
+            subject = member_as_subscriber(self.catalog, self.notify, wanted["member_id"])
         minted = credentials.mint_credential(self.store, wanted["role"], subject, wanted.get("label"),
                                              created_by=call.principal.credential_id or "operator")
         return Reply(minted, headers={"Location": f"{API}/credentials/{minted.id}", "Cache-Control": "no-store"})

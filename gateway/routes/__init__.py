@@ -17,11 +17,20 @@ from gateway.routes.providers import ROUTES as PROVIDERS
 from gateway.routes.published import ROUTES as PUBLISHED
 from gateway.routes.submissions import ROUTES as SUBMISSIONS
 from gateway.routes.table import Call, Route, tagged, wire
+from gateway.routes.capacity_pages import ROUTES as CAPACITY_PAGES
+from gateway.routes.learning import ROUTES as LEARNING
+from gateway.routes.members import ROUTES as MEMBERS
+from gateway.routes.plans import ROUTES as PLANS
+from gateway.routes.requests import ROUTES as REQUESTS
+from gateway.routes.workspace import ROUTES as WORKSPACE
 
 ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
           *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
           *tagged("alerts", ALERTS), *tagged("open data", EXPORTS), *tagged("pages", PAGES),
           *tagged("operations", ADMIN))
-ROUTES = (*ROUTES, *tagged("national submissions", SUBMISSIONS))
+ROUTES += (*tagged("national submissions", SUBMISSIONS),
+           *tagged("member institutions", MEMBERS), *tagged("learning resources", LEARNING),
+           *tagged("peer-learning requests", REQUESTS), *tagged("national plans", PLANS),
+           *tagged("workspace", WORKSPACE), *tagged("pages", CAPACITY_PAGES))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

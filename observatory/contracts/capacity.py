@@ -57,7 +57,7 @@ class MemberCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(INSTITUTION_KINDS))
 
 
-class ContactSchema(Schema):
+class FocalPointContactSchema(Schema):
     email = fields.Email(validate=validate.Length(max=254))
     phone = fields.String(validate=pattern(r"^\+?[0-9 ()-]{5,30}$", error="a phone number like +977 1 441 0158"))
 
@@ -67,7 +67,7 @@ class FocalPointSchema(Schema):
     name = _text(200, required=True)
     role = _text(200, required=True)
     themes = _themes(load_default=list)
-    contact = fields.Nested(ContactSchema, load_default=dict)
+    contact = fields.Nested(FocalPointContactSchema, load_default=dict)
     listed = fields.Boolean(load_default=False)
     share_contact_with = fields.String(load_default="none", validate=validate.OneOf(CONTACT_SHARING))
 
@@ -81,7 +81,7 @@ class FocalPointEditSchema(FocalPointSchema):
     name = _text(200)
     role = _text(200)
     themes = _themes()
-    contact = fields.Nested(ContactSchema)
+    contact = fields.Nested(FocalPointContactSchema)
     listed = fields.Boolean()
     share_contact_with = fields.String(validate=validate.OneOf(CONTACT_SHARING))
 
@@ -96,8 +96,8 @@ class ResourceCreateSchema(Schema):
     level = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(RESOURCE_LEVELS))
     organiser = _text(200, load_default="")
     link = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"}, validate=validate.Length(max=500))
-    start = fields.DateTime(allow_none=True, load_default=None)
-    end = fields.DateTime(allow_none=True, load_default=None)
+    start = fields.DateTime(allow_none=True, load_default=None, metadata={"maxLength": 40})
+    end = fields.DateTime(allow_none=True, load_default=None, metadata={"maxLength": 40})
     practice_ids = fields.List(fields.String(validate=SLUG), validate=validate.Length(max=20), load_default=list)
 
     @validates_schema
@@ -150,8 +150,8 @@ class BaselineSchema(Schema):
 
 class MeasureSchema(Schema):
     title = _text(300, required=True)
-    start = fields.Date(allow_none=True, load_default=None)
-    end = fields.Date(allow_none=True, load_default=None)
+    start = fields.Date(allow_none=True, load_default=None, metadata={"maxLength": 10})
+    end = fields.Date(allow_none=True, load_default=None, metadata={"maxLength": 10})
 
 
 class PlanSchema(Schema):
@@ -187,3 +187,12 @@ class WorkspaceSchema(Schema):
     watched_countries = fields.List(fields.String(validate=ISO3), validate=validate.Length(max=200),
                                     load_default=list)
     watched_themes = _themes(load_default=list)
+
+
+def plan_figures(corridor, history):
+    """The ``{"corridor", "period", "series", "value"}`` figures a plan's progress is computed from, out of
+    ingest's ``corridor_history`` answer for ``corridor`` ("ARE-NPL"): one per published series and quarter."""
+    return [{"corridor": corridor, "period": item["period"], "series": series,
+             "value": item.get(f"{series}_average_pct")}
+            for item in history.get("items", []) for series in ("observed", "official", "derived")
+            if item.get(f"{series}_average_pct") is not None]

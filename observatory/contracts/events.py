@@ -190,12 +190,37 @@ CONTRACTS = {
     "request.published": RequestPublishedSchema,
 }
 
+
+
+class PlanTargetChangedSchema(Schema):
+    """``plan.target.changed``: a national plan's target was met, or slipped off track, on a new publication."""
+
+    member_id = fields.String(required=True, validate=ENTRY_ID)
+    member_name = fields.String(required=True)
+    country = fields.String(required=True, validate=ISO3)
+    plan_title = fields.String(required=True)
+    year = fields.Integer(required=True)
+    change = fields.String(required=True, validate=validate.OneOf(("met", "slipped")))
+    from_ = fields.String(required=True, data_key="from", attribute="from")
+    to = fields.String(required=True)
+    target_pct = _percent(required=True)
+    observed_pct = _percent(required=True)
+    observed_period = fields.String(required=True, allow_none=True, validate=PERIOD)
+    expected_pct = _percent(required=True)
+    series = fields.String(required=True)
+    corridors = fields.List(fields.String(), required=True)
+    dataset_id = fields.String(allow_none=True, validate=DATASET_ID)
+
+
+CONTRACTS["plan.target.changed"] = PlanTargetChangedSchema
+
 # Who publishes each event (commands stay inside their service).
 PRODUCED_BY = {
     "ingest": ("dataset.published", "corridor.cost.changed", "firms.observed"),
     "catalog": ("provider.registered", "provider.updated", "providers.changed", "practice.published",
                 "request.published", "practice.updated"),
 }
+PRODUCED_BY["catalog"] += ("plan.target.changed",)
 # Work a service sends to its own queue (observatory.outbox: not news, not for subscribers).
 COMMANDS_OF = {
     "ingest": ("dataset.import",),

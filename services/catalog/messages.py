@@ -52,3 +52,14 @@ def request_published(doc):
     return PRODUCER.event("request.published", {
         "request_id": doc["_id"], "member_id": doc["member_id"], "country": doc["country"], "title": doc["title"],
         "theme": doc.get("theme"), "corridor": doc.get("corridor")})
+
+
+def plan_target_changed(member, change, target, progress, dataset_id=None):
+    # A plan's target met or slipped on a publication: notify alerts the member state and its subscribers.
+    return PRODUCER.event("plan.target.changed", {
+        "member_id": member["_id"], "member_name": member["name"], "country": member["country"],
+        "plan_title": member["plan"]["title"], "year": change["year"], "change": change["change"],
+        "from": change["from"], "to": change["to"], "target_pct": target["cost_pct"],
+        "observed_pct": target["observed_pct"], "observed_period": target["observed_period"],
+        "expected_pct": target["expected_pct"], "series": progress["series"], "corridors": progress["corridors"],
+        "dataset_id": dataset_id})

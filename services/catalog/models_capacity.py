@@ -72,3 +72,15 @@ class PeerRequest(OutboxDocument):
     answers = ListField(DictField())
     audit = ListField(DictField())
     created_at = DateTimeField()
+
+
+class PlanTracking(OutboxDocument):
+    """Where a member institution's plan stood on the figures last published
+    (``progress``), kept to tell what the next publication changed; its
+    ``plan.target.changed`` events wait in its outbox. One per institution."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "plan_tracking"}
+
+    id = StringField(primary_key=True)  # the member id
+    progress = DictField()
+    updated_at = DateTimeField()

@@ -105,3 +105,9 @@ def require_known_practices(store, practice_ids):
     unknown = [p for p in practice_ids if (store.practices.get(p) or {}).get("status") != "published"]
     if unknown:
         raise InvalidInput("linked practices must be published practices", {"practice_ids": unknown})
+
+
+def proposals_of(store, member_id, by):
+    """What an institution proposed, whatever its status: for itself and operators only."""
+    require_operator_or_member(by, member_id)
+    return [view(d) for d in store.capacity.resources_proposed_by(member_id)]

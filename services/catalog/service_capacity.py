@@ -15,9 +15,10 @@ from observatory.contracts.capacity import (
     WorkspaceSchema,
 )
 from observatory.errors import validated
+from observatory.events import parse_event
+from observatory.reliable_events import reliable_event_handler
 from observatory.replicated import rpc
-from services.catalog import members, peer_requests, plans, resources, workspace
-from services.catalog.store_capacity import PeerRequest  # its outbox, flushed after a moderation
+from services.catalog import members, peer_requests, plan_tracking, plans, resources, workspace
 
 
 def principal(by):
@@ -69,6 +70,11 @@ class CapacityRpcs:
         return resources.search(self.store, **validated(ResourceQuerySchema(), params), by=principal(by))
 
     @rpc
+    def member_resources(self, member_id, by):
+        """The resources an institution proposed (its submissions), any status."""
+        return resources.proposals_of(self.store, str(member_id), principal(by))
+
+    @rpc
     def resource_calendar(self):
         return resources.calendar_events(self.store.capacity.resources_matching(status="published"))
 
@@ -82,8 +88,12 @@ class CapacityRpcs:
     def moderate_request(self, request_id, decision, by):
         doc = peer_requests.moderate(self.store, str(request_id), validated(ModerationSchema(), decision),
                                      principal(by))
-        self.outbox.flush(PeerRequest, doc["_id"])
+        self.outbox.flush_all()  # flush(PeerRequest, id) reads mongoengine's connection, which the store does not make
         return peer_requests.view(doc)
+
+    @rpc
+    def get_request(self, request_id, by=None):
+        return peer_requests.view(peer_requests.get_request(self.store, str(request_id), principal(by)))
 
     @rpc
     def answer_request(self, request_id, reply, by):
@@ -117,6 +127,18 @@ class CapacityRpcs:
     def plan_progress(self, member_id, figures):
         """``figures``: the published ``{"corridor", "period", "series", "value"}`` of the plan's corridors."""
         return plans.progress_of(self.store, str(member_id), list(figures))
+
+    @rpc
+    def track_plan(self, member_id, figures):
+        """Record where a just-saved plan stands on the published ``figures`` (no alert); its progress."""
+        return plan_tracking.track(self.store, str(member_id), list(figures))
+
+    @reliable_event_handler("ingest", "dataset.published")
+    def on_dataset_published_for_plans(self, payload):
+        """A publication of corridor figures: every plan's progress again, targets met or slipped announced."""
+        written = plan_tracking.on_dataset_published(self.store, parse_event(payload), self.ingest.corridor_history)
+        if written:
+            self.outbox.flush_all()
 
     @rpc
     def get_workspace(self, member_id, by):

@@ -5,7 +5,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from observatory.idempotency import apply_once, collection_of
-from services.catalog.models_capacity import LearningResource, MemberInstitution, PeerRequest
+from services.catalog.models_capacity import LearningResource, MemberInstitution, PeerRequest, PlanTracking
 
 BOOKKEEPING = {"outbox": 0, "applied_events": 0}
 
@@ -24,6 +24,7 @@ class CapacityStore:
         self.members = collection_of(MemberInstitution, db)
         self.resources = collection_of(LearningResource, db)
         self.requests = collection_of(PeerRequest, db)
+        self.tracking = collection_of(PlanTracking, db)
 
     def ensure_indexes(self):
         self.members.create_index([("country", ASCENDING)])
@@ -75,6 +76,9 @@ class CapacityStore:
     def resources_holding_any_term(self, terms, **filters):
         return list(self.resources.find(self._resource_filter(any_of_terms=terms, **filters), BOOKKEEPING))
 
+    def resources_proposed_by(self, member_id):
+        return list(self.resources.find({"proposed_by": member_id}, BOOKKEEPING).sort("_id", 1))
+
     def resources_matching(self, **filters):
         return list(self.resources.find(self._resource_filter(**filters), BOOKKEEPING).sort("_id", 1))
 
@@ -91,3 +95,15 @@ class CapacityStore:
     def peer_requests(self, status=None, theme=None, member_id=None):
         query = {k: v for k, v in (("status", status), ("theme", theme), ("member_id", member_id)) if v}
         return list(self.requests.find(query, BOOKKEEPING).sort("_id", 1))
+
+    # -- plan tracking -----------------------------------------------------------
+    def members_with_plans(self):
+        return [m for m in self.members.find({"plan.corridors": {"$exists": True}}, BOOKKEEPING).sort("_id", 1)]
+
+    def tracked_progress(self, member_id):
+        doc = self.tracking.find_one({"_id": member_id}, {"progress": 1})
+        return (doc or {}).get("progress") or None
+
+    def record_progress(self, once_id, member_id, update):
+        """Apply ``update`` (the progress, its events in the outbox) once per ``once_id``; made when absent."""
+        return apply_once(self.tracking, once_id, {"_id": member_id}, update, upsert=True)

@@ -17,6 +17,17 @@ class SmtpSettings:
     timeout: float = 10.0
 
 
+def send_message(settings, message):
+    """Send a prepared ``EmailMessage`` (a scheduled export's: ``messages.export_email``)."""
+    smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
+    with smtp_class(settings.host, settings.port, timeout=settings.timeout) as smtp:
+        if settings.starttls:
+            smtp.starttls()
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+        smtp.send_message(message)
+
+
 def send(settings, to, notifications, title=None):
     smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
     with smtp_class(settings.host, settings.port, timeout=settings.timeout) as smtp:

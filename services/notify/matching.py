@@ -20,8 +20,11 @@ TYPES_FOR = {
     "provider.registered": ("provider.registered",),
     "provider.updated": ("provider.updated",),
     "practice.published": ("practice.published",),
+    "request.published": ("request.published",),  # issue 21: a peer-learning request, for its theme's followers
+    "plan.target.changed": ("plan.target.changed",),  # issue 21: a national plan's target met or slipped
 }
 TYPES_FOR["national.published"] = ("national.published",)  # a member state's own release
+CAPACITY_EVENTS = ("request.published", "plan.target.changed")
 
 
 def subscription_keys(subscription):
@@ -53,6 +56,10 @@ def event_keys(event_type, data):
             keys |= {f"sender:{iso3}", f"receiver:{iso3}"}
             if _is_ldc(iso3):
                 keys.add("ldc")
+    elif event_type in CAPACITY_EVENTS:  # the member state's country, and the corridors named
+        keys |= {f"sender:{data['country']}", f"receiver:{data['country']}"}
+        corridors = data.get("corridors") or ([data["corridor"]] if data.get("corridor") else [])
+        keys |= {f"corridor:{c}" for c in corridors}
     elif event_type == "dataset.published":
         return None  # no geography: every subscription to dataset.published hears it
     elif event_type == "national.published":  # the reporting country, as sender and receiver
@@ -111,6 +118,8 @@ def _changed_enough(data, min_change_pp):
 def _fits_catalog_filters(subscription, event_type, data):
     if event_type.startswith("provider.") and subscription.get("provider_types"):
         return bool(set(subscription["provider_types"]) & set(data.get("types") or []))
+    if event_type == "request.published" and subscription.get("practice_themes"):  # the theme's followers
+        return data.get("theme") in subscription["practice_themes"]
     if event_type == "practice.published" and subscription.get("practice_themes"):
         return bool(set(subscription["practice_themes"]) & set(data.get("themes") or []))
     return True

@@ -9,7 +9,7 @@ import html
 import json
 from email.message import EmailMessage
 
-from observatory.clock import iso
+from observatory.clock import iso, utcnow
 
 SUBJECTS = {
     "corridor.cost.threshold_crossed": "A corridor crossed your cost threshold",
@@ -18,6 +18,8 @@ SUBJECTS = {
     "provider.registered": "A new provider",
     "provider.updated": "A provider entry changed",
     "practice.published": "A new practice in the library",
+    "request.published": "A member state asks its peers",
+    "plan.target.changed": "A national remittance plan's target was met or slipped",
 }
 SUBJECTS["national.published"] = "A member state published national remittance statistics"
 ATTRIBUTION = "Remittances Observatory. Data: The World Bank, Remittance Prices Worldwide."
@@ -80,3 +82,24 @@ def feed_entry(notification):
     return {"id": notification["_id"], "subscription_id": notification["subscription_id"],
             "type": notification["type"], "occurred_at": notification.get("occurred_at"),
             "data": notification.get("data", {}), "created_at": iso(notification["created_at"])}
+
+
+# -- scheduled exports (issue 21) ------------------------------------------------
+def export_webhook_body(run_id, export, filename, text):
+    """A scheduled export's webhook body: ``{"id", "type": "export.delivered", "occurred_at", "data"}``,
+    the file in ``data.content`` (signed with the rest)."""
+    return webhook_body({"_id": run_id, "type": "export.delivered", "occurred_at": iso(utcnow()), "data": {
+        "export_id": export["_id"], "name": export["name"], "dataflow": export["content"]["dataflow"],
+        "format": export["content"].get("format", "csv"), "corridors": export["content"].get("corridors"),
+        "filename": filename, "media_type": "text/csv", "content": text, "attribution": ATTRIBUTION}})
+
+
+def export_email(sender, to, export, filename, text):
+    """A scheduled export by email: a short text, the file attached."""
+    message = EmailMessage()
+    message["Subject"] = f"Your scheduled export: {export['name']}"
+    message["From"], message["To"] = sender, to
+    message.set_content("\n".join([f"Your {export['cadence']} export \"{export['name']}\" is attached ({filename}).",
+                                   "", ATTRIBUTION]))
+    message.add_attachment(text.encode("utf-8"), maintype="text", subtype="csv", filename=filename)
+    return message

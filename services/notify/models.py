@@ -86,3 +86,29 @@ class Delivery(Document):
     lease_until = DateTimeField()
     claimed_by = StringField()
     created_at = DateTimeField()
+
+
+class ScheduledExport(Document):
+    """A member institution's export delivered on a cadence (issue 21): what
+    (``content``: a dataflow, a format, a corridor set), where (``channel``,
+    with its webhook ``secrets``), when (``next_due_at``), and the run claimed
+    under a lease (``claimed_by``, ``lease_until``); queries in
+    ``store_scheduled_exports.py``."""
+
+    meta = {"db_alias": STORE_ALIAS, "collection": "scheduled_exports"}
+
+    id = StringField(primary_key=True)
+    subscriber_id = StringField(required=True)
+    name = StringField(required=True)
+    content = DictField()
+    channel = DictField()
+    cadence = StringField()
+    secrets = ListField(DictField())
+    status = StringField()
+    next_due_at = DateTimeField()
+    run_of = DateTimeField()  # a failed run's due time, kept while it is retried (its webhook-id)
+    lease_until = DateTimeField()
+    claimed_by = StringField()
+    runs = IntField(default=0)
+    last_run = DictField()
+    created_at = DateTimeField()

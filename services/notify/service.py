@@ -25,11 +25,15 @@ from observatory.reliable_events import reliable_event_handler
 from services.notify import alerts, delivery, digests, subscriptions
 from services.notify.dependencies import OutboundConfig
 from services.notify.store import DB_NAME, STORE_ALIAS, NotifyStore
+from services.notify import scheduled_exports
+from services.notify.scheduled_exports_runner import ScheduledExportRunner
+from observatory.contracts.scheduled_exports import ScheduledExportCreateSchema
 
 log = logging.getLogger(__name__)
 DELIVERY_SECONDS = 0.5  # config NOTIFY_DELIVERY_SECONDS
 ROTATION_OVERLAP_SECONDS = 24 * 3600  # the old secret signs beside the new one this long
 DIGEST_CHECK_SECONDS = 60
+EXPORT_CHECK_SECONDS = 60  # config NOTIFY_EXPORT_SECONDS
 
 
 class NotifyService(PingMixin):
@@ -38,6 +42,7 @@ class NotifyService(PingMixin):
 
     store = MongoStore(STORE_ALIAS, DB_NAME, adapter=NotifyStore)
     outbound = OutboundConfig()
+    exports = ScheduledExportRunner()
 
     # -- events in ------------------------------------------------------------
     def _apply(self, payload):
@@ -72,6 +77,14 @@ class NotifyService(PingMixin):
     def on_national_published(self, payload):
         self._apply(payload)
 
+    @reliable_event_handler("catalog", "request.published")
+    def on_request_published(self, payload):
+        self._apply(payload)  # the institutions following its theme (subscriptions with practice_themes)
+
+    @reliable_event_handler("catalog", "plan.target.changed")
+    def on_plan_target_changed(self, payload):
+        self._apply(payload)  # the member state (its country) and the corridors' subscribers
+
     # -- deliveries out -----------------------------------------------------------
     @ConfiguredTimer.decorator("NOTIFY_DELIVERY_SECONDS", DELIVERY_SECONDS)
     def send_due(self):
@@ -82,6 +95,27 @@ class NotifyService(PingMixin):
         queued = digests.queue_digests(self.store)
         if queued:
             log.info("queued %d digest(s)", len(queued))
+
+    @ConfiguredTimer.decorator("NOTIFY_EXPORT_SECONDS", EXPORT_CHECK_SECONDS)
+    def run_scheduled_exports(self):
+        runs = self.exports.run_due(self.store, self.outbound)
+        if runs:
+            log.info("scheduled exports: %s", ", ".join(f"{r['id']} {r['status']}" for r in runs))
+
+    # -- scheduled exports (issue 21) -------------------------------------------
+    @rpc
+    def create_scheduled_export(self, subscriber_id, request):
+        return scheduled_exports.create(self.store, str(subscriber_id),
+                                        validated(ScheduledExportCreateSchema(), request),
+                                        self.outbound.settings.addresses)
+
+    @rpc
+    def list_scheduled_exports(self, subscriber_id):
+        return scheduled_exports.listed(self.store, str(subscriber_id))
+
+    @rpc
+    def delete_scheduled_export(self, subscriber_id, export_id):
+        return scheduled_exports.delete(self.store, str(subscriber_id), str(export_id))
 
     # -- subscribers and subscriptions ----------------------------------------
     @rpc

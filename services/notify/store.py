@@ -16,6 +16,7 @@ from observatory.clock import utcnow
 from observatory.idempotency import collection_of
 from observatory.pagination import keyset_page
 from services.notify.models import STORE_ALIAS, Delivery, Notification, Subscriber, Subscription
+from services.notify.store_scheduled_exports import ScheduledExportStore
 
 DB_NAME = "observatory_notify"
 __all__ = ["DB_NAME", "STORE_ALIAS", "NotifyStore"]
@@ -61,10 +62,12 @@ class NotifyStore:
         self.subscriptions = collection_of(Subscription, db)
         self.notifications = collection_of(Notification, db)
         self.deliveries = collection_of(Delivery, db)
+        self.scheduled_exports = ScheduledExportStore(db)  # issue 21: store_scheduled_exports.py
 
     def ensure_indexes(self):
         for name, indexes in INDEXES.items():
             getattr(self, name).create_indexes(indexes)
+        self.scheduled_exports.ensure_indexes()
 
     # -- subscribers -------------------------------------------------------
     def add_subscriber(self, doc):

@@ -60,7 +60,8 @@ def test_each_service_relays_exactly_its_outbox_documents():
     import services.notify.service  # noqa: F401
     from observatory.idempotency import outbox_documents
     assert [c.__name__ for c in outbox_documents("ingest")] == ["Dataset", "NationalSubmission", "Publication"]
-    assert [c.__name__ for c in outbox_documents("catalog")] == ["ObservedBatch", "PeerRequest", "Practice", "Provider"]
+    assert [c.__name__ for c in outbox_documents("catalog")] == ["ObservedBatch", "PeerRequest", "PlanTracking",
+                                                             "Practice", "Provider"]
     assert outbox_documents("notify") == []  # notify emits nothing: its documents carry no outbox
 
 
