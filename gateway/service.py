@@ -13,6 +13,7 @@ from gateway.http import http
 from gateway.ratelimit import RateLimiter
 from gateway.readmodel import ReadModel
 from gateway.resources.alerts import Alerts
+from gateway.resources.analysis import Analysis
 from gateway.resources.credentials import Credentials
 from gateway.resources.datasets import Datasets
 from gateway.resources.exports import Exports
@@ -60,6 +61,7 @@ WIRING = {
     Releases: lambda w: Releases(w.ingest),
     Pages: lambda w: Pages(_views(w)),
     Operations: lambda w: Operations(w.dead_letters),
+    Analysis: lambda w: Analysis(_views(w), w.config.get("PUBLIC_BASE_URL")),
 }
 
 

@@ -7,6 +7,7 @@ endpoint is one entry plus its handler, a method of its resource
 (``gateway.resources``)."""
 from gateway.routes.admin import ROUTES as ADMIN
 from gateway.routes.alerts import ROUTES as ALERTS
+from gateway.routes.analysis import ROUTES as ANALYSIS
 from gateway.routes.credentials import ROUTES as CREDENTIALS
 from gateway.routes.datasets import ROUTES as DATASETS
 from gateway.routes.exports import ROUTES as EXPORTS
@@ -21,5 +22,6 @@ ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *t
           *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
           *tagged("alerts", ALERTS), *tagged("open data", EXPORTS), *tagged("pages", PAGES),
           *tagged("operations", ADMIN))
+ROUTES += tuple(tagged("policy analysis", ANALYSIS))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

@@ -15,6 +15,7 @@ from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
 from services.ingest import operator_review, pruning, queries, uploads
+from services.ingest import analysis_queries
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND
@@ -152,3 +153,8 @@ class IngestService(PingMixin, OutboxRelay):
     @rpc
     def country_profile(self, iso3):
         return queries.country_profile(self.store, iso3)
+
+    @rpc
+    def analysis_corridor_figures(self, iso3s=None):
+        """Every corridor figure of every series touching ``iso3s`` (issue 20's analysis)."""
+        return analysis_queries.corridor_figures(self.store, [str(i) for i in (iso3s or [])][:500])
