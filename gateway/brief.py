@@ -20,7 +20,8 @@ from observatory.errors import ServiceUnavailable
 log = logging.getLogger(__name__)
 PRINT_SECONDS = 60  # one brief's printing, at most
 PRINTS_AT_ONCE = 3  # briefs printed at once for the zip (two cores: more only queue)
-FLOW_SERIES = ("knomad_inflows_usd_m", "knomad_inflows_pct_gdp", "wdi_inflows_pct_gdp", "knomad_outflows_usd_m")
+FLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m", "knomad_inflows_pct_gdp", "wdi_inflows_pct_gdp",
+               "knomad_outflows_usd_m", "wdi_outflows_usd_m")
 
 
 def latest_flows(profile):
