@@ -107,16 +107,22 @@ def _newest_flow(records, series_names):
     return merged
 
 
-def peers_answer(iso3, figures, summaries, peers=()):
+def peer_indicators(figures, summaries):
+    """``{indicator: {iso3: newest figure}}`` of every country (the peers' inputs)."""
+    records = flow_records(summaries)
+    return {"cost_to_receive_pct": newest_country_costs(figures, "receiving"),
+            "cost_to_send_pct": newest_country_costs(figures, "sending"),
+            "inflows_usd_millions": _newest_flow(records, ("knomad_inflows_usd_m", "wdi_inflows_usd_m")),
+            "inflows_pct_gdp": _newest_flow(records, INFLOW_PCT_GDP)}
+
+
+def peers_answer(iso3, figures, summaries, peers=(), indicators=None):
     """``GET /api/v1/countries/{iso3}/peers``: the benchmark of each indicator
-    in the country's region, income group, the LDCs and the chosen peers."""
+    in the country's region, income group, the LDCs and the chosen peers
+    (``indicators``: ``peer_indicators``, when computed already)."""
     if countries().get(iso3) is None:
         raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
-    records = flow_records(summaries)
-    indicators = {"cost_to_receive_pct": newest_country_costs(figures, "receiving"),
-                  "cost_to_send_pct": newest_country_costs(figures, "sending"),
-                  "inflows_usd_millions": _newest_flow(records, ("knomad_inflows_usd_m", "wdi_inflows_usd_m")),
-                  "inflows_pct_gdp": _newest_flow(records, INFLOW_PCT_GDP)}
+    indicators = indicators or peer_indicators(figures, summaries)
     return {**peer_benchmark(iso3, indicators, peers), "peers": list(peers),
             "sources": {"cost_to_receive_pct": COUNTRY_METHOD, "cost_to_send_pct": COUNTRY_METHOD,
                         "inflows_usd_millions": "KNOMAD/World Bank, else WDI (BX.TRF.PWKR.CD.DT)",

@@ -76,8 +76,9 @@ class Material:
         return self._once(("sdg", area), lambda: analysis.sdg_answer(area, self.figures(sorted(members)), self.today))
 
     def peers(self, iso3, peers=()):
+        indicators = self._once("peer-indicators", lambda: analysis.peer_indicators(self.figures(), self.summaries()))
         return self._once(("peers", iso3, tuple(peers)),
-                          lambda: analysis.peers_answer(iso3, self.figures(), self.summaries(), peers))
+                          lambda: analysis.peers_answer(iso3, None, None, peers, indicators))
 
     def whatif(self, country, target_pct, corridor=None):
         destination = corridor[1] if corridor else country

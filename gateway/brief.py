@@ -1,12 +1,9 @@
 """Country briefs (issue 20 §7): a print-ready page per country, and its PDF
-printed by the browser itself (Debian's headless Chromium, ``--print-to-pdf``);
-every LDC's at once as a zip, printed a few at a time."""
+printed by the browser itself (Debian's headless Chromium, ``Page.printToPDF``:
+``gateway.brief_printer``); every LDC's at once as a zip, by one browser."""
 import io
 import logging
-import os
-import shutil
-import subprocess
-import tempfile
+import time
 import zipfile
 from collections import Counter
 
@@ -14,12 +11,11 @@ import eventlet
 
 from gateway.analysis import LDC, ldc_members
 from gateway.analysis_pages import tracker_spec
+from gateway.brief_printer import Printer
 from gateway.pages import WEB, render
-from observatory.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
-PRINT_SECONDS = 60  # one brief's printing, at most
-PRINTS_AT_ONCE = 3  # briefs printed at once for the zip (two cores: more only queue)
+COMPOSED_AHEAD = 2  # briefs composed while one is printed
 FLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m", "knomad_inflows_pct_gdp", "wdi_inflows_pct_gdp",
                "knomad_outflows_usd_m", "wdi_outflows_usd_m")
 
@@ -61,33 +57,6 @@ def brief_page(material, iso3, base="", static="/static", vendor="/static/vendor
                   static=static, vendor=vendor, trend=tracker_spec(context["sdg"]["receiving"]))
 
 
-def chromium():
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-def print_pdf(html):
-    """The PDF the browser prints from ``html`` (its files read from disk)."""
-    browser = chromium()
-    if browser is None:
-        raise ServiceUnavailable("briefs as PDF need Chromium (apt-get install chromium)", {"pdf": "unavailable"})
-    with tempfile.TemporaryDirectory(prefix="brief-") as tmp:
-        page, pdf = os.path.join(tmp, "brief.html"), os.path.join(tmp, "brief.pdf")
-        with open(page, "wb") as f:
-            f.write(html)
-        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                   "--no-pdf-header-footer", "--allow-file-access-from-files", "--virtual-time-budget=3000",
-                   f"--user-data-dir={os.path.join(tmp, 'profile')}", f"--print-to-pdf={pdf}", f"file://{page}"]
-        try:
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=PRINT_SECONDS,
-                           check=False)
-        except subprocess.TimeoutExpired:
-            raise ServiceUnavailable("printing the brief took too long", {"seconds": PRINT_SECONDS}) from None
-        if not os.path.exists(pdf) or os.path.getsize(pdf) == 0:
-            raise ServiceUnavailable("the browser printed no PDF", {"pdf": "unavailable"})
-        with open(pdf, "rb") as f:
-            return f.read()
-
-
 class PdfMaker:
     """Briefs as PDF; ``base`` is the public address the permalinks name."""
 
@@ -99,17 +68,24 @@ class PdfMaker:
                           vendor=(WEB / "vendor").as_uri())
 
     def one(self, material, iso3):
-        return print_pdf(self.html(material, iso3))
+        html = self.html(material, iso3)
+        with Printer() as printer:
+            return printer.print_html(html, f"brief-{iso3}")
 
     def every_ldc(self, material):
-        """A zip of every LDC's brief (``brief-<ISO3>.pdf``), ``PRINTS_AT_ONCE`` printed at a time."""
+        """A zip of every LDC's brief (``brief-<ISO3>.pdf``), printed by one browser."""
         members = sorted(ldc_members())
-        material.figures()  # fetched once for all of them
-        pages = [(iso3, self.html(material, iso3)) for iso3 in members]
-        pool = eventlet.GreenPool(PRINTS_AT_ONCE)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for (iso3, _), pdf in zip(pages, pool.imap(lambda item: print_pdf(item[1]), pages)):
-                archive.writestr(f"brief-{iso3}.pdf", pdf)
-        log.info("printed %d briefs of the %s group", len(members), LDC)
+        started = time.monotonic()
+        material.figures()  # fetched once for all of them, like the peers' inputs
+        material.peers(members[0])
+        buffer, printing = io.BytesIO(), 0.0
+        # The next briefs are composed (RPC) while the browser prints one (its own processes).
+        pages = eventlet.GreenPool(COMPOSED_AHEAD).imap(lambda iso3: (iso3, self.html(material, iso3)), members)
+        with Printer() as printer, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for iso3, html in pages:
+                before = time.monotonic()
+                archive.writestr(f"brief-{iso3}.pdf", printer.print_html(html, f"brief-{iso3}"))
+                printing += time.monotonic() - before
+        log.info("printed %d briefs of the %s group in %.1f s (%.1f s of it printing)", len(members), LDC,
+                 time.monotonic() - started, printing)
         return buffer.getvalue()

@@ -2,7 +2,7 @@
 published answers: the SDG 10.c tracker, peer benchmarks, corridor
 scorecards, what-if savings, their pages, and the country briefs (page, PDF,
 every LDC's at once)."""
-from gateway import analysis_pages, brief
+from gateway import analysis_pages, brief, brief_cache
 from gateway.brief import PdfMaker
 from gateway.analysis import LDC, ldc_members
 from gateway.analysis_material import Material
@@ -100,10 +100,12 @@ class Analysis:
     # -- PDFs ---------------------------------------------------------------------------------
     def brief_pdf(self, request, call):
         iso3, maker = _area(call), self._maker(request)
-        return self.views.respond(request, ("pdf", iso3, maker.base), lambda s: maker.one(Material(s), iso3), PDF,
-                                  {"Content-Disposition": f'inline; filename="brief-{iso3}.pdf"'})
+        return brief_cache.respond(request, self.views.reads, ("pdf", iso3, maker.base),
+                                   lambda: maker.one(Material(self.views.sources), iso3), PDF,
+                                   {"Content-Disposition": f'inline; filename="brief-{iso3}.pdf"'})
 
     def briefs_zip(self, request, call):
         maker = self._maker(request)
-        return self.views.respond(request, ("briefs-zip", LDC, maker.base), lambda s: maker.every_ldc(Material(s)),
-                                  "application/zip", {"Content-Disposition": 'attachment; filename="ldc-briefs.zip"'})
+        return brief_cache.respond(request, self.views.reads, ("briefs-zip", LDC, maker.base),
+                                   lambda: maker.every_ldc(Material(self.views.sources)), "application/zip",
+                                   {"Content-Disposition": 'attachment; filename="ldc-briefs.zip"'})
