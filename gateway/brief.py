@@ -72,9 +72,12 @@ class PdfMaker:
         with Printer() as printer:
             return printer.print_html(html, f"brief-{iso3}")
 
-    def every_ldc(self, material):
-        """A zip of every LDC's brief (``brief-<ISO3>.pdf``), printed by one browser."""
+    def every_ldc(self, material, progress=None):
+        """A zip of every LDC's brief (``brief-<ISO3>.pdf``), printed by one browser;
+        ``progress["done"]`` counts the briefs printed, of ``progress["total"]``."""
         members = sorted(ldc_members())
+        progress = {} if progress is None else progress
+        progress.update(done=0, total=len(members))
         started = time.monotonic()
         material.figures()  # fetched once for all of them, like the peers' inputs
         material.peers(members[0])
@@ -86,6 +89,7 @@ class PdfMaker:
                 before = time.monotonic()
                 archive.writestr(f"brief-{iso3}.pdf", printer.print_html(html, f"brief-{iso3}"))
                 printing += time.monotonic() - before
+                progress["done"] += 1
         log.info("printed %d briefs of the %s group in %.1f s (%.1f s of it printing)", len(members), LDC,
                  time.monotonic() - started, printing)
         return buffer.getvalue()

@@ -106,6 +106,7 @@ class Analysis:
 
     def briefs_zip(self, request, call):
         maker = self._maker(request)
-        return brief_cache.respond(request, self.views.reads, ("briefs-zip", LDC, maker.base),
-                                   lambda: maker.every_ldc(Material(self.views.sources)), "application/zip",
-                                   {"Content-Disposition": 'attachment; filename="ldc-briefs.zip"'})
+        return brief_cache.respond_when_printed(
+            request, self.views.reads, ("briefs-zip", LDC, maker.base),
+            lambda progress: maker.every_ldc(Material(self.views.sources), progress), "application/zip",
+            {"Content-Disposition": 'attachment; filename="ldc-briefs.zip"'})

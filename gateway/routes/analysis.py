@@ -1,6 +1,7 @@
 """Policy analysis (issue 20): answers and pages, readable by anyone."""
 from gateway.routes.table import API, Route
 from observatory.contracts.analysis import (
+    BriefsProgressSchema,
     PeersQuerySchema,
     PeersSchema,
     ReceivingSummarySchema,
@@ -32,8 +33,10 @@ ROUTES = (
           query=WhatIfQuerySchema, response=WhatIfSchema, errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>/brief.pdf", "brief_pdf", "The country brief as PDF (printed by Chromium)",
           media="application/pdf", errors=(400, 404, 503)),
-    Route("GET", f"{API}/briefs.zip", "briefs_zip", "Every LDC's brief as PDF, in one zip",
-          media="application/zip", errors=(503,)),
+    Route("GET", f"{API}/briefs.zip", "briefs_zip",
+          "Every LDC's brief as PDF, in one zip: printed in the background after each release; 202 with the "
+          "progress (and Retry-After) until it is ready", media="application/zip",
+          errors=((202, BriefsProgressSchema), 503)),
     Route("GET", "/countries/<iso3>/sdg", "page_sdg", "A country's SDG 10.c tracker (LDC: the group)", media=HTML,
           errors=(400, 404)),
     Route("GET", "/countries/<iso3>/peers", "page_peers", "A country among its peers", query=PeersQuerySchema,

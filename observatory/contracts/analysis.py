@@ -213,3 +213,10 @@ class ReceivingSummarySchema(Schema):
     corridors = fields.List(fields.Nested(ReceivingCorridorSchema))
     cheapest_corridor = fields.Nested(ReceivingCorridorSchema, **_N)
     dearest_corridor = fields.Nested(ReceivingCorridorSchema, **_N)
+
+
+class BriefsProgressSchema(Schema):
+    status = fields.String(metadata={"description": "printing"})
+    briefs_done = fields.Integer()
+    briefs_total = fields.Integer(allow_none=True)
+    retry_after_seconds = fields.Integer()
