@@ -55,7 +55,11 @@ def main():
             print(f"{path:40} {cold:8.1f} {warm:8.2f}" + ("   (baseline: the corridor answer)" if path == BASELINE else ""))
         seconds, pdf = timed(session, base + "/api/v1/countries/NPL/brief.pdf")
         print(f"\none brief as PDF (NPL), cold: {seconds * 1000:.0f} ms, {len(pdf.content) // 1024} KiB")
-        seconds, archive = timed(session, base + "/api/v1/briefs.zip")
+        started = time.perf_counter()  # printed in the background: 202 with the progress until it is ready
+        while (archive := session.get(base + "/api/v1/briefs.zip", timeout=60)).status_code == 202:
+            time.sleep(0.5)
+        archive.raise_for_status()
+        seconds = time.perf_counter() - started
         print(f"every LDC's brief as PDF (one zip), cold: {seconds:.1f} s, {len(archive.content) // 1024} KiB"
               "   goal: < 60 s")
         seconds, _ = timed(session, base + "/api/v1/briefs.zip")

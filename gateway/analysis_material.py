@@ -59,6 +59,9 @@ class Material:
         return self._once(("scorecard", source, destination, period), fetch)
 
     def receiving_summary(self, iso3):
+        if countries().get(iso3) is None:
+            raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
+
         def fetch():
             surveyed = sorted({f["source"] for f in self.figures([iso3])
                                if f["series"] == "observed" and f["destination"] == iso3})

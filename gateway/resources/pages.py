@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 from gateway import pages
 from gateway.analysis import ldc_members, newest_overview, sdg_answer
 from gateway.analysis_material import ldc_newest_costs
+from gateway.analysis_quality import corridor_with_quality
 from observatory.clock import utcnow
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
@@ -45,7 +46,7 @@ class Pages:
 
         def compute(s):
             history = s.ingest.corridor_history(source, destination)
-            answer = s.ingest.corridor(source, destination, period)
+            answer = corridor_with_quality(s.ingest.corridor(source, destination, period))
             try:
                 composed = with_catalog_extras(answer, s.catalog, _corridor_schema.dump, period is None)
             except Incomplete as incomplete:  # served without the catalog's parts, not kept

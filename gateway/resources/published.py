@@ -1,6 +1,7 @@
 """The published figures (no token needed), served from the read model. A
 view's recipe takes the sources that run it: the read model runs it again,
 from another worker, to rebuild the view for a new release."""
+from gateway.analysis_quality import corridor_with_quality, profile_with_newest
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
 
@@ -24,8 +25,9 @@ class PublishedFigures:
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
         period, dump = call.params.get("period"), call.response_schema.dump
         return self._published(request, call, ("corridor", source, destination, period),
-                               lambda s: with_catalog_extras(s.ingest.corridor(source, destination, period),
-                                                             s.catalog, dump, period is None),
+                               lambda s: with_catalog_extras(
+                                   corridor_with_quality(s.ingest.corridor(source, destination, period)),
+                                   s.catalog, dump, period is None),
                                dumped=True)
 
     def corridor_history(self, request, call):
@@ -40,5 +42,8 @@ class PublishedFigures:
     def country(self, request, call):
         iso3, dump = iso3_from_path(call.path["iso3"]), call.response_schema.dump
         return self._published(request, call, ("country", iso3),
-                               lambda s: with_country_extras(s.ingest.country_profile(iso3), s.catalog, iso3, dump),
+                               lambda s: with_country_extras(
+                                   profile_with_newest(s.ingest.country_profile(iso3),
+                                                       s.ingest.analysis_corridor_figures([iso3])),
+                                   s.catalog, iso3, dump),
                                dumped=True)

@@ -5,6 +5,7 @@ so a field added on one side without the other fails the suite."""
 from marshmallow import Schema, fields
 
 from observatory.contracts.catalog import DeclaredQuoteSchema, PracticeRefSchema, ProviderRefSchema
+from observatory.contracts.analysis import FigureSchema, QualitySchema
 from observatory.vocabulary import SERIES
 
 
@@ -63,6 +64,8 @@ class CorridorSchema(Schema):
     by_firm_type = fields.Dict(keys=fields.String(), values=fields.Nested(TypeAverageSchema))
     quotes_total = fields.Integer()
     quotes_transparent = fields.Integer()
+    quality = fields.Nested(QualitySchema, allow_none=True, metadata={
+        "description": "the headline's series, period and its age; for an observed quarter its quotes counted"})
 
 
 class HistoryItemSchema(Schema):
@@ -164,3 +167,6 @@ class CountryProfileSchema(Schema):
     practices = fields.List(fields.Nested(PracticeRefSchema), allow_none=True,
                             metadata={"description": "published practices tagged with the country"})
     catalog = fields.String(metadata={"description": "'unavailable' when the catalog did not answer"})
+    newest_cost_to_receive = fields.Nested(FigureSchema, allow_none=True, metadata={
+        "description": "the newest period of any series (observed, official, derived), with its quality flags"})
+    newest_cost_to_send = fields.Nested(FigureSchema, allow_none=True)

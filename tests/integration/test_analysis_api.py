@@ -110,6 +110,9 @@ def test_a_country_page_and_its_sdg_answer_headline_the_newest_period_of_any_ser
     assert len(sdg["receiving"]["averages"]) == len(costs)
     above = {(c["source"], c["destination"]) for c in sdg["receiving"]["corridors_above_ceiling"]}
     assert above == {(s, d) for (p, s, d), v in raw_series()[series].items() if p == period and d == iso3 and v > 5}
+    profile = get(base, f"/api/v1/countries/{iso3}").json()
+    assert {k: profile["newest_cost_to_receive"][k] for k in ("series", "period", "value")} == \
+        {k: headline[k] for k in ("series", "period", "value")}
     page = get(base, f"/countries/{iso3}").text
     shown = data_attrs(page, "newest_cost_to_receive_pct")
     assert (shown["series"], shown["period"]) == (series, period)
@@ -160,6 +163,11 @@ def test_a_scorecard_counts_what_the_quotes_file_holds(base, period, source, des
     assert card["share_below_5"] == pytest.approx(sum(c < 5 for c in costs) / len(costs))
     assert card["share_at_or_below_3"] == pytest.approx(sum(c <= 3 for c in costs) / len(costs))
     assert sum(card["mix"]["firm_type"].values()) == len(rows)
+    corridor = get(base, f"/api/v1/corridors/{source}/{destination}", period=period).json()  # the published answer too
+    assert (corridor["quality"]["series"], corridor["quality"]["period"]) == ("observed", period)
+    assert (corridor["quality"]["quotes"], corridor["quality"]["quotes_non_transparent"],
+            corridor["quality"]["negative_fx_margins"]) == (card["quotes"], card["quotes_non_transparent"],
+                                                            card["negative_fx_margins"])
 
 
 @pytest.mark.parametrize("iso3", COUNTRIES)
