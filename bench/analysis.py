@@ -52,7 +52,8 @@ def main():
         print(f"{'answer or page':40} {'cold ms':>8} {'warm ms':>8}")
         for path in [BASELINE] + ANSWERS + PAGES:
             cold, warm = server_times(session, base + path, args.repeat)
-            print(f"{path:40} {cold:8.1f} {warm:8.2f}" + ("   (baseline: the corridor answer)" if path == BASELINE else ""))
+            note = "   (baseline: the corridor answer)" if path == BASELINE else ""
+            print(f"{path:40} {cold:8.1f} {warm:8.2f}{note}")
         seconds, pdf = timed(session, base + "/api/v1/countries/NPL/brief.pdf")
         print(f"\none brief as PDF (NPL), cold: {seconds * 1000:.0f} ms, {len(pdf.content) // 1024} KiB")
         started = time.perf_counter()  # printed in the background: 202 with the progress until it is ready
@@ -71,7 +72,8 @@ def main():
             print(f"\nno browser timings: {exc}")
             return
         try:
-            print(f"\nin headless Chromium (fresh cache first):\n{'page':40} {'load ms':>8} {'charts ms':>10} {'again':>8}")
+            print("\nin headless Chromium (fresh cache first):")
+            print(f"{'page':40} {'load ms':>8} {'charts ms':>10} {'again':>8}")
             slowest = 0.0
             for page in PAGES:
                 driver.execute_cdp_cmd("Network.clearBrowserCache", {})

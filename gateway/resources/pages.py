@@ -35,7 +35,8 @@ class Pages:
                 quarters = []
             corridors = all_corridors(s.ingest, quarters[-1]["period"])[1] if quarters else []
             figures, today = s.ingest.analysis_corridor_figures([]), utcnow().date()
-            newest = {"all": newest_overview(figures, None, today), "ldc": newest_overview(figures, ldc_members(), today)}
+            newest = {"all": newest_overview(figures, None, today),
+                      "ldc": newest_overview(figures, ldc_members(), today)}
             return pages.overview(quarters, corridors, newest)
 
         return self._page(request, ("overview",), compute)
@@ -70,7 +71,8 @@ class Pages:
         return self._page(request, ("country", iso3), compute)
 
     def page_ldc(self, request, call):
-        return self._page(request, ("ldc",), lambda s: pages.ldc_lens(ldc_summaries(s.ingest), ldc_newest_costs(s.ingest)))
+        return self._page(request, ("ldc",),
+                          lambda s: pages.ldc_lens(ldc_summaries(s.ingest), ldc_newest_costs(s.ingest)))
 
     def page_providers(self, request, call):
         query = dict(call.params)

@@ -149,7 +149,8 @@ def test_the_ldc_lens_rows_say_their_period_and_series_and_its_mean_uses_one_vin
 
 @pytest.mark.parametrize("period,source,destination", CORRIDORS)
 def test_a_scorecard_counts_what_the_quotes_file_holds(base, period, source, destination):
-    rows = [r for r in raw_quote_rows() if (r["period"], r["source"], r["destination"]) == (period, source, destination)]
+    key = (period, source, destination)
+    rows = [r for r in raw_quote_rows() if (r["period"], r["source"], r["destination"]) == key]
     costs = [float(r["cc1.total.cost.."]) for r in rows if r["transparent"] == "yes"]
     card = get(base, f"/api/v1/corridors/{source}/{destination}/scorecard").json()
     assert card["period"] == period

@@ -35,7 +35,8 @@ def test_the_country_table_names_a_unit_once_and_its_axis_starts_at_the_first_ye
     profile = npl_profile()
     first = min(min(raw_wdi(name).get("NPL", {})) for name in ("inflows_pct_gdp", "inflows_usd", "cost_to_receive"))
     blank = {str(y): None for y in range(1960, first)}  # years a series names without a value
-    profile["series"]["wdi_cost_to_receive_pct"]["values"] = {**blank, **profile["series"]["wdi_cost_to_receive_pct"]["values"]}
+    costs = profile["series"]["wdi_cost_to_receive_pct"]
+    costs["values"] = {**blank, **costs["values"]}
     html = pages.country(profile).decode()
     assert "(% of GDP) (% of GDP)" not in html and "(% of GDP)" in html
     years = re.findall(r'<tr><th scope="row">(\d{4})</th>', html)
