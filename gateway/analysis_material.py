@@ -44,18 +44,18 @@ class Material:
                 return incomplete.payload
         return self._once(("composed", iso3), fetch)
 
-    def history(self, source, destination):
-        return self._once(("history", source, destination),
-                          lambda: self.sources.ingest.corridor_history(source, destination))
-
     def scorecard(self, source, destination, period=None):
         def fetch():
-            history = self.history(source, destination)
-            chosen = period or analysis_scorecard.newest_surveyed_period(history)
+            rows = [f for f in self.figures([destination]) if (f["source"], f["destination"]) == (source, destination)]
+            if not rows:
+                raise NotFound(f"no figures for {source} → {destination}",
+                               {"source": source, "destination": destination})
+            chosen = period or analysis_scorecard.newest_surveyed_period(rows)
             answer = self.sources.ingest.corridor(source, destination, chosen) if chosen else None
             if answer is not None and not answer.get("quotes"):
                 answer = None
-            return analysis_scorecard.scorecard_answer(source, destination, history, answer, self.today)
+            newest = analysis.corridor_newest(rows, source, destination)
+            return analysis_scorecard.scorecard_answer(source, destination, newest, answer, self.today)
         return self._once(("scorecard", source, destination, period), fetch)
 
     def receiving_summary(self, iso3):

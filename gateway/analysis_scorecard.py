@@ -1,6 +1,7 @@
 """Corridor scorecards served (issue 20 §5): the corridor answer's surveyed
 quotes read as the records ``observatory.analysis.scorecard`` takes, the
-newest surveyed quarter chosen from the corridor's history."""
+newest surveyed quarter chosen from the corridor's figures."""
+from observatory.analysis.periods import sort_key
 from observatory.analysis.quality import quote_counts
 from observatory.analysis.scorecard import corridor_scorecard
 from observatory.errors import NotFound
@@ -20,32 +21,23 @@ def quote_records(corridor_answer):
             for q in corridor_answer.get("quotes") or []]
 
 
-def newest_surveyed_period(history):
-    """The newest quarter with observed quotes in a corridor's history, or None."""
-    surveyed = [i["period"] for i in history["items"] if i.get("observed_average_pct") is not None]
-    return max(surveyed) if surveyed else None
+def newest_surveyed_period(figures):
+    """The newest quarter with observed quotes among a corridor's figures, or None."""
+    surveyed = [f["period"] for f in figures if f["series"] == "observed"]
+    return max(surveyed, key=sort_key) if surveyed else None
 
 
-def newest_any(history):
-    items = [i for i in history["items"] if i.get("average_total_cost_pct") is not None]
-    if not items:
-        return None
-    item = max(items, key=lambda i: i["period"])
-    return {"value": item["average_total_cost_pct"], "period": item["period"], "series": item["average_source"]}
-
-
-def scorecard_answer(source, destination, history, corridor_answer, today):
+def scorecard_answer(source, destination, newest, corridor_answer, today):
     """``GET /api/v1/corridors/{s}/{d}/scorecard``: the scorecard of the newest
     surveyed quarter (or the one asked for), with the corridor's newest figure in
     any series beside it, each with its period, series and quality flags."""
     if corridor_answer is None:
         raise NotFound(f"no surveyed quotes for {source} → {destination}",
-                       {"source": source, "destination": destination, "newest": newest_any(history)})
+                       {"source": source, "destination": destination, "newest": newest})
     records = quote_records(corridor_answer)
     card = corridor_scorecard(records)
     period = corridor_answer["period"]
     surveyed = {"value": card["average_total_cost_pct"], "period": period, "series": "observed"}
-    newest = newest_any(history)
     flags = flags_for(surveyed, today)
     flags.update(quote_counts(records))
     return {"source": source, "destination": destination, "period": period, "series": "observed",

@@ -67,12 +67,12 @@ def test_a_scorecard_reads_the_corridor_answers_quotes_and_says_its_quality():
                "speed": "Next day"}]
     records = quote_records({"quotes": quotes})
     assert [r["within_5_days"] for r in records] == [True, False, True]
-    history = {"items": [{"period": "2014Q1", "observed_average_pct": 4.0, "average_total_cost_pct": 4.0,
-                          "average_source": "observed"},
-                         {"period": "2020Q3", "observed_average_pct": None, "average_total_cost_pct": 3.0,
-                          "average_source": "official"}]}
-    assert newest_surveyed_period(history) == "2014Q1"
-    card = scorecard_answer("ARE", "NPL", history, {"period": "2014Q1", "quotes": quotes}, TODAY)
+    figures = [{"source": "ARE", "destination": "NPL", "period": p, "series": s, "value": v}
+               for p, s, v in (("2013Q4", "observed", 4.5), ("2014Q1", "observed", 4.0), ("2014Q1", "official", 4.1),
+                               ("2020Q3", "official", 3.0))]
+    assert newest_surveyed_period(figures) == "2014Q1"
+    newest = analysis.corridor_newest(figures, "ARE", "NPL")
+    card = scorecard_answer("ARE", "NPL", newest, {"period": "2014Q1", "quotes": quotes}, TODAY)
     assert (card["providers"], card["products"], card["spread_pp"]) == (2, 3, 2.0)
     assert card["quality"]["quotes"] == 3 and card["quality"]["quotes_non_transparent"] == 1
     assert card["quality"]["negative_fx_margins"] == 1
