@@ -6,6 +6,8 @@ WORKDIR /app
 
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
+# The gateway prints country briefs to PDF with Debian's headless Chromium (issue 20).
+RUN apt-get update && apt-get install -y --no-install-recommends chromium && rm -rf /var/lib/apt/lists/*
 
 COPY observatory/ observatory/
 COPY services/ services/

@@ -59,6 +59,11 @@ bench-pages: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/pages.py
 
+.PHONY: bench-analysis
+bench-analysis: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/analysis.py
+
 bench-scaling: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/scaling.py

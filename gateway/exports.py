@@ -119,11 +119,12 @@ def flows_sdmx(profile):
 # -- the LDC lens ---------------------------------------------------------------------------
 
 LDC_COLUMNS = ["iso3", "name", "cost_pct", "period", "inflows_usd_m", "inflows_year", "inflows_source", "kept_usd_m"]
+LDC_COLUMNS += ["series", "corridors", "period_end", "age_days"]  # the cost's series and quality flags (issue 20)
 
 
 def ldc_csv(rows):
     """The LDC lens's table: ``kept_usd_m`` is an estimate, inflows × (cost − 3 %)."""
-    return _write(LDC_COLUMNS, [[row[c] if row[c] is not None else "" for c in LDC_COLUMNS] for row in rows])
+    return _write(LDC_COLUMNS, [[row.get(c) if row.get(c) is not None else "" for c in LDC_COLUMNS] for row in rows])
 
 
 # -- releases ---------------------------------------------------------------------------

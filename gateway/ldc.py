@@ -1,6 +1,8 @@
 """The LDC lens (pure): what recipients in each Least Developed Country would
 keep each year if sending cost 3 %, from a country's latest figures."""
 
+from gateway.ldc_newest import with_flags
+
 INFLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m")  # in this order of preference
 TARGET_PCT = 3.0
 
@@ -16,18 +18,25 @@ def latest_inflows(profile):
     return None, None, None
 
 
-def ldc_row(profile):
+def ldc_row(profile, newest=None):
     """What recipients in one LDC would keep each year if sending cost 3 %:
-    inflows × (average cost − 3 %), an estimate from the latest figures."""
-    cost = profile.get("average_cost_to_receive_pct")
+    inflows × (average cost − 3 %), an estimate from the latest figures.
+    ``newest`` (the country's newest cost to receive in any series, with its
+    period and series: ``gateway.analysis.newest_country_costs``) is the cost
+    when given; each row then says its own period and series."""
+    cost = newest["value"] if newest else (None if newest is not None else profile.get("average_cost_to_receive_pct"))
     inflows, year, source = latest_inflows(profile)
     kept = inflows * (cost - TARGET_PCT) / 100 if cost is not None and inflows is not None and cost > TARGET_PCT \
         else (0.0 if cost is not None and inflows is not None else None)
     return {"iso3": profile["country"]["iso3"], "name": profile["country"]["name"], "cost_pct": cost,
-            "period": profile.get("period"), "inflows_usd_m": inflows, "inflows_year": year,
+            "period": newest["period"] if newest else (None if newest is not None else profile.get("period")),
+            "series": newest["series"] if newest else (None if newest is not None else "observed"),
+            "corridors": newest.get("corridors") if newest else None, "inflows_usd_m": inflows, "inflows_year": year,
             "inflows_source": source, "kept_usd_m": kept}
 
 
-def ldc_rows(profiles):
-    """One row per country, the most expensive to send to first (no cost: last)."""
-    return sorted((ldc_row(p) for p in profiles), key=lambda r: (r["cost_pct"] is None, -(r["cost_pct"] or 0)))
+def ldc_rows(profiles, newest=None):
+    """One row per country, the most expensive to send to first (no cost: last);
+    ``newest``: ``{iso3: newest figure}`` (the newest-figure rule, issue 20)."""
+    rows = (ldc_row(p, None if newest is None else newest.get(p["country"]["iso3"], {})) for p in profiles)
+    return with_flags(sorted(rows, key=lambda r: (r["cost_pct"] is None, -(r["cost_pct"] or 0))))

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gateway.ldc import TARGET_PCT, ldc_rows
+from gateway.ldc_newest import rows_for_aggregate
+from observatory.analysis.newest import one_vintage_aggregate
 from observatory.errors import NotFound
 from observatory.vocabulary import PROVIDER_TYPES, SUBSCRIBER_EVENT_TYPES
 
@@ -19,6 +21,7 @@ STATIC = {"site.css": WEB / "static" / "site.css", "charts.js": WEB / "static" /
           "vendor/echarts/LICENSE": WEB / "vendor" / "echarts" / "LICENSE",
           "vendor/echarts/NOTICE": WEB / "vendor" / "echarts" / "NOTICE"}
 STATIC["workspace.js"] = WEB / "static" / "workspace.js"  # the member workspace (issue 21)
+STATIC["whatif.js"] = WEB / "static" / "whatif.js"  # the what-if page (issue 20)
 SDG_LINES = [{"name": "SDG target 3 %", "value": 3}, {"name": "5 %", "value": 5}]
 
 
@@ -42,8 +45,9 @@ def static_file(name):
     return path.read_bytes(), media
 
 
-def overview(quarters, corridors):
-    """``quarters``: the indicators of every quarter; ``corridors``: the latest quarter's corridor list."""
+def overview(quarters, corridors, newest=None):
+    """``quarters``: the indicators of every quarter; ``corridors``: the latest quarter's corridor list;
+    ``newest``: ``{"all": …, "ldc": …}`` (``gateway.analysis.newest_overview``), the headline when given."""
     latest = quarters[-1] if quarters else None
     trend = {"x": [q["period"] for q in quarters], "unit": "%", "lines": SDG_LINES, "series": [
         {"name": "global average", "values": [q.get("global_average_pct") for q in quarters]},
@@ -52,7 +56,7 @@ def overview(quarters, corridors):
     ranked = sorted((c for c in corridors if c.get("average_total_cost_pct") is not None),
                     key=lambda c: -c["average_total_cost_pct"])
     return render("overview.html", title="The cost of sending money home", latest=latest, quarters=quarters,
-                  trend=trend, corridors=ranked)
+                  trend=trend, corridors=ranked, newest=newest)
 
 
 def corridor(answer, history, permalink=None):
@@ -65,9 +69,10 @@ def corridor(answer, history, permalink=None):
                   c=answer, history=items, trend=trend, permalink=permalink, vintage=answer.get("vintage"))
 
 
-def country(profile, permalink=None):
+def country(profile, permalink=None, newest=None):
+    """``newest``: the country's SDG answer (its newest costs, issue 20), headlined when given."""
     series = sorted((profile.get("series") or {}).items())
-    years = sorted({str(y) for _, s in series for y in (s.get("values") or {})})
+    years = years_with_data(series)
     groups = {}
     for key, s in series:  # one chart per unit: money in one, shares of GDP in another
         groups.setdefault(s.get("unit") or "", []).append((key, s))
@@ -79,17 +84,24 @@ def country(profile, permalink=None):
     return render("country.html", title=f"{profile['country']['name']}: remittances", p=profile,
                   series=[(k, {**s, "values": {str(y): v for y, v in (s.get("values") or {}).items()}})
                           for k, s in series], years=years, charts=charts, permalink=permalink,
-                  vintage=profile.get("vintage"))
+                  vintage=profile.get("vintage"), newest=newest)
 
 
-def ldc_lens(profiles):
-    rows = ldc_rows(profiles)
+def years_with_data(series):
+    """The years from the first with a value in any series to the last (the axis starts at the data)."""
+    years = sorted({int(y) for _, s in series for y, v in (s.get("values") or {}).items() if v is not None})
+    return [str(y) for y in range(years[0], years[-1] + 1)] if years else []
+
+
+def ldc_lens(profiles, newest=None):
+    rows = ldc_rows(profiles, newest)
     costed = [r for r in rows if r["cost_pct"] is not None]
     spec = {"x": [r["iso3"] for r in costed], "unit": "%", "lines": SDG_LINES, "series": [
         {"name": "average cost of sending to the country", "type": "bar", "values": [r["cost_pct"] for r in costed]}]}
     total = sum(r["kept_usd_m"] for r in rows if r["kept_usd_m"] is not None)
+    aggregate = one_vintage_aggregate(rows_for_aggregate(rows), rows_in_group=len(rows))
     return render("ldc.html", title="The Least Developed Countries: what remittances cost them", rows=rows,
-                  spec=spec, total=total, target=TARGET_PCT)
+                  spec=spec, total=total, target=TARGET_PCT, aggregate=aggregate)
 
 
 def _next_query(query, next_cursor):

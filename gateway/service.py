@@ -13,6 +13,7 @@ from gateway.http import http
 from gateway.ratelimit import RateLimiter
 from gateway.readmodel import ReadModel
 from gateway.resources.alerts import Alerts
+from gateway.resources.analysis import Analysis
 from gateway.resources.credentials import Credentials
 from gateway.resources.datasets import Datasets
 from gateway.resources.exports import Exports
@@ -74,6 +75,7 @@ WIRING = {
     Workspace: lambda w: Workspace(w.catalog, w.ingest, w.notify),
     CapacityPages: lambda w: CapacityPages(w.catalog, w.ingest),
     Submissions: lambda w: Submissions(w.ingest, w.reads, _views(w)),
+    Analysis: lambda w: Analysis(_views(w), w.config.get("PUBLIC_BASE_URL")),
 }
 
 

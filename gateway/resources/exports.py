@@ -1,6 +1,7 @@
 """Open data: the same published answers, in the formats other tools take
 (CSV, SDMX-CSV, iCalendar), kept in the read model like them."""
 from gateway import exports, national
+from gateway.analysis_material import ldc_newest_costs
 from gateway.ldc import ldc_rows
 from gateway.paths import iso3_from_path
 from gateway.resources.releases import every_release
@@ -40,7 +41,7 @@ class Exports:
                             lambda s: exports.indicators_sdmx(every_quarter(s.ingest)), "indicators.sdmx.csv")
 
     def export_ldc_csv(self, request, call):
-        return self._export(request, ("export-ldc",), lambda s: exports.ldc_csv(ldc_rows(ldc_summaries(s.ingest))),
+        return self._export(request, ("export-ldc",), lambda s: exports.ldc_csv(ldc_rows(ldc_summaries(s.ingest), ldc_newest_costs(s.ingest))),
                             "ldc-lens.csv")
 
     def export_flows_csv(self, request, call):

@@ -4,6 +4,10 @@ run it, as the exports' do)."""
 from werkzeug.wrappers import Response
 
 from gateway import pages
+from gateway.analysis import ldc_members, newest_overview, sdg_answer
+from gateway.analysis_material import ldc_newest_costs
+from gateway.analysis_quality import corridor_with_quality
+from observatory.clock import utcnow
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
 from gateway.readmodel import Incomplete
@@ -31,7 +35,10 @@ class Pages:
             except NotFound:  # nothing surveyed published yet
                 quarters = []
             corridors = all_corridors(s.ingest, quarters[-1]["period"])[1] if quarters else []
-            return pages.overview(quarters, corridors)
+            figures, today = s.ingest.analysis_corridor_figures([]), utcnow().date()
+            newest = {"all": newest_overview(figures, None, today),
+                      "ldc": newest_overview(figures, ldc_members(), today)}
+            return pages.overview(quarters, corridors, newest)
 
         return self._page(request, ("overview",), compute)
 
@@ -43,7 +50,7 @@ class Pages:
 
         def compute(s):
             history = s.ingest.corridor_history(source, destination, as_of=as_of)
-            answer = s.ingest.corridor(source, destination, period, as_of=as_of)
+            answer = corridor_with_quality(s.ingest.corridor(source, destination, period, as_of=as_of))
             link = permalink(path, args, answer.get("vintage"))
             try:
                 composed = with_catalog_extras(answer, s.catalog, _corridor_schema.dump, period is None)
@@ -61,16 +68,18 @@ class Pages:
         def compute(s):
             profile = s.ingest.country_profile(iso3, as_of=as_of)
             link = permalink(path, args, profile.get("vintage"))
+            newest = sdg_answer(iso3, s.ingest.analysis_corridor_figures([iso3]), utcnow().date())
             try:
                 composed = with_country_extras(profile, s.catalog, iso3, _country_schema.dump)
             except Incomplete as incomplete:
-                raise Incomplete(pages.country(incomplete.payload, link)) from None
-            return pages.country(composed, link)
+                raise Incomplete(pages.country(incomplete.payload, link, newest)) from None
+            return pages.country(composed, link, newest)
 
         return self._page(request, key, compute)
 
     def page_ldc(self, request, call):
-        return self._page(request, ("ldc",), lambda s: pages.ldc_lens(ldc_summaries(s.ingest)))
+        return self._page(request, ("ldc",),
+                          lambda s: pages.ldc_lens(ldc_summaries(s.ingest), ldc_newest_costs(s.ingest)))
 
     def page_providers(self, request, call):
         query = dict(call.params)

@@ -9,6 +9,7 @@ and is computed by ingest as of that release's time only (so it never mixes
 vintages, and every ``asOf`` within one release shares it)."""
 from urllib.parse import urlencode
 
+from gateway.analysis_quality import corridor_with_quality, profile_with_newest
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
 
@@ -59,7 +60,8 @@ class PublishedFigures:
         period, dump = call.params.get("period"), call.response_schema.dump
         return self._published(request, call, ("corridor", source, destination, period),
                                lambda s, as_of, link: with_catalog_extras(
-                                   link(s.ingest.corridor(source, destination, period, as_of=as_of)),
+                                   link(corridor_with_quality(s.ingest.corridor(source, destination, period,
+                                                                                as_of=as_of))),
                                    s.catalog, dump, period is None),
                                dumped=True)
 
@@ -78,5 +80,7 @@ class PublishedFigures:
         iso3, dump = iso3_from_path(call.path["iso3"]), call.response_schema.dump
         return self._published(request, call, ("country", iso3),
                                lambda s, as_of, link: with_country_extras(
-                                   link(s.ingest.country_profile(iso3, as_of=as_of)), s.catalog, iso3, dump),
+                                   link(profile_with_newest(s.ingest.country_profile(iso3, as_of=as_of),
+                                                            s.ingest.analysis_corridor_figures([iso3]))),
+                                   s.catalog, iso3, dump),
                                dumped=True)

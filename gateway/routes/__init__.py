@@ -7,6 +7,7 @@ endpoint is one entry plus its handler, a method of its resource
 (``gateway.resources``)."""
 from gateway.routes.admin import ROUTES as ADMIN
 from gateway.routes.alerts import ROUTES as ALERTS
+from gateway.routes.analysis import ROUTES as ANALYSIS
 from gateway.routes.credentials import ROUTES as CREDENTIALS
 from gateway.routes.datasets import ROUTES as DATASETS
 from gateway.routes.exports import ROUTES as EXPORTS
@@ -31,6 +32,7 @@ ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *t
 ROUTES += (*tagged("national submissions", SUBMISSIONS),
            *tagged("member institutions", MEMBERS), *tagged("learning resources", LEARNING),
            *tagged("peer-learning requests", REQUESTS), *tagged("national plans", PLANS),
-           *tagged("workspace", WORKSPACE), *tagged("pages", CAPACITY_PAGES))
+           *tagged("workspace", WORKSPACE), *tagged("pages", CAPACITY_PAGES),
+           *tagged("policy analysis", ANALYSIS))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 from observatory.contracts.catalog import DeclaredQuoteSchema, PracticeRefSchema, ProviderRefSchema
 from observatory.contracts.vintages import permalink_field, vintage_field
 from observatory.contracts.national import NationalBlockSchema
+from observatory.contracts.analysis import FigureSchema, QualitySchema
 from observatory.vocabulary import SERIES
 
 
@@ -66,6 +67,8 @@ class CorridorSchema(Schema):
     quotes_total = fields.Integer()
     quotes_transparent = fields.Integer()
     vintage, permalink = vintage_field(), permalink_field()
+    quality = fields.Nested(QualitySchema, allow_none=True, metadata={
+        "description": "the headline's series, period and its age; for an observed quarter its quotes counted"})
 
 
 class HistoryItemSchema(Schema):
@@ -174,3 +177,6 @@ class CountryProfileSchema(Schema):
     national = fields.Nested(NationalBlockSchema, metadata={
         "description": "the series the country's reporting institution submitted (labelled, never mixed "
                        "into the World Bank's) and its mirror check against KNOMAD, WDI and the matrix"})
+    newest_cost_to_receive = fields.Nested(FigureSchema, allow_none=True, metadata={
+        "description": "the newest period of any series (observed, official, derived), with its quality flags"})
+    newest_cost_to_send = fields.Nested(FigureSchema, allow_none=True)

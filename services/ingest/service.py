@@ -14,7 +14,7 @@ from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
-from services.ingest import operator_review, pruning, queries, uploads, vintage_queries
+from services.ingest import analysis_queries, operator_review, pruning, queries, uploads, vintage_queries
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND
@@ -168,3 +168,8 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
                        limit=500):
         return vintage_queries.figure_changes(self.store, str(flow_id), updated_after, include_history, as_of,
                                               cursor, limit)
+
+    @rpc
+    def analysis_corridor_figures(self, iso3s=None):
+        """Every corridor figure of every series touching ``iso3s`` (issue 20's analysis)."""
+        return analysis_queries.corridor_figures(self.store, [str(i) for i in (iso3s or [])][:500])

@@ -1,0 +1,94 @@
+"""What one analysis answer is computed from, fetched once per recipe run:
+a recipe makes a ``Material`` from the sources that run it (a request's, or
+the rebuild's), so a rebuilt view never reads the previous release's parts."""
+from gateway import analysis, analysis_scorecard
+from gateway.catalog_extras import with_country_extras
+from gateway.readmodel import Incomplete
+from observatory.clock import utcnow
+from observatory.countries import countries
+from observatory.errors import NotFound
+
+
+class Material:
+    def __init__(self, sources, today=None):
+        self.sources = sources
+        self.today = today or utcnow().date()
+        self._memo = {}
+
+    def _once(self, key, fetch):
+        if key not in self._memo:
+            self._memo[key] = fetch()
+        return self._memo[key]
+
+    def figures(self, iso3s=()):
+        """Corridor figures of every series; touching ``iso3s`` (all when empty)."""
+        if () in self._memo:  # everything is fetched already: filter it
+            wanted = set(iso3s)
+            return [f for f in self._memo[()] if not wanted or f["source"] in wanted or f["destination"] in wanted]
+        return self._once(tuple(sorted(iso3s)), lambda: self.sources.ingest.analysis_corridor_figures(list(iso3s)))
+
+    def summaries(self):
+        """Every known country's flow series (``country_summaries``)."""
+        every = sorted(countries().by_iso3)
+        return self._once("summaries", lambda: self.sources.ingest.country_summaries(every)["items"])
+
+    def profile(self, iso3):
+        return self._once(("profile", iso3), lambda: self.sources.ingest.country_profile(iso3))
+
+    def composed_profile(self, iso3):
+        """The profile with the catalog's providers and practices (``None`` for them when it is away)."""
+        def fetch():
+            try:
+                return with_country_extras(self.profile(iso3), self.sources.catalog, iso3, lambda p: p)
+            except Incomplete as incomplete:
+                return incomplete.payload
+        return self._once(("composed", iso3), fetch)
+
+    def scorecard(self, source, destination, period=None):
+        def fetch():
+            rows = [f for f in self.figures([destination]) if (f["source"], f["destination"]) == (source, destination)]
+            if not rows:
+                raise NotFound(f"no figures for {source} → {destination}",
+                               {"source": source, "destination": destination})
+            chosen = period or analysis_scorecard.newest_surveyed_period(rows)
+            answer = self.sources.ingest.corridor(source, destination, chosen) if chosen else None
+            if answer is not None and not answer.get("quotes"):
+                answer = None
+            newest = analysis.corridor_newest(rows, source, destination)
+            return analysis_scorecard.scorecard_answer(source, destination, newest, answer, self.today)
+        return self._once(("scorecard", source, destination, period), fetch)
+
+    def receiving_summary(self, iso3):
+        if countries().get(iso3) is None:
+            raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
+
+        def fetch():
+            surveyed = sorted({f["source"] for f in self.figures([iso3])
+                               if f["series"] == "observed" and f["destination"] == iso3})
+            cards = []
+            for source in surveyed:
+                try:
+                    cards.append(self.scorecard(source, iso3))
+                except NotFound:
+                    continue
+            return analysis_scorecard.receiving_summary(iso3, cards)
+        return self._once(("receiving", iso3), fetch)
+
+    def sdg(self, area):
+        members = analysis.ldc_members() if area == analysis.LDC else {area}
+        return self._once(("sdg", area), lambda: analysis.sdg_answer(area, self.figures(sorted(members)), self.today))
+
+    def peers(self, iso3, peers=()):
+        indicators = self._once("peer-indicators", lambda: analysis.peer_indicators(self.figures(), self.summaries()))
+        return self._once(("peers", iso3, tuple(peers)),
+                          lambda: analysis.peers_answer(iso3, None, None, peers, indicators))
+
+    def whatif(self, country, target_pct, corridor=None):
+        destination = corridor[1] if corridor else country
+        return analysis.whatif_answer(destination, self.figures([destination]), self.profile(destination),
+                                      target_pct, corridor, self.today)
+
+
+def ldc_newest_costs(ingest):
+    """``{iso3: newest cost to receive}`` of every LDC (the LDC lens, its export)."""
+    return analysis.newest_country_costs(ingest.analysis_corridor_figures(sorted(analysis.ldc_members())), "receiving")

@@ -1,0 +1,95 @@
+"""Country briefs (issue 20 §7): a print-ready page per country, and its PDF
+printed by the browser itself (Debian's headless Chromium, ``Page.printToPDF``:
+``gateway.brief_printer``); every LDC's at once as a zip, by one browser."""
+import io
+import logging
+import time
+import zipfile
+from collections import Counter
+
+import eventlet
+
+from gateway.analysis import LDC, ldc_members
+from gateway.analysis_pages import tracker_spec
+from gateway.brief_printer import Printer
+from gateway.pages import WEB, render
+
+log = logging.getLogger(__name__)
+COMPOSED_AHEAD = 2  # briefs composed while one is printed
+FLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m", "knomad_inflows_pct_gdp", "wdi_inflows_pct_gdp",
+               "knomad_outflows_usd_m", "wdi_outflows_usd_m")
+
+
+def latest_flows(profile):
+    """The newest value of each flow series the brief shows, with its year and source."""
+    flows = []
+    for name in FLOW_SERIES:
+        entry = (profile.get("series") or {}).get(name)
+        values = {int(y): v for y, v in ((entry or {}).get("values") or {}).items() if v is not None}
+        if values:
+            year = max(values)
+            flows.append({"series": name, "label": entry.get("label", name), "unit": entry.get("unit", ""),
+                          "source": entry.get("source", ""), "year": year, "value": values[year]})
+    return flows
+
+
+def brief_context(material, iso3):
+    """Everything a brief shows, each figure with its period, series, source and flags."""
+    profile = material.composed_profile(iso3)
+    sdg, receiving = material.sdg(iso3), material.receiving_summary(iso3)
+    whatif = material.whatif(iso3, 3.0)
+    channels = Counter()
+    for source in [c["source"] for c in receiving["corridors"]]:
+        for k, n in material.scorecard(source, iso3)["mix"]["payment_instrument"].items():
+            channels[k] += n
+    ranked = sorted(receiving["corridors"], key=lambda c: (c["average_total_cost_pct"] is None,
+                                                           c["average_total_cost_pct"] or 0))
+    return {"country": profile["country"], "profile": profile, "sdg": sdg, "receiving": receiving,
+            "corridors_by_cost": ranked, "channels": dict(channels.most_common()), "flows": latest_flows(profile),
+            "peers": material.peers(iso3), "whatif": whatif, "made_on": material.today.isoformat(),
+            "figures": [("Average cost to receive", sdg["receiving"]["headline"]),
+                        ("Average cost to send", sdg["sending"]["headline"])]}
+
+
+def brief_page(material, iso3, base="", static="/static", vendor="/static/vendor"):
+    context = brief_context(material, iso3)
+    return render("brief.html", title=f"{context['country']['name']}: remittances brief", b=context, base=base,
+                  static=static, vendor=vendor, trend=tracker_spec(context["sdg"]["receiving"]))
+
+
+class PdfMaker:
+    """Briefs as PDF; ``base`` is the public address the permalinks name."""
+
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+
+    def html(self, material, iso3):
+        return brief_page(material, iso3, base=self.base, static=(WEB / "static").as_uri(),
+                          vendor=(WEB / "vendor").as_uri())
+
+    def one(self, material, iso3):
+        html = self.html(material, iso3)
+        with Printer() as printer:
+            return printer.print_html(html, f"brief-{iso3}")
+
+    def every_ldc(self, material, progress=None):
+        """A zip of every LDC's brief (``brief-<ISO3>.pdf``), printed by one browser;
+        ``progress["done"]`` counts the briefs printed, of ``progress["total"]``."""
+        members = sorted(ldc_members())
+        progress = {} if progress is None else progress
+        progress.update(done=0, total=len(members))
+        started = time.monotonic()
+        material.figures()  # fetched once for all of them, like the peers' inputs
+        material.peers(members[0])
+        buffer, printing = io.BytesIO(), 0.0
+        # The next briefs are composed (RPC) while the browser prints one (its own processes).
+        pages = eventlet.GreenPool(COMPOSED_AHEAD).imap(lambda iso3: (iso3, self.html(material, iso3)), members)
+        with Printer() as printer, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for iso3, html in pages:
+                before = time.monotonic()
+                archive.writestr(f"brief-{iso3}.pdf", printer.print_html(html, f"brief-{iso3}"))
+                printing += time.monotonic() - before
+                progress["done"] += 1
+        log.info("printed %d briefs of the %s group in %.1f s (%.1f s of it printing)", len(members), LDC,
+                 time.monotonic() - started, printing)
+        return buffer.getvalue()
