@@ -23,6 +23,7 @@ from gateway.resources.practices import Practices
 from gateway.resources.providers import Providers
 from gateway.resources.published import PublishedFigures
 from gateway.resources.releases import Releases
+from gateway.resources.sdmx import Sdmx
 from gateway.resources.views import Sources, Views
 from gateway.routes import ROUTES, wire
 from gateway.routes.table import API
@@ -60,6 +61,7 @@ WIRING = {
     Releases: lambda w: Releases(w.ingest),
     Pages: lambda w: Pages(_views(w)),
     Operations: lambda w: Operations(w.dead_letters),
+    Sdmx: lambda w: Sdmx(_views(w), _sources(w)),
 }
 
 

@@ -204,3 +204,10 @@ def validated(schema, payload):
         return schema.load(payload)
     except ValidationError as exc:
         raise InvalidInput("invalid request", {"fields": exc.messages}) from None
+
+
+class VintageNotKept(ObservatoryError):
+    """A published figure asked as of an earlier time (``asOf``) where no vintage of it is kept."""
+
+    status = 501
+    code = "VINTAGE_NOT_KEPT"

@@ -15,11 +15,13 @@ from gateway.routes.platform import ROUTES as PLATFORM
 from gateway.routes.practices import ROUTES as PRACTICES
 from gateway.routes.providers import ROUTES as PROVIDERS
 from gateway.routes.published import ROUTES as PUBLISHED
+from gateway.routes.sdmx import ROUTES as SDMX
 from gateway.routes.table import Call, Route, tagged, wire
 
 ROUTES = (*tagged("platform", PLATFORM), *tagged("credentials", CREDENTIALS), *tagged("datasets", DATASETS),
           *tagged("published figures", PUBLISHED), *tagged("providers", PROVIDERS), *tagged("practices", PRACTICES),
           *tagged("alerts", ALERTS), *tagged("open data", EXPORTS), *tagged("pages", PAGES),
           *tagged("operations", ADMIN))
+ROUTES += tagged("sdmx", SDMX)
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

@@ -15,6 +15,7 @@ from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
 from services.ingest import operator_review, pruning, queries, uploads
+from services.ingest import queries_sdmx
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND
@@ -152,3 +153,16 @@ class IngestService(PingMixin, OutboxRelay):
     @rpc
     def country_profile(self, iso3):
         return queries.country_profile(self.store, iso3)
+
+    # -- the SDMX web service's sources (whole series, paged) ---------------------------------
+    @rpc
+    def corridor_cost_page(self, cursor=None, limit=200, source=None, destination=None, as_of=None):
+        return queries_sdmx.corridor_cost_page(self.store, cursor, limit, source, destination, as_of)
+
+    @rpc
+    def published_quotes_page(self, cursor=None, limit=10, source=None, destination=None, as_of=None):
+        return queries_sdmx.published_quotes_page(self.store, cursor, limit, source, destination, as_of)
+
+    @rpc
+    def flows_page(self, cursor=None, limit=50, iso3=None, as_of=None):
+        return queries_sdmx.flows_page(self.store, cursor, limit, iso3, as_of)
