@@ -6,14 +6,15 @@ route only, bound every value's length, and refuse any other name; what each
 value means is checked by gateway.sdmx.query / structure_query (400 there)."""
 import re
 
-from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 MAX_VALUE_CHARS = 2000
 _FILTER_NAME = re.compile(r"c\[[A-Za-z0-9_@$\-]{1,64}\]")
 
 
 def _text(description, example=None):
-    return fields.String(metadata={"description": description, **({"example": example} if example else {})})
+    return fields.String(validate=validate.Length(max=MAX_VALUE_CHARS),
+                         metadata={"description": description, **({"example": example} if example else {})})
 
 
 class _SdmxQuery(Schema):

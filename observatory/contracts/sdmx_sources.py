@@ -30,7 +30,7 @@ class CorridorCostPageSchema(Schema):
 class QuotePeriodSchema(Schema):
     period = fields.String(required=True)
     dataset_id = fields.String(required=True)
-    rows = fields.List(fields.List(fields.Raw()), required=True)  # in the order of quote_fields
+    rows = fields.List(fields.List(fields.Raw(allow_none=True)), required=True)  # in the order of quote_fields
 
 
 class CorridorQuotesSchema(Schema):
