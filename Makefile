@@ -59,6 +59,10 @@ bench-pages: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/pages.py
 
+bench-sdmx: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/sdmx.py
+
 bench-scaling: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/scaling.py

@@ -9,8 +9,8 @@ V21, V30 = "/sdmx/2.1", "/sdmx/3.0"
 STRUCTURE = "application/vnd.sdmx.structure+xml;version=2.1"
 DATA = "application/vnd.sdmx.genericdata+xml;version=2.1"
 DATA_30 = "application/vnd.sdmx.structurespecificdata+xml;version=2.1"
-STRUCTURE_ERRORS = (304, 400, 404, 406, 501)
-DATA_ERRORS = (304, 400, 404, 406, 501, 503)
+STRUCTURE_ERRORS = (400, 404, 406, 501)  # and 304 to a conditional request (no body)
+DATA_ERRORS = (400, 404, 406, 501, 503)  # and 304 (no body); 3.0: 204 when nothing matches
 _STRUCTURE_PATHS = ("<artefact_type>", "<artefact_type>/<agency>", "<artefact_type>/<agency>/<artefact_id>",
                     "<artefact_type>/<agency>/<artefact_id>/<version>")
 _SUFFIXES = ("", "_agency", "_id", "_version")
@@ -38,10 +38,10 @@ ROUTES = (
     *_structures(f"{V30}/structure", "sdmx30_structure", "3.0"),
     Route("GET", f"{V30}/data/<context>/<agency>/<resource_id>/<version>", "sdmx30_data",
           "SDMX REST 3.0 data query: every observation of a dataflow, c[DIMENSION] filters, asOf",
-          query=Data30QuerySchema, media=DATA_30, errors=(*DATA_ERRORS, 204)),
+          query=Data30QuerySchema, media=DATA_30, errors=DATA_ERRORS),
     Route("GET", f"{V30}/data/<context>/<agency>/<resource_id>/<version>/<key>", "sdmx30_data_key",
           "SDMX REST 3.0 data query for a key (Q.USA,GBR.NPL.*.*)", query=Data30QuerySchema, media=DATA_30,
-          errors=(*DATA_ERRORS, 204)),
+          errors=DATA_ERRORS),
     Route("OPTIONS", "/sdmx/<path:path>", "sdmx_preflight", "CORS preflight of the SDMX web service",
           query=NoSdmxQuerySchema, status=204, media="text/plain"),
 )
