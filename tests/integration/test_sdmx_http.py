@@ -105,6 +105,18 @@ def test_sdmx1_reads_the_dataflows_and_a_structure_with_its_codelists_over_http(
     assert {c.id for c in message.codelist["CL_SERIES"]} >= {"OBSERVED", "OFFICIAL", "DERIVED", "DECLARED"}
 
 
+def test_the_readme_sdmx1_client_reads_a_corridor_as_the_json_history_has_it(base):
+    history = requests.get(f"{base}/api/v1/corridors/ARE/NPL/history", timeout=30).json()["items"]
+    sdmx.add_source({"id": "OBSERVATORY", "name": "Remittances Observatory", "url": f"{base}/sdmx/2.1"},
+                    override=True)
+    client = sdmx.Client("OBSERVATORY")  # sdmx1 asks for the source id as the agency
+    assert "RPW_CORRIDOR_COST" in client.dataflow().dataflow
+    series = sdmx.to_pandas(client.data("RPW_CORRIDOR_COST", key="Q.ARE.NPL.OFFICIAL.USD200").data[0])
+    got = {dict(zip(series.index.names, index))["TIME_PERIOD"]: float(v) for index, v in series.items()}
+    assert got == pytest.approx({quarter(h["period"]): h["official_average_pct"] for h in history
+                                 if h["official_average_pct"] is not None}, rel=1e-12)
+
+
 @pytest.mark.parametrize("reader, fmt", CASES)
 def test_a_corridors_costs_read_by_sdmx_clients_equal_its_json_history(base, structures, reader, fmt):
     history = requests.get(f"{base}/api/v1/corridors/ARE/NPL/history", timeout=30).json()["items"]
