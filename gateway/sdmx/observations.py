@@ -10,11 +10,12 @@ import importlib
 
 from gateway.sdmx import periods
 from gateway.sdmx.errors import SdmxNotImplemented
-from observatory.errors import NotFound
+from observatory.errors import NotFound, ServiceUnavailable
 from observatory.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
 from observatory.vocabulary import RPW_INDICATOR_CODES, SERIES_LABELS
 
-CORRIDOR_PAGE, QUOTE_PAGE, ECONOMY_PAGE = 200, 10, 50
+CORRIDOR_PAGE, QUOTE_PAGE, ECONOMY_PAGE = 200, 4, 50  # each page well within one RPC deadline
+PAGE_ATTEMPTS = 3  # a page asked again when ingest misses a deadline mid-answer (a read: safe to repeat)
 PRODUCT_MAX_CHARS = 200
 INDICATOR_FIELDS = {**RPW_INDICATOR_CODES, "corridors_without_smart": "CORRIDORS_WITHOUT_SMART"}
 INDICATOR_UNITS = {"CORRIDORS_WITHOUT_SMART": "NUMBER"}
@@ -26,14 +27,30 @@ def rpc_options(query):
     return {"as_of": query.as_of.isoformat()} if query.as_of is not None else {}
 
 
-def pages(list_page, **params):
-    """Every item of a cursor-paginated RPC, page after page, lazily."""
-    answer = list_page(**params)
+def ask(list_page, **params):
+    """One page; asked again (PAGE_ATTEMPTS in all) when ingest misses its deadline."""
+    for attempt in range(1, PAGE_ATTEMPTS + 1):
+        try:
+            return list_page(**params)
+        except ServiceUnavailable:
+            if attempt == PAGE_ATTEMPTS:
+                raise
+
+
+def page_answers(list_page, **params):
+    """Every page of a cursor-paginated RPC, lazily."""
+    answer = ask(list_page, **params)
     while True:
-        yield from answer["items"]
+        yield answer
         if not answer.get("next_cursor"):
             return
-        answer = list_page(cursor=answer["next_cursor"], **params)
+        answer = ask(list_page, cursor=answer["next_cursor"], **params)
+
+
+def pages(list_page, **params):
+    """Every item of a cursor-paginated RPC, page after page, lazily."""
+    for answer in page_answers(list_page, **params):
+        yield from answer["items"]
 
 
 def _chosen(query, dimension_id):
@@ -115,14 +132,10 @@ def price_observations(sources, query):
         return
     for source in _chosen(query, "SOURCE_AREA"):
         for destination in _chosen(query, "DEST_AREA"):
-            params = dict(limit=QUOTE_PAGE, source=source, destination=destination, **rpc_options(query))
-            answer = sources.ingest.published_quotes_page(**params)
-            while True:
+            for answer in page_answers(sources.ingest.published_quotes_page, limit=QUOTE_PAGE, source=source,
+                                       destination=destination, **rpc_options(query)):
                 for item in answer["items"]:
                     yield from _price_observations(item, answer["quote_fields"])
-                if not answer.get("next_cursor"):
-                    break
-                answer = sources.ingest.published_quotes_page(cursor=answer["next_cursor"], **params)
 
 
 # -- RPW_INDICATORS ------------------------------------------------------------------------------

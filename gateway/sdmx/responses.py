@@ -3,6 +3,7 @@ Last-Modified with their conditional requests (304), gzip streamed chunk by
 chunk, and errors as JSON bodies with their SDMX status."""
 import email.utils
 import hashlib
+import logging
 import zlib
 
 from werkzeug.wrappers import Response
@@ -16,6 +17,7 @@ PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
              "Access-Control-Max-Age": "86400"}
 CACHE_CONTROL = "public, max-age=300"
 GZIP_LEVEL = 6
+log = logging.getLogger(__name__)
 
 
 def with_cors(response):
@@ -65,9 +67,20 @@ def conditional_headers(etag, last_modified):
     return headers
 
 
+def _logged(chunks, path):
+    """The chunks; a failure once the answer has begun (its status is sent) is logged, and the
+    connection then closes: the client sees a truncated answer, never a wrong one."""
+    try:
+        yield from chunks
+    except Exception:
+        log.exception("SDMX answer to %s broken off mid-stream", path)
+        raise
+
+
 def streamed(request, chunks, media_type, headers, status=200):
     """A streamed answer (gzip when the client takes it); nothing is held but the chunk being sent."""
     headers = {**headers, **CORS}
+    chunks = _logged(chunks, request.path)
     if wants_gzip(request):
         chunks, headers["Content-Encoding"] = gzipped(chunks), "gzip"
     return Response(chunks, status=status, headers=headers, content_type=media_type, direct_passthrough=True)

@@ -148,3 +148,19 @@ def test_updated_after_without_the_history_module_is_501(store):
     query = data_query_21("RPW_INDICATORS", "all", params={"updatedAfter": "2024-01-01T00:00:00Z"})
     with pytest.raises(SdmxNotImplemented):
         observations(Sources(Ingest(store), None), query)
+
+
+def test_a_page_that_misses_its_deadline_mid_answer_is_asked_again():
+    from observatory.errors import ServiceUnavailable
+
+    misses = iter([True, False, True, True, True])
+
+    def list_page(cursor=None, **_):
+        if next(misses):
+            raise ServiceUnavailable("ingest did not answer corridor_cost_page within 2 s")
+        return {"items": [1, 2], "next_cursor": "after-2" if cursor is None else None}
+
+    stream = sources_module.pages(list_page)
+    assert [next(stream), next(stream)] == [1, 2]  # the first page, at its second attempt
+    with pytest.raises(ServiceUnavailable):  # the second page misses every attempt: the answer breaks off
+        next(stream)
