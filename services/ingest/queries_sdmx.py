@@ -34,8 +34,8 @@ def _selected(key, source, destination):
 def _observed(store, corridor):
     """{"SRC:DST": {period: published entry}} of the observed series."""
     found = {}
-    for period, state in store.publication.published_states(corridor).items():
-        for key, entry in state.get("corridors", {}).items():
+    for period, corridors in store.publication.published_corridors(corridor).items():
+        for key, entry in corridors.items():
             found.setdefault(key, {})[period] = entry
     return found
 

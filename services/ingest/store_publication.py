@@ -179,3 +179,12 @@ class PublicationStore:
         """Period states no publication points at, created before ``cutoff``; how many."""
         referenced = list((self.current().get("periods") or {}).values())
         return self.states.delete_many({"_id": {"$nin": referenced}, "created_at": {"$lt": cutoff}}).deleted_count
+
+    def published_corridors(self, corridor=None):
+        """{period: {"SRC:DST": entry}} of what is published, without the period figures
+        (``corridor``: only that one); for the SDMX pages, which read every period at once."""
+        state_ids = list(self.current().get("periods", {}).values())
+        if not state_ids:
+            return {}
+        projection = {"period": 1, (f"corridors.{corridor}" if corridor else "corridors"): 1}
+        return {d["period"]: d.get("corridors", {}) for d in self.states.find({"_id": {"$in": state_ids}}, projection)}
