@@ -14,7 +14,7 @@ from observatory.errors import NotFound, ServiceUnavailable
 from observatory.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
 from observatory.vocabulary import RPW_INDICATOR_CODES, SERIES_LABELS
 
-CORRIDOR_PAGE, QUOTE_PAGE, ECONOMY_PAGE = 200, 4, 50  # each page well within one RPC deadline
+CORRIDOR_PAGE, QUOTE_PAGE, ECONOMY_PAGE = 200, 10, 50  # each page well within one RPC deadline
 PAGE_ATTEMPTS = 3  # a page asked again when ingest misses a deadline mid-answer (a read: safe to repeat)
 PRODUCT_MAX_CHARS = 200
 INDICATOR_FIELDS = {**RPW_INDICATOR_CODES, "corridors_without_smart": "CORRIDORS_WITHOUT_SMART"}

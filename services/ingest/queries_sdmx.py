@@ -77,11 +77,13 @@ def published_quotes_page(store, cursor=None, limit=10, source=None, destination
     keys = sorted(k for k in observed if _selected(k, source, destination))
     page, next_cursor = _page(keys, cursor, limit, MAX_QUOTE_CORRIDORS_PAGE)
     items, fields = [], None
+    docs = store.publication.staged_docs([(entry["dataset_id"], corridor_key(period, *key.split(":")))
+                                          for key in page for period, entry in observed[key].items()])
     for key in page:
         s, d = key.split(":")
         periods = []
         for period, entry in sorted(observed[key].items()):
-            doc = store.publication.staged_doc(entry["dataset_id"], corridor_key(period, s, d))
+            doc = docs.get((entry["dataset_id"], corridor_key(period, s, d)))
             if doc is None:
                 continue
             fields = fields or list(doc["quote_fields"])

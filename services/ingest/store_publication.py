@@ -188,3 +188,15 @@ class PublicationStore:
             return {}
         projection = {"period": 1, (f"corridors.{corridor}" if corridor else "corridors"): 1}
         return {d["period"]: d.get("corridors", {}) for d in self.states.find({"_id": {"$in": state_ids}}, projection)}
+
+    def staged_docs(self, pairs):
+        """{(dataset_id, "2014Q1:ARE:EGY"): staged document with ``quotes``} for many corridor-periods at
+        once (one query; any kept only in an archive is read from it)."""
+        wanted = {staged_id(dataset_id, key): (dataset_id, key) for dataset_id, key in pairs}
+        found = {wanted[d["_id"]]: _decoded(d) for d in self.staged.find({"_id": {"$in": list(wanted)}})} \
+            if wanted else {}
+        for pair in set(wanted.values()) - set(found):
+            doc = self.staged_doc(*pair)
+            if doc is not None:
+                found[pair] = doc
+        return found
