@@ -47,6 +47,15 @@ def page_answers(list_page, **params):
         answer = ask(list_page, cursor=answer["next_cursor"], **params)
 
 
+def quarters(query):
+    """``first`` / ``last``: the quarters (2014Q1) the query's period range overlaps, when it has one."""
+    bounds = {}
+    for name, day in (("first", query.start), ("last", query.end)):
+        if day is not None:
+            bounds[name] = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return bounds
+
+
 def pages(list_page, **params):
     """Every item of a cursor-paginated RPC, page after page, lazily."""
     for answer in page_answers(list_page, **params):
@@ -88,7 +97,7 @@ def corridor_observations(sources, query):
     for source in _chosen(query, "SOURCE_AREA"):
         for destination in _chosen(query, "DEST_AREA"):
             for item in pages(sources.ingest.corridor_cost_page, limit=CORRIDOR_PAGE, source=source,
-                              destination=destination, **rpc_options(query)):
+                              destination=destination, **quarters(query), **rpc_options(query)):
                 yield from _corridor_observations(item)
 
 

@@ -40,14 +40,25 @@ def _observed(store, corridor):
     return found
 
 
-def corridor_cost_page(store, cursor=None, limit=200, source=None, destination=None, as_of=None):
-    """A page of corridors (in "SRC:DST" order), each with every period of each series:
-    the observed average (USD 200, transparent quotes) with its quote counts, the official and the derived."""
+def _in_periods(points, first, last):
+    """{"SRC:DST": {period: entry}} with only the periods from ``first`` to ``last`` (2014Q1), corridors left empty dropped."""
+    if not (first or last):
+        return points
+    kept = {key: {p: e for p, e in periods.items() if (not first or p >= first) and (not last or p <= last)}
+            for key, periods in points.items()}
+    return {key: periods for key, periods in kept.items() if periods}
+
+
+def corridor_cost_page(store, cursor=None, limit=200, source=None, destination=None, as_of=None, first=None,
+                       last=None):
+    """A page of corridors (in "SRC:DST" order), each with every period (from ``first`` to ``last``, 2014Q1,
+    when given) of each series: the observed average (USD 200, transparent quotes) with its quote counts,
+    the official and the derived."""
     _no_vintage(as_of, "corridor costs")
     corridor = f"{source}:{destination}" if source and destination else None
-    observed = _observed(store, corridor)
-    official = store.series.series_points("official", corridor)
-    derived = store.series.series_points("derived", corridor)
+    observed = _in_periods(_observed(store, corridor), first, last)
+    official = _in_periods(store.series.series_points("official", corridor), first, last)
+    derived = _in_periods(store.series.series_points("derived", corridor), first, last)
     keys = sorted(k for k in set(observed) | set(official) | set(derived) if _selected(k, source, destination))
     page, next_cursor = _page(keys, cursor, limit, MAX_CORRIDORS_PAGE)
     items = []

@@ -156,8 +156,9 @@ class IngestService(PingMixin, OutboxRelay):
 
     # -- the SDMX web service's sources (whole series, paged) ---------------------------------
     @rpc
-    def corridor_cost_page(self, cursor=None, limit=200, source=None, destination=None, as_of=None):
-        return queries_sdmx.corridor_cost_page(self.store, cursor, limit, source, destination, as_of)
+    def corridor_cost_page(self, cursor=None, limit=200, source=None, destination=None, as_of=None, first=None,
+                           last=None):
+        return queries_sdmx.corridor_cost_page(self.store, cursor, limit, source, destination, as_of, first, last)
 
     @rpc
     def published_quotes_page(self, cursor=None, limit=10, source=None, destination=None, as_of=None):

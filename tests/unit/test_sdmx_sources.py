@@ -164,3 +164,13 @@ def test_a_page_that_misses_its_deadline_mid_answer_is_asked_again():
     assert [next(stream), next(stream)] == [1, 2]  # the first page, at its second attempt
     with pytest.raises(ServiceUnavailable):  # the second page misses every attempt: the answer breaks off
         next(stream)
+
+
+def test_a_period_range_is_pushed_down_as_the_quarters_it_overlaps(store):
+    ingest = Ingest(store)
+    query = data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL..", params={"startPeriod": "2013-05", "endPeriod": "2014"})
+    got = list(observations(Sources(ingest, None), query))
+    assert ingest.calls[0] == ("corridor_cost_page", {"limit": 200, "source": "ARE", "destination": "NPL",
+                                                      "first": "2013Q2", "last": "2014Q4"})
+    everything = list(observations(Sources(Ingest(store), None), data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL..")))
+    assert got == [o for o in everything if "2013Q2" <= o["TIME_PERIOD"] <= "2014Q4"] and got
