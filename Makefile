@@ -64,6 +64,11 @@ bench-analysis: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/analysis.py
 
+.PHONY: bench-sdmx
+bench-sdmx: $(STAMP)
+	$(PY) scripts/rabbitmq.py ensure --management
+	$(PY) bench/sdmx.py
+
 bench-scaling: $(STAMP)
 	$(PY) scripts/rabbitmq.py ensure --management
 	$(PY) bench/scaling.py

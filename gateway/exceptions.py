@@ -78,6 +78,8 @@ def describe_error(exc):
         exc = MalformedBody("the request body ended before the length its Content-Length header gives")
     if isinstance(exc, ValidationError):
         return 400, _body("VALIDATION_ERROR", "the request did not validate", {"fields": exc.messages})
+    if isinstance(exc, ObservatoryError) and exc.status == 501:  # not implemented (SDMX, vintages): an answer
+        return exc.status, _body(exc.code, exc.message, exc.details)
     if isinstance(exc, ObservatoryError) and exc.status < 500 or isinstance(exc, ServiceUnavailable):
         return exc.status, _body(exc.code, exc.message, exc.details)  # raised here or in a service, over RPC
     if isinstance(exc, HTTPException):

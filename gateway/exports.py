@@ -1,7 +1,7 @@
-"""Open-data exports of the published answers (pure functions): CSV, the
-SDMX-CSV layout (STRUCTURE, STRUCTURE_ID, ACTION, the dimensions,
-TIME_PERIOD, OBS_VALUE, then observation attributes), and an iCalendar feed
-of dataset releases."""
+"""Open-data exports of the published answers: CSV (pure functions), the
+SDMX-CSV 1.0 views of the dataflows (the SDMX web service's own writer on its
+own observation sources: the same ids, codes and digits), and an iCalendar
+feed of dataset releases."""
 import csv
 import datetime as dt
 import io
@@ -9,19 +9,34 @@ import math
 
 from icalendar import Calendar, Event
 
+from gateway.sdmx.data_csv import csv_v1
+from gateway.sdmx.observations import observations
+from gateway.sdmx.query import data_query_21
 from observatory.errors import NonFiniteFigure
 from observatory.vocabulary import RPW_INDICATOR_CODES as INDICATORS, SERIES, SERIES_LABELS
 
-AGENCY = "OBSERVATORY"
-CORRIDOR_FLOW = f"{AGENCY}:RPW_CORRIDOR_COST(1.0)"
-INDICATOR_FLOW = f"{AGENCY}:RPW_INDICATORS(1.0)"
-FLOWS_FLOW = f"{AGENCY}:REMITTANCE_FLOWS(1.0)"
 ATTRIBUTION = "The World Bank, Remittance Prices Worldwide; KNOMAD/World Bank; WDI (CC BY 4.0)"
 
 
-def sdmx_period(period):
-    """2014Q1 → 2014-Q1 (SDMX); a year stays a year."""
-    return f"{period[:4]}-{period[4:]}" if len(period) == 6 and period[4] == "Q" else str(period)
+def sdmx_csv(sources, flow_id, key="all", **params):
+    """The SDMX-CSV 1.0 view of a dataflow for a REST 2.1 key and parameters (bytes;
+    the header line alone when nothing matches)."""
+    query = data_query_21(flow_id, key, params=params)
+    return b"".join(csv_v1(query.flow, query.dsd, observations(sources, query)))
+
+
+def corridors_sdmx(sources, period):
+    """Every corridor's series (observed, official, derived) in one quarter (``2014Q1``)."""
+    return sdmx_csv(sources, "RPW_CORRIDOR_COST", startPeriod=period, endPeriod=period)
+
+
+def indicators_sdmx(sources):
+    return sdmx_csv(sources, "RPW_INDICATORS")
+
+
+def flows_sdmx(sources, iso3):
+    """A country's flows: its totals (KNOMAD, WDI) and the bilateral matrix's estimates by sender."""
+    return sdmx_csv(sources, "FLOWS", f"A.{iso3}...")
 
 
 def _write(header, rows):
@@ -41,13 +56,6 @@ def _finite(row, header):
             raise NonFiniteFigure(f"a non-finite figure ({cell}) in column {column}: the export is refused",
                                   {"column": column})
     return row
-
-
-def _sdmx(flow, dimensions, attributes, observations):
-    """``observations``: (dimension values, TIME_PERIOD, OBS_VALUE, attribute values)."""
-    header = ["STRUCTURE", "STRUCTURE_ID", "ACTION", *dimensions, "TIME_PERIOD", "OBS_VALUE", *attributes]
-    return _write(header, [["dataflow", flow, "I", *dims, time_period, value, *attrs]
-                           for dims, time_period, value, attrs in observations])
 
 
 # -- corridors ---------------------------------------------------------------------
@@ -71,14 +79,6 @@ def corridors_csv(items):
                     SERIES_LABELS[series]] for s, d, p, series, value, headline, quotes in corridor_observations(items)])
 
 
-def corridors_sdmx(items):
-    return _sdmx(CORRIDOR_FLOW, ["FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES"],
-                 ["UNIT_MEASURE", "HEADLINE", "QUOTES_TRANSPARENT", "PROVENANCE"],
-                 [(["Q", s, d, series.upper()], sdmx_period(p), value,
-                   ["PT", str(headline).lower(), "" if quotes is None else quotes, SERIES_LABELS[series]])
-                  for s, d, p, series, value, headline, quotes in corridor_observations(items)])
-
-
 # -- indicators ----------------------------------------------------------------------
 
 def indicators_csv(answers):
@@ -86,14 +86,6 @@ def indicators_csv(answers):
                   [[a["period"], *["" if a.get(f) is None else a[f] for f in INDICATORS],
                     a.get("weight_year") or "", a.get("quotes_transparent", ""), a.get("corridors", "")]
                    for a in answers])
-
-
-def indicators_sdmx(answers):
-    return _sdmx(INDICATOR_FLOW, ["FREQ", "INDICATOR"], ["UNIT_MEASURE", "WEIGHT_YEAR", "PROVENANCE"],
-                 [(["Q", code], sdmx_period(a["period"]), a[field],
-                   ["PT", a.get("weight_year") or "" if field == "global_weighted_average_pct" else "",
-                    "computed from World Bank RPW provider quotes (transparent, USD 200)"])
-                  for a in answers for field, code in INDICATORS.items() if a.get(field) is not None])
 
 
 # -- country flows ---------------------------------------------------------------------
@@ -108,12 +100,6 @@ def flow_observations(profile):
 
 def flows_csv(profile):
     return _write(["iso3", "indicator", "year", "value", "unit", "source"], list(flow_observations(profile)))
-
-
-def flows_sdmx(profile):
-    return _sdmx(FLOWS_FLOW, ["FREQ", "REF_AREA", "INDICATOR"], ["UNIT_MEASURE", "PROVENANCE"],
-                 [(["A", iso3, indicator.upper()], year, value, [unit, source])
-                  for iso3, indicator, year, value, unit, source in flow_observations(profile)])
 
 
 # -- the LDC lens ---------------------------------------------------------------------------

@@ -15,6 +15,15 @@ PATH_VALUE_SCHEMAS = {
     "dataset_id": {"type": "string", "pattern": DATASET_ID_PATTERN, "minLength": 16, "maxLength": 16},
     "provider_id": _ENTRY, "practice_id": _ENTRY,
 }
+# The SDMX web service's path values (checked by gateway.sdmx.query / structure_query), with working examples.
+_SDMX = {"type": "string", "minLength": 1, "maxLength": MAX_PATH_VALUE}
+PATH_VALUE_SCHEMAS.update({
+    "flow": {**_SDMX, "example": "RPW_CORRIDOR_COST"}, "resource_id": {**_SDMX, "example": "RPW_CORRIDOR_COST"},
+    "key": {**_SDMX, "maxLength": 2000, "example": "Q.ARE.NPL.OFFICIAL.USD200"},
+    "provider": {**_SDMX, "example": "all"}, "artefact_type": {**_SDMX, "example": "dataflow"},
+    "agency": {**_SDMX, "example": "OBSERVATORY"}, "artefact_id": {**_SDMX, "example": "RPW_CORRIDOR_COST"},
+    "version": {**_SDMX, "example": "1.0"}, "context": {**_SDMX, "example": "dataflow"},
+})
 
 
 def path_value_schema(name):

@@ -25,6 +25,7 @@ from gateway.resources.providers import Providers
 from gateway.resources.published import PublishedFigures
 from gateway.resources.releases import Releases
 from gateway.resources.submissions import Submissions
+from gateway.resources.sdmx import Sdmx
 from gateway.resources.views import Sources, Views
 from gateway.resources.capacity_pages import CapacityPages
 from gateway.resources.learning import Learning
@@ -76,6 +77,7 @@ WIRING = {
     CapacityPages: lambda w: CapacityPages(w.catalog, w.ingest),
     Submissions: lambda w: Submissions(w.ingest, w.reads, _views(w)),
     Analysis: lambda w: Analysis(_views(w), w.config.get("PUBLIC_BASE_URL")),
+    Sdmx: lambda w: Sdmx(_views(w), _sources(w)),
 }
 
 

@@ -220,3 +220,9 @@ class UnknownSubmission(NotFound):
 
 class SubmissionNotPublishable(Conflict):
     code = "SUBMISSION_NOT_PUBLISHABLE"
+
+class VintageNotKept(ObservatoryError):
+    """A published figure asked as of an earlier time (``asOf``) where no vintage of it is kept."""
+
+    status = 501
+    code = "VINTAGE_NOT_KEPT"

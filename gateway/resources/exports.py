@@ -20,10 +20,14 @@ class Exports:
 
     def _corridor_export(self, request, call, fmt):
         period = call.params.get("period")
-        write = exports.corridors_sdmx if fmt == "sdmx" else exports.corridors_csv
+        if fmt == "sdmx":
+            def compute(s):
+                return exports.corridors_sdmx(s, period or s.ingest.list_corridors(period=None, limit=1)["period"])
+        else:
+            def compute(s):
+                return exports.corridors_csv(all_corridors(s.ingest, period)[1])
         suffix = "sdmx.csv" if fmt == "sdmx" else "csv"
-        return self._export(request, ("export-corridors", period, fmt),
-                            lambda s: write(all_corridors(s.ingest, period)[1]),
+        return self._export(request, ("export-corridors", period, fmt), compute,
                             f"corridors-{period or 'latest'}.{suffix}")  # period: validated, ASCII
 
     def export_corridors_csv(self, request, call):
@@ -38,7 +42,7 @@ class Exports:
 
     def export_indicators_sdmx(self, request, call):
         return self._export(request, ("export-indicators", "sdmx"),
-                            lambda s: exports.indicators_sdmx(every_quarter(s.ingest)), "indicators.sdmx.csv")
+                            exports.indicators_sdmx, "indicators.sdmx.csv")
 
     def export_ldc_csv(self, request, call):
         return self._export(request, ("export-ldc",), lambda s: exports.ldc_csv(ldc_rows(ldc_summaries(s.ingest), ldc_newest_costs(s.ingest))),
@@ -52,7 +56,7 @@ class Exports:
     def export_flows_sdmx(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])
         return self._export(request, ("export-flows", iso3, "sdmx"),
-                            lambda s: exports.flows_sdmx(s.ingest.country_profile(iso3)), f"flows-{iso3}.sdmx.csv")
+                            lambda s: exports.flows_sdmx(s, iso3), f"flows-{iso3}.sdmx.csv")
 
     def releases_calendar(self, request, call):
         base = request.host_url.rstrip("/")

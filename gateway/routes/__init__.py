@@ -17,6 +17,7 @@ from gateway.routes.practices import ROUTES as PRACTICES
 from gateway.routes.providers import ROUTES as PROVIDERS
 from gateway.routes.published import ROUTES as PUBLISHED
 from gateway.routes.submissions import ROUTES as SUBMISSIONS
+from gateway.routes.sdmx import ROUTES as SDMX
 from gateway.routes.table import Call, Route, tagged, wire
 from gateway.routes.capacity_pages import ROUTES as CAPACITY_PAGES
 from gateway.routes.learning import ROUTES as LEARNING
@@ -33,6 +34,7 @@ ROUTES += (*tagged("national submissions", SUBMISSIONS),
            *tagged("member institutions", MEMBERS), *tagged("learning resources", LEARNING),
            *tagged("peer-learning requests", REQUESTS), *tagged("national plans", PLANS),
            *tagged("workspace", WORKSPACE), *tagged("pages", CAPACITY_PAGES),
-           *tagged("policy analysis", ANALYSIS))
+           *tagged("policy analysis", ANALYSIS),
+           *tagged("sdmx", SDMX))
 
 __all__ = ["ROUTES", "Call", "Route", "wire"]

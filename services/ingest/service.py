@@ -14,7 +14,8 @@ from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
-from services.ingest import analysis_queries, operator_review, pruning, queries, uploads, vintage_queries
+from services.ingest import analysis_queries, operator_review, pruning, queries, queries_sdmx, uploads
+from services.ingest import vintage_queries
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND
@@ -173,3 +174,17 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
     def analysis_corridor_figures(self, iso3s=None):
         """Every corridor figure of every series touching ``iso3s`` (issue 20's analysis)."""
         return analysis_queries.corridor_figures(self.store, [str(i) for i in (iso3s or [])][:500])
+
+    # -- the SDMX web service's sources (whole series, paged) ---------------------------------
+    @rpc
+    def corridor_cost_page(self, cursor=None, limit=200, source=None, destination=None, as_of=None, first=None,
+                           last=None):
+        return queries_sdmx.corridor_cost_page(self.store, cursor, limit, source, destination, as_of, first, last)
+
+    @rpc
+    def published_quotes_page(self, cursor=None, limit=10, source=None, destination=None, as_of=None):
+        return queries_sdmx.published_quotes_page(self.store, cursor, limit, source, destination, as_of)
+
+    @rpc
+    def flows_page(self, cursor=None, limit=50, iso3=None, as_of=None):
+        return queries_sdmx.flows_page(self.store, cursor, limit, iso3, as_of)

@@ -180,3 +180,24 @@ class PublicationStore:
         ``cutoff``; how many."""
         referenced = list(set((self.current().get("periods") or {}).values()) | set(kept))
         return self.states.delete_many({"_id": {"$nin": referenced}, "created_at": {"$lt": cutoff}}).deleted_count
+
+    def published_corridors(self, corridor=None):
+        """{period: {"SRC:DST": entry}} of what is published, without the period figures
+        (``corridor``: only that one); for the SDMX pages, which read every period at once."""
+        state_ids = list(self.current().get("periods", {}).values())
+        if not state_ids:
+            return {}
+        projection = {"period": 1, (f"corridors.{corridor}" if corridor else "corridors"): 1}
+        return {d["period"]: d.get("corridors", {}) for d in self.states.find({"_id": {"$in": state_ids}}, projection)}
+
+    def staged_docs(self, pairs):
+        """{(dataset_id, "2014Q1:ARE:EGY"): staged document with ``quotes``} for many corridor-periods at
+        once (one query; any kept only in an archive is read from it)."""
+        wanted = {staged_id(dataset_id, key): (dataset_id, key) for dataset_id, key in pairs}
+        found = {wanted[d["_id"]]: _decoded(d) for d in self.staged.find({"_id": {"$in": list(wanted)}})} \
+            if wanted else {}
+        for pair in set(wanted.values()) - set(found):
+            doc = self.staged_doc(*pair)
+            if doc is not None:
+                found[pair] = doc
+        return found

@@ -82,3 +82,25 @@ class SeriesStore:
         """{iso3: {series name: series}} of these economies."""
         return {d["_id"]: d.get("series", {})
                 for d in self.country_flows.find({"_id": {"$in": list(iso3s)}}, {"series": 1})}
+
+    # -- the SDMX sources (whole series, paged by the caller) -----------------------------------
+    def series_points(self, series, corridor=None):
+        """{"SRC:DST": {period: entry}} of one stored series; ``corridor`` ("SRC:DST"): only that one."""
+        query, projection = {"series": series}, None
+        if corridor:
+            query[f"corridors.{corridor}"] = {"$exists": True}
+            projection = {"period": 1, f"corridors.{corridor}": 1}
+        points = {}
+        for doc in self.series.find(query, projection):
+            for key, entry in doc.get("corridors", {}).items():
+                points.setdefault(key, {})[doc["period"]] = entry
+        return points
+
+    def flow_economies(self):
+        """Every economy with a country series or a bilateral-matrix inflow, sorted."""
+        return sorted(set(self.country_flows.distinct("_id")) | set(self.matrix.distinct("destinations")))
+
+    def matrix_into(self, iso3s):
+        """[{year, source, flows: {iso3: USD millions}}] of every matrix row into these economies, only their cells."""
+        projection = {"year": 1, "source": 1, **{f"flows.{iso3}": 1 for iso3 in iso3s}}
+        return list(self.matrix.find({"destinations": {"$in": list(iso3s)}}, projection))

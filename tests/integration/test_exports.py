@@ -12,7 +12,9 @@ from tests.live import published_platform
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_exports-admin-token-0123456789abcdefghijklmnopqrstu"
-SDMX_HEAD = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
+CORRIDOR_ATTRIBUTES = ["OBS_STATUS", "DECIMALS", "UNIT_MEASURE", "QUOTES", "QUOTES_TRANSPARENT", "PROVENANCE"]
+# The country series of the profile, as the FLOWS dataflow codes them (INDICATOR, SOURCE).
+FLOW_CODES = {"wdi_inflows_usd_m": ("INFLOW", "WDI"), "knomad_inflows_usd_m": ("INFLOW", "KNOMAD")}
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +31,18 @@ def rows(response):
 
 
 def strict_sdmx(response, flow, dimensions, attributes, time_pattern):
-    """Read SDMX-CSV strictly: the exact header, dataflow rows of one
-    structure, action I, a period in SDMX form, a number, one row per key."""
+    """Read SDMX-CSV 1.0 strictly: the exact header, rows of one dataflow,
+    a period in SDMX form, a number without float noise, one row per key."""
     table = rows(response)
-    assert table[0] == [*SDMX_HEAD, *dimensions, "TIME_PERIOD", "OBS_VALUE", *attributes]
+    assert table[0] == ["DATAFLOW", *dimensions, "TIME_PERIOD", "OBS_VALUE", *attributes]
     observations, keys = [], set()
     for row in table[1:]:
         assert len(row) == len(table[0])
         record = dict(zip(table[0], row))
-        assert (record["STRUCTURE"], record["STRUCTURE_ID"], record["ACTION"]) == ("dataflow", flow, "I")
+        assert record["DATAFLOW"] == flow
         assert re.fullmatch(time_pattern, record["TIME_PERIOD"]), record["TIME_PERIOD"]
+        digits = record["OBS_VALUE"].lstrip("-").replace(".", "").lstrip("0")
+        assert len(digits) <= 15, record["OBS_VALUE"]  # at most 15 significant digits: no 3.9959999999999996
         record["OBS_VALUE"] = float(record["OBS_VALUE"])
         key = tuple(record[d] for d in dimensions) + (record["TIME_PERIOD"],)
         assert key not in keys, f"two observations for {key}"
@@ -63,11 +67,14 @@ def test_corridor_exports_carry_the_published_figures_of_the_quarter(base):
 
     sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/corridors.sdmx.csv", params={"period": "2014Q1"},
                                     timeout=30), "OBSERVATORY:RPW_CORRIDOR_COST(1.0)",
-                       ["FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES"],
-                       ["UNIT_MEASURE", "HEADLINE", "QUOTES_TRANSPARENT", "PROVENANCE"], r"\d{4}-Q[1-4]")
+                       ["FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES", "AMOUNT"], CORRIDOR_ATTRIBUTES, r"\d{4}-Q[1-4]")
     assert {(o["SOURCE_AREA"], o["DEST_AREA"], o["SERIES"].lower()): o["OBS_VALUE"] for o in sdmx} == pytest.approx(
         expected)
-    assert {o["TIME_PERIOD"] for o in sdmx} == {"2014-Q1"}
+    assert {o["TIME_PERIOD"] for o in sdmx} == {"2014-Q1"} and {o["AMOUNT"] for o in sdmx} == {"USD200"}
+    transparent = {(i["source"], i["destination"]): i["quotes_transparent"] for i in api["items"]
+                   if i["average_source"] == "observed"}
+    assert {(o["SOURCE_AREA"], o["DEST_AREA"]): int(o["QUOTES_TRANSPARENT"]) for o in sdmx
+            if o["SERIES"] == "OBSERVED"} == transparent
 
 
 def test_indicator_exports_equal_the_indicators_of_every_quarter(base):
@@ -82,7 +89,7 @@ def test_indicator_exports_equal_the_indicators_of_every_quarter(base):
         assert float(record["ldc_average_pct"]) == pytest.approx(api[row[0]]["ldc_average_pct"])
     sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/indicators.sdmx.csv", timeout=30),
                        "OBSERVATORY:RPW_INDICATORS(1.0)", ["FREQ", "INDICATOR"],
-                       ["UNIT_MEASURE", "WEIGHT_YEAR", "PROVENANCE"], r"\d{4}-Q[1-4]")
+                       ["WEIGHT_YEAR", "OBS_STATUS", "DECIMALS", "UNIT_MEASURE"], r"\d{4}-Q[1-4]")
     weighted = {o["TIME_PERIOD"].replace("-", ""): o["OBS_VALUE"] for o in sdmx if o["INDICATOR"] == "GLOBAL_WEIGHTED_AVG"}
     assert weighted == pytest.approx({p: a["global_weighted_average_pct"] for p, a in api.items()
                                       if a["global_weighted_average_pct"] is not None})
@@ -96,9 +103,13 @@ def test_country_flow_exports_equal_the_country_profile(base):
     table = rows(requests.get(f"{base}/api/v1/exports/countries/NPL/flows.csv", timeout=30))
     assert {(r[1], r[2]): float(r[3]) for r in table[1:]} == pytest.approx(expected)
     sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/countries/npl/flows.sdmx.csv", timeout=30),
-                       "OBSERVATORY:REMITTANCE_FLOWS(1.0)", ["FREQ", "REF_AREA", "INDICATOR"],
-                       ["UNIT_MEASURE", "PROVENANCE"], r"\d{4}")
-    assert {(o["INDICATOR"].lower(), o["TIME_PERIOD"]): o["OBS_VALUE"] for o in sdmx} == pytest.approx(expected)
+                       "OBSERVATORY:FLOWS(1.0)", ["FREQ", "REF_AREA", "COUNTERPART_AREA", "INDICATOR", "SOURCE"],
+                       ["UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "DECIMALS"], r"\d{4}")
+    assert set(profile["series"]) <= set(FLOW_CODES)
+    assert {(o["INDICATOR"], o["SOURCE"], o["TIME_PERIOD"]): o["OBS_VALUE"] for o in sdmx} == pytest.approx(
+        {(*FLOW_CODES[indicator], year): value for (indicator, year), value in expected.items()})
+    assert {(o["REF_AREA"], o["COUNTERPART_AREA"], o["UNIT_MEASURE"], o["UNIT_MULT"]) for o in sdmx} == {
+        ("NPL", "WLD", "USD", "6")}
     assert requests.get(f"{base}/api/v1/exports/countries/XX1/flows.csv", timeout=30).status_code == 400
 
 

@@ -1,0 +1,62 @@
+"""The answers of ingest's paged RPCs that the gateway's SDMX web service reads
+(``corridor_cost_page``, ``published_quotes_page``, ``flows_page``): whole
+series, a page of corridors or economies at a time, with ``next_cursor``."""
+from marshmallow import Schema, fields
+
+_PCT = {"allow_none": True, "allow_nan": False}
+
+
+class CorridorCostPeriodSchema(Schema):
+    period = fields.String(required=True)
+    observed_pct = fields.Float(**_PCT)  # USD 200, transparent quotes
+    quotes_total = fields.Integer(allow_none=True)
+    quotes_transparent = fields.Integer(allow_none=True)
+    dataset_id = fields.String(allow_none=True)
+    official_pct = fields.Float(**_PCT)
+    derived_pct = fields.Float(**_PCT)
+
+
+class CorridorCostSchema(Schema):
+    source = fields.String(required=True)
+    destination = fields.String(required=True)
+    periods = fields.List(fields.Nested(CorridorCostPeriodSchema), required=True)
+
+
+class CorridorCostPageSchema(Schema):
+    items = fields.List(fields.Nested(CorridorCostSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class QuotePeriodSchema(Schema):
+    period = fields.String(required=True)
+    dataset_id = fields.String(required=True)
+    rows = fields.List(fields.List(fields.Raw(allow_none=True)), required=True)  # in the order of quote_fields
+
+
+class CorridorQuotesSchema(Schema):
+    source = fields.String(required=True)
+    destination = fields.String(required=True)
+    periods = fields.List(fields.Nested(QuotePeriodSchema), required=True)
+
+
+class PublishedQuotesPageSchema(Schema):
+    quote_fields = fields.List(fields.String(), required=True)
+    items = fields.List(fields.Nested(CorridorQuotesSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class MatrixCellSchema(Schema):
+    year = fields.Integer(required=True)
+    source = fields.String(required=True)  # the sending economy
+    usd_millions = fields.Float(required=True, allow_nan=False)
+
+
+class EconomyFlowsSchema(Schema):
+    iso3 = fields.String(required=True)
+    series = fields.Dict(required=True)  # as country_profile's ``series``
+    matrix = fields.List(fields.Nested(MatrixCellSchema), required=True)
+
+
+class FlowsPageSchema(Schema):
+    items = fields.List(fields.Nested(EconomyFlowsSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
