@@ -14,11 +14,12 @@ from gateway.sdmx import observations as sources_module
 from gateway.sdmx.errors import SdmxNotImplemented
 from gateway.sdmx.observations import observations
 from gateway.sdmx.query import data_query_21, data_query_30
+from gateway.sdmx.values import time_period
 from observatory.clock import utcnow
 from observatory.contracts.sdmx_sources import CorridorCostPageSchema, FlowsPageSchema, PublishedQuotesPageSchema
 from observatory.errors import VintageNotKept
 from observatory.mongo import connect_store
-from services.ingest import queries, queries_sdmx
+from services.ingest import queries, queries_sdmx, vintage_queries
 from services.ingest.importer import run_import
 from services.ingest.models import Dataset
 from services.ingest.store import STORE_ALIAS, IngestStore
@@ -53,7 +54,7 @@ class Ingest:
     def __getattr__(self, name):
         def call(*args, **kwargs):
             self.calls.append((name, kwargs))
-            function = getattr(queries_sdmx, name, None) or getattr(queries, name)
+            function = getattr(queries_sdmx, name, None) or getattr(vintage_queries, name, None) or getattr(queries, name)
             return function(self.store, *args, **kwargs)
         return call
 
@@ -133,21 +134,31 @@ def test_the_sources_are_lazy_one_page_at_a_time(store, monkeypatch):
     assert 1 < len(ingest.calls) < 20
 
 
-def test_as_of_reaches_the_rpcs_only_when_the_query_has_one(store):
+def test_as_of_is_answered_from_the_kept_versions_and_only_then(store):
     ingest = Ingest(store)
-    list(observations(Sources(ingest, None), data_query_30("dataflow", "OBSERVATORY", "FLOWS", "1.0", "A.NPL.*.*.*")))
-    assert all("as_of" not in kwargs for _, kwargs in ingest.calls)
-    query = data_query_30("dataflow", "OBSERVATORY", "FLOWS", "1.0", "A.NPL.*.*.*",
-                          {"asOf": "2024-05-01T00:00:00Z"})
-    with pytest.raises(VintageNotKept):
-        list(observations(Sources(ingest, None), query))
-    assert ingest.calls[-1][1]["as_of"] == "2024-05-01T00:00:00+00:00"
+    key = "Q.ARE.NPL.*.USD200"
+    current = list(observations(Sources(ingest, None),
+                                data_query_30("dataflow", "OBSERVATORY", "RPW_CORRIDOR_COST", "1.0", key)))
+    assert current and all(name != "figure_changes" and "as_of" not in kwargs for name, kwargs in ingest.calls)
+    now = utcnow().replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    pinned = list(observations(Sources(ingest, None), data_query_30("dataflow", "OBSERVATORY", "RPW_CORRIDOR_COST",
+                                                                    "1.0", key, {"asOf": now})))
+    assert ingest.calls[-1][0] == "figure_changes" and ingest.calls[-1][1]["as_of"]
+
+    def values(answer):
+        return {(o["SERIES"], time_period(o["TIME_PERIOD"])): o["OBS_VALUE"] for o in answer}
+
+    assert values(pinned) == values(current)  # as of now: what is published now
 
 
-def test_updated_after_without_the_history_module_is_501(store):
-    query = data_query_21("RPW_INDICATORS", "all", params={"updatedAfter": "2024-01-01T00:00:00Z"})
+def test_a_flow_without_kept_versions_answers_501_for_time_travel(store):
+    for params in ({"updatedAfter": "2024-01-01T00:00:00Z"}, {"includeHistory": "true"}):
+        query = data_query_21("RPW_PRICES", "all", params=params)
+        with pytest.raises(SdmxNotImplemented):
+            list(observations(Sources(Ingest(store), None), query))
+    query = data_query_30("dataflow", "OBSERVATORY", "RPW_PRICES", "1.0", "*", {"asOf": "2024-05-01T00:00:00Z"})
     with pytest.raises(SdmxNotImplemented):
-        observations(Sources(Ingest(store), None), query)
+        list(observations(Sources(Ingest(store), None), query))
 
 
 def test_a_page_that_misses_its_deadline_mid_answer_is_asked_again():
