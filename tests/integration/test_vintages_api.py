@@ -2,7 +2,9 @@
 vintage and a permalink pinned to it; after a re-publication of the quarter
 (revised: real rows removed) and the official series, the permalink still
 answers the figures first published, computed here from the first file."""
+import csv
 import datetime as dt
+import io
 
 import pytest
 import requests
@@ -41,6 +43,32 @@ def figures(corridor):
 
 def get(base, path, **params):
     return requests.get(f"{base}{path}", params=params, timeout=30)
+
+
+SDMX_CSV_2 = {"Accept": "application/vnd.sdmx.data+csv;version=2.0.0"}
+OBSERVED_FLOW = "/sdmx/3.0/data/dataflow/OBSERVATORY/RPW_CORRIDOR_COST/1.0/Q.*.*.OBSERVED.USD200"
+
+
+def sdmx_observed(base, **params):
+    """{(source, destination): (ACTION, OBS_VALUE)} of the observed 2011-Q1 figures an SDMX 3.0 query answers."""
+    answer = requests.get(f"{base}{OBSERVED_FLOW}", params={"c[TIME_PERIOD]": "2011-Q1", **params},
+                          headers=SDMX_CSV_2, timeout=60)
+    assert answer.status_code == 200, answer.text
+    return {(row["SOURCE_AREA"], row["DEST_AREA"]): (row["ACTION"], float(row["OBS_VALUE"]) if row["OBS_VALUE"]
+                                                     else None) for row in csv.DictReader(io.StringIO(answer.text))}
+
+
+def assert_sdmx_time_travel(base, cited_at, first, revised):
+    """SDMX 3.0 asOf answers each vintage exactly; updatedAfter only what the revision changed."""
+    then = sdmx_observed(base, asOf=cited_at)
+    assert {k: v for k, (_, v) in then.items()} == pytest.approx(first)
+    now = sdmx_observed(base)
+    assert {k: v for k, (_, v) in now.items()} == pytest.approx(revised)
+    changed = sdmx_observed(base, updatedAfter=cited_at)
+    expected = {k for k in first if k not in revised or abs(revised[k] - first[k]) > 1e-9}
+    assert set(changed) == expected and expected  # the moved and the emptied corridor, nothing else
+    assert all(action == ("D" if k not in revised else "R") for k, (action, _) in changed.items())
+    assert all(changed[k][1] == pytest.approx(revised[k]) for k in expected if k in revised)
 
 
 def test_a_permalink_reproduces_the_answer_after_later_publications(vhost_pipeline):
@@ -84,6 +112,7 @@ def test_a_permalink_reproduces_the_answer_after_later_publications(vhost_pipeli
         assert pinned_page.status_code == 200 and f"release {vintage['id']}" in pinned_page.text
         assert f"release {now['vintage']['id']}" in get(base, f"/corridors/{moved[0]}/{moved[1]}").text
         assert get(base, "/api/v1/indicators").json()["global_average_pct"] == pytest.approx(revised_global)
+        assert_sdmx_time_travel(base, vintage["published_at"], first, revised)
 
         listed = get(base, "/api/v1/corridors", period=QUARTER, limit=500,
                      asOf=vintage["published_at"].replace("Z", "+00:00")).json()
