@@ -18,7 +18,7 @@ class SmtpSettings:
 
 
 def send_message(settings, message):
-    """Send a prepared ``EmailMessage`` (a scheduled export's: ``messages.export_email``)."""
+    """Send a prepared ``EmailMessage`` (alerts: ``messages.email``; a scheduled export: ``messages.export_email``)."""
     smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
     with smtp_class(settings.host, settings.port, timeout=settings.timeout) as smtp:
         if settings.starttls:
@@ -29,10 +29,4 @@ def send_message(settings, message):
 
 
 def send(settings, to, notifications, title=None):
-    smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
-    with smtp_class(settings.host, settings.port, timeout=settings.timeout) as smtp:
-        if settings.starttls:
-            smtp.starttls()
-        if settings.username:
-            smtp.login(settings.username, settings.password or "")
-        smtp.send_message(messages.email(settings.sender, to, notifications, title))
+    send_message(settings, messages.email(settings.sender, to, notifications, title))
