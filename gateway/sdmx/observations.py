@@ -222,10 +222,25 @@ SOURCES = {"RPW_CORRIDOR_COST": corridor_observations, "RPW_PRICES": price_obser
            "NATIONAL_REMITTANCES": national_observations}
 
 
+_VERSION_FIELDS = ("ACTION", "validFrom", "validTo")
+
+
+def _as_published(version):
+    """A kept version as the answer of its time wrote it: information, not a change (no ACTION, no
+    validity), with the attributes every published figure carries."""
+    observation = {k: v for k, v in version.items() if k not in _VERSION_FIELDS}
+    observation.setdefault("OBS_STATUS", "A")
+    if "SERIES" in observation:
+        observation.setdefault("PROVENANCE", SERIES_LABELS.get(str(observation["SERIES"]).lower()))
+    return observation
+
+
 def observations(sources, query):
     """The query's observations, lazily: the published figures it selects, or, for
     ``updatedAfter`` / ``includeHistory`` / ``asOf``, the versions ingest keeps
     (gateway.sdmx.history: the flows without kept versions answer 501)."""
-    if history.wants_history(query) or query.as_of is not None:
+    if history.wants_history(query):
         return query.answer(history.observations(query, sources))
+    if query.as_of is not None:
+        return query.answer(map(_as_published, history.observations(query, sources)))
     return query.answer(SOURCES[query.flow.id](sources, query))
