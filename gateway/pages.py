@@ -76,15 +76,20 @@ def country(profile, permalink=None, newest=None):
     groups = {}
     for key, s in series:  # one chart per unit: money in one, shares of GDP in another
         groups.setdefault(s.get("unit") or "", []).append((key, s))
-    charts = [{"id": f"flows-{number}", "label": f"{', '.join(s.get('label', k) for k, s in members)}",
-               "spec": {"x": years, "unit": unit, "series": [
-                   {"name": s.get("label", k), "values": [(s.get("values") or {}).get(y) for y in years]}
-                   for k, s in members]}}
-              for number, (unit, members) in enumerate(sorted(groups.items()))]
+    charts = [_flow_chart(number, unit, members) for number, (unit, members) in enumerate(sorted(groups.items()))]
     return render("country.html", title=f"{profile['country']['name']}: remittances", p=profile,
                   series=[(k, {**s, "values": {str(y): v for y, v in (s.get("values") or {}).items()}})
                           for k, s in series], years=years, charts=charts, permalink=permalink,
                   vintage=profile.get("vintage"), newest=newest)
+
+
+def _flow_chart(number, unit, members):
+    """One chart of the series of one unit; its axis spans the years those series have."""
+    axis = years_with_data(members)
+    return {"id": f"flows-{number}", "label": ", ".join(s.get("label", k) for k, s in members),
+            "spec": {"x": axis, "unit": unit, "series": [
+                {"name": s.get("label", k), "values": [(s.get("values") or {}).get(y) for y in axis]}
+                for k, s in members]}}
 
 
 def years_with_data(series):

@@ -44,6 +44,21 @@ def test_the_country_table_names_a_unit_once_and_its_axis_starts_at_the_first_ye
         int(y) for s in profile["series"].values() for y, v in s["values"].items() if v is not None)
 
 
+def test_each_chart_axis_starts_at_the_first_year_of_its_own_series(monkeypatch):
+    profile, rendered = npl_profile(), {}
+    monkeypatch.setattr(pages, "render", lambda template, **context: rendered.update(context) or b"")
+    pages.country(profile)
+    charts = {tuple(sorted(serie["name"] for serie in chart["series"])): chart["x"]
+              for chart in (c["spec"] for c in rendered["charts"])}
+    by_unit = {}
+    for s in profile["series"].values():
+        by_unit.setdefault(s.get("unit") or "", []).append(s)
+    for members in by_unit.values():
+        years = sorted(int(y) for s in members for y, v in s["values"].items() if v is not None)
+        axis = charts[tuple(sorted(s.get("label") for s in members))]
+        assert (int(axis[0]), int(axis[-1])) == (years[0], years[-1])  # the cost chart does not start in 1993
+
+
 def test_the_ldc_lens_mean_is_over_rows_of_one_period_and_series():
     profiles = [{"country": {"iso3": c, "name": c}, "series": {}} for c in ("AAA", "BBB", "CCC", "DDD")]
     newest = {"AAA": {"value": 4.0, "period": "2023Q4", "series": "derived"},
