@@ -49,7 +49,9 @@ def settle(base, dataset_id):
 def published_figures(base):
     """What a user reads: every period's indicators and a few corridors with their quotes."""
     periods = requests.get(f"{base}/api/v1/indicators", timeout=30).json()["available_periods"]
-    figures = {p: requests.get(f"{base}/api/v1/indicators", params={"period": p}, timeout=30).json() for p in periods}
+    # the figures, not which release they belong to (a valid file re-published makes a release of the same figures)
+    figures = {p: {k: v for k, v in requests.get(f"{base}/api/v1/indicators", params={"period": p}, timeout=30)
+                   .json().items() if k not in ("vintage", "permalink")} for p in periods}
     for source, destination, period in WATCHED:
         body = requests.get(f"{base}/api/v1/corridors/{source}/{destination}", timeout=30,
                             params={"period": period} if period else None).json()
