@@ -246,7 +246,7 @@ def boot_together(nodes, seconds, say):
             kill(node)  # a VM left booting (or stuck waiting for tables) by an earlier run
         say(f"[cluster] starting {node} on 127.0.0.1:{NODES[node]}")
         launch(node)
-    results = {}
+    results = dict.fromkeys(nodes, False)  # a thread that dies (a ctl timing out) leaves its node failed
     threads = [threading.Thread(target=lambda n=node: results.__setitem__(n, await_running(n, seconds)))
                for node in nodes]
     for thread in threads:
