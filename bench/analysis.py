@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 import bundled_data  # noqa: E402
-from pages import browser_times, server_times  # noqa: E402  (bench/pages.py)
+from pages import print_browser_times, server_times  # noqa: E402  (bench/pages.py)
 from platform_runner import running_platform  # noqa: E402
 
 TOKEN = "obs_benchmark-token-0123456789abcdefghijklmnopqrstuv"
@@ -74,14 +74,7 @@ def main():
         try:
             print("\nin headless Chromium (fresh cache first):")
             print(f"{'page':40} {'load ms':>8} {'charts ms':>10} {'again':>8}")
-            slowest = 0.0
-            for page in PAGES:
-                driver.execute_cdp_cmd("Network.clearBrowserCache", {})
-                loaded, drawn = browser_times(driver, base + page)
-                again, _ = browser_times(driver, base + page)
-                slowest = max(slowest, loaded, drawn)
-                print(f"{page:40} {loaded:8.0f} {drawn:10.0f} {again:8.0f}")
-            print(f"\nslowest page, to its load event or its last chart: {slowest:.0f} ms   goal: < 1000 ms")
+            print_browser_times(driver, base, PAGES, width=40)
         finally:
             driver.quit()
 
