@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from gateway.sdmx import periods
 from gateway.sdmx.errors import SdmxBadQuery, SdmxNoResults, SdmxNotImplemented
 from gateway.sdmx.keys import apply_filters, parse_key_21, parse_key_30
-from observatory.sdmx.model import AGENCY, TIME_DIMENSION, VERSION
+from observatory.sdmx.model import AGENCY, PRIMARY_MEASURE, TIME_DIMENSION, VERSION
 from observatory.sdmx.structures import DATAFLOWS, structure_of
-from gateway.sdmx.values import DIMENSION_AT_OBSERVATION, series_of
+from gateway.sdmx.decimals import with_decimals
+from gateway.sdmx.values import DIMENSION_AT_OBSERVATION, format_value, series_of
 from observatory.errors import NotFound
 
 MAX_OBSERVATIONS_PARAMETER = 10_000_000
@@ -55,20 +56,28 @@ class DataQuery:
 
 
     def answer(self, observations):
-        """The observations the query selects, at most first_n / last_n per series,
-        without attributes for ``detail=dataonly``; lazily (one series held at most)."""
-        chosen = (o for o in observations if self.selects(o))
+        """The observations the query selects, with their DECIMALS (gateway.sdmx.decimals), at most
+        first_n / last_n per series, without attributes for ``detail=dataonly`` (the value then rounded
+        to its DECIMALS: the same digits either way); lazily (one series held at most)."""
+        chosen = (with_decimals(self.flow.id, o) for o in observations if self.selects(o))
         if self.first_n or self.last_n:
             chosen = itertools.chain.from_iterable(self._ends(run) for _, run in
                                                    series_of(chosen, self.dsd.dimension_ids))
         for observation in chosen:
-            yield observation if self.with_attributes else {
-                k: v for k, v in observation.items() if k not in self.dsd.attribute_ids}
+            yield observation if self.with_attributes else _data_only(observation, self.dsd.attribute_ids)
 
     def _ends(self, run):
         if self.first_n:
             run = itertools.islice(run, self.first_n)
         return collections.deque(run, maxlen=self.last_n) if self.last_n else run
+
+
+def _data_only(observation, attribute_ids):
+    kept = {k: v for k, v in observation.items() if k not in attribute_ids}
+    value, places = observation.get(PRIMARY_MEASURE), observation.get("DECIMALS")
+    if value is not None and places is not None:
+        kept[PRIMARY_MEASURE] = float(format_value(value, places))
+    return kept
 
 
 def _flow(flow_id, agency, version):

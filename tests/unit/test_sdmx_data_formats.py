@@ -29,8 +29,12 @@ from tests.unit.test_sdmx_real_data import (
     knomad_inflows,
     official_averages,
     price_observations,
+    published,
     rpw_quotes,
 )
+
+# The DECIMALS each flow publishes with (gateway.sdmx.decimals): averages in percent 4, prices 2, USD millions 2.
+AVERAGE_PLACES, PRICE_PLACES, USD_MILLIONS_PLACES = 4, 2, 2
 
 WRITERS = {"generic": generic_data, "structurespecific": structure_specific_data, "json": json_data,
            "csv1": csv_v1, "csv2": csv_v2}
@@ -75,9 +79,10 @@ def test_official_corridor_averages_for_a_key_read_as_published(reader, fmt, str
     query = data_query_21("RPW_CORRIDOR_COST", "Q.USA+GBR+ARE..OFFICIAL.USD200")
     got = read(reader, fmt, write(fmt, query, corridor_observations()), structures, "RPW_CORRIDOR_COST")
     expected = {("Q", r["source"], r["destination"], "OFFICIAL", "USD200", sdmx_quarter(r["period"])):
-                r["average_total_cost_pct"] for r in official_averages() if r["source"] in ("USA", "GBR", "ARE")}
+                published(r["average_total_cost_pct"], AVERAGE_PLACES) for r in official_averages()
+                if r["source"] in ("USA", "GBR", "ARE")}
     assert len(expected) > 300
-    assert got == expected  # exactly: the DataBank's own digits, e.g. 15.2349996566772
+    assert got == expected  # exactly: the DataBank's figures to 4 places, 15.2349996566772 read as 15.235
 
 
 @pytest.mark.parametrize("reader, fmt", CASES)
@@ -85,12 +90,11 @@ def test_knomad_inflows_for_a_key_read_as_published(reader, fmt, structures):
     query = data_query_30("dataflow", "OBSERVATORY", "FLOWS", "1.0", "A.NPL,BGD,SEN,HTI.WLD.INFLOW.KNOMAD",
                           {"c[TIME_PERIOD]": "ge:2005+le:2022"})
     got = read(reader, fmt, write(fmt, query, flow_observations()), structures, "FLOWS")
-    expected = {("A", r["iso3"], "WLD", "INFLOW", "KNOMAD", year): value for r in knomad_inflows()
-                if r["iso3"] in ("NPL", "BGD", "SEN", "HTI") for year, value in r["values"].items()
-                if value is not None and "2005" <= year <= "2022"}
+    expected = {("A", r["iso3"], "WLD", "INFLOW", "KNOMAD", year): published(value, USD_MILLIONS_PLACES)
+                for r in knomad_inflows() if r["iso3"] in ("NPL", "BGD", "SEN", "HTI")
+                for year, value in r["values"].items() if value is not None and "2005" <= year <= "2022"}
     assert sorted(got) == sorted(expected) and len(expected) == 4 * 18
-    # 15 significant digits, what a double holds: 140.69516629999998 is written 140.6951663
-    assert got == {key: pytest.approx(value, rel=1e-14) for key, value in expected.items()}
+    assert got == expected  # USD millions to 2 places: 140.69516629999998 is written 140.70
 
 
 @pytest.mark.parametrize("reader, fmt", [c for c in CASES if c[1] != "json"])
@@ -103,10 +107,8 @@ def test_provider_prices_keep_real_names_with_punctuation(reader, fmt, structure
               for q in rpw_quotes() if q["source"] in ("USA", "GBR") and q["destination"] in ("PHL", "IND")}
     for (_, source, destination, firm, product, _, measure, period), value in got.items():
         quote = quotes[(source, destination, firm, product, period)]
-        if measure == "FEE":  # written with DECIMALS 2
-            assert value == round(quote["cc1_fee_pct"], 2)
-        else:
-            assert value == quote[{"TOTAL_COST": "cc1_total_cost", "FX_MARGIN": "cc1_fx_margin"}[measure]]
+        field = {"FEE": "cc1_fee_pct", "TOTAL_COST": "cc1_total_cost", "FX_MARGIN": "cc1_fx_margin"}[measure]
+        assert value == published(quote[field], PRICE_PLACES)  # the survey's own places (the fee computed)
 
 
 @pytest.mark.parametrize("reader, fmt", [("sdmx1", "generic"), ("sdmx1", "structurespecific"), ("sdmx1", "json"),
@@ -116,7 +118,7 @@ def test_all_dimensions_at_observation_reads_the_same_values(reader, fmt, struct
                           params={"dimensionAtObservation": "AllDimensions"})
     got = read(reader, fmt, write(fmt, query, corridor_observations()), structures, "RPW_CORRIDOR_COST")
     expected = {("Q", "ARE", r["destination"], "OFFICIAL", "USD200", sdmx_quarter(r["period"])):
-                r["average_total_cost_pct"] for r in official_averages()
+                published(r["average_total_cost_pct"], AVERAGE_PLACES) for r in official_averages()
                 if r["source"] == "ARE" and r["destination"] in ("NPL", "BGD", "PAK")}
     assert got == expected and expected
 

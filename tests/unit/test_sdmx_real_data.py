@@ -2,6 +2,7 @@
 inflows, RPW provider quotes), read with the ingest parsers: the data every
 SDMX writer test uses. Other test_sdmx_* modules import these builders."""
 import functools
+from decimal import ROUND_HALF_UP, Decimal
 
 from observatory.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
 from gateway.sdmx.values import time_period
@@ -84,6 +85,12 @@ def price_observations(sources=("USA", "GBR")):
                 observations.append({**common, "MEASURE": measure, "OBS_VALUE": quote[field], "DECIMALS": decimals})
     key = ("SOURCE_AREA", "DEST_AREA", "PROVIDER", "PRODUCT", "MEASURE", "TIME_PERIOD")
     return sorted(observations, key=lambda o: tuple(o[k] for k in key))
+
+
+def published(value, places):
+    """A source value as SDMX publishes it at DECIMALS ``places``: rounded half up from its shortest
+    decimal form (15.2349996566772 → 15.235 at 4 places), as a float."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def series_keys(observations, dimension_ids):
