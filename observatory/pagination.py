@@ -93,3 +93,13 @@ def keyset_page(collection, query, cursor, limit, newest_first=False, projection
     last = docs[limit - 1]
     keys = {"after": last["_id"], **({"at": iso(last["created_at"])} if newest_first else {})}
     return Page(docs[:limit], encode_cursor(keys))
+
+
+def page_of_keys(keys, cursor, limit, maximum):
+    """(the keys of this page, the next cursor or None) of sorted ``keys`` (strings), ``limit`` at most
+    ``maximum``: for lists paged over keys computed in memory rather than stored documents."""
+    after = decode_cursor(cursor, AfterCursor).get("after")
+    limit = max(1, min(int(limit), maximum))
+    rest = [k for k in keys if after is None or k > after]
+    page = rest[:limit]
+    return page, encode_cursor({"after": page[-1]}) if len(rest) > limit else None

@@ -17,7 +17,8 @@ from gateway.sdmx.query import data_query_21, data_query_30
 from gateway.sdmx.structure_query import structure_query
 from gateway.sdmx.structure_ml import structure_message
 from gateway.sdmx.values import unless_empty
-from observatory.errors import ObservatoryError
+from gateway.readmodel import Incomplete
+from observatory.errors import ObservatoryError, ServiceUnavailable
 from observatory.sdmx.codelists import codelists
 from observatory.sdmx.structures import DATA_STRUCTURES, DATAFLOWS, concept_scheme
 
@@ -25,9 +26,15 @@ RELEASE_VIEW = ("sdmx-release",)
 
 
 def release_marker(sources):
-    """What the published release is, for the read model: each published dataset and when."""
+    """What the published release is, for the read model: each published dataset and when, and what the
+    declared prices are (the DECLARED series changes with them, between releases). Without the catalog the
+    marker is incomplete: not kept, and its tag still names the datasets."""
     listed = every_release(sources.ingest)
-    return {"published": sorted([d["id"], d.get("published_at") or d.get("finished_at") or ""] for d in listed)}
+    marker = {"published": sorted([d["id"], d.get("published_at") or d.get("finished_at") or ""] for d in listed)}
+    try:
+        return {**marker, "declared": sources.catalog.declared_marker()}
+    except ServiceUnavailable:
+        raise Incomplete({**marker, "declared": None}) from None
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,11 +67,12 @@ class Sdmx:
     def _release(self):
         """(its tag, the last publication time or None), kept in the read model (a release replaces it)."""
         body, etag, _ = self.views.reads.read(RELEASE_VIEW, release_marker, self.sources)
+        etag = etag or responses.entity_tag(body)  # an incomplete marker (no catalog): tagged by what it holds
         stamps = [at for _, at in json.loads(body)["published"] if at]
         last = max((dt.datetime.fromisoformat(s) for s in stamps), default=None)
         if last is not None and last.tzinfo is None:
             last = last.replace(tzinfo=dt.timezone.utc)
-        return etag or "", last
+        return etag, last
 
     # -- structures ---------------------------------------------------------------------------
     def _structure(self, request, call, api):

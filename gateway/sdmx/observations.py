@@ -6,7 +6,7 @@ corridors or economies is pushed down into the RPCs (one call per value).
 
 ``sources.ingest`` is the RPC proxy; ``query`` a gateway.sdmx.query.DataQuery
 whose ``selects`` / ``answer`` do the final filtering."""
-from gateway.sdmx import history, national, periods
+from gateway.sdmx import corridor_costs, history, national, periods
 from gateway.sdmx.errors import SdmxNotImplemented
 from observatory.errors import NotFound, ServiceUnavailable
 from observatory.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
@@ -73,30 +73,19 @@ def _wants(query, dimension_id, value):
 
 # -- RPW_CORRIDOR_COST -------------------------------------------------------------------------
 
-def _corridor_observations(item):
-    base = {"FREQ": "Q", "SOURCE_AREA": item["source"], "DEST_AREA": item["destination"], "AMOUNT": "USD200",
-            "UNIT_MEASURE": "PC", "OBS_STATUS": "A"}
-    for code, field in (("DERIVED", "derived_pct"), ("OBSERVED", "observed_pct"), ("OFFICIAL", "official_pct")):
-        label = SERIES_LABELS[code.lower()]
-        for entry in item["periods"]:
-            if entry.get(field) is None:
-                continue
-            observation = {**base, "SERIES": code, "TIME_PERIOD": entry["period"], "OBS_VALUE": entry[field],
-                           "PROVENANCE": label}
-            if code == "OBSERVED":
-                observation.update(QUOTES=entry.get("quotes_total"), QUOTES_TRANSPARENT=entry.get("quotes_transparent"),
-                                   PROVENANCE=f"{label}; dataset {entry.get('dataset_id')}")
-            yield observation
-
-
 def corridor_observations(sources, query):
-    if not _wants(query, "FREQ", "Q") or not _wants(query, "AMOUNT", "USD200"):
+    """Ingest's series and the catalog's DECLARED one (gateway.sdmx.corridor_costs), merged corridor by corridor;
+    a key's amounts are the writers' to select (query.answer)."""
+    if not _wants(query, "FREQ", "Q"):
         return
     for source in _chosen(query, "SOURCE_AREA"):
         for destination in _chosen(query, "DEST_AREA"):
-            for item in pages(sources.ingest.corridor_cost_page, limit=CORRIDOR_PAGE, source=source,
-                              destination=destination, **quarters(query), **rpc_options(query)):
-                yield from _corridor_observations(item)
+            selection = {"source": source, "destination": destination, **quarters(query)}
+            observed = pages(sources.ingest.corridor_cost_page, limit=CORRIDOR_PAGE, **selection,
+                             **rpc_options(query))
+            declared = pages(sources.catalog.declared_cost_page, limit=CORRIDOR_PAGE, **selection) \
+                if _wants(query, "SERIES", "DECLARED") else iter(())
+            yield from corridor_costs.merged(observed, declared)
 
 
 # -- RPW_PRICES ----------------------------------------------------------------------------------

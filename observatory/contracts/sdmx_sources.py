@@ -1,7 +1,10 @@
 """The answers of ingest's paged RPCs that the gateway's SDMX web service reads
 (``corridor_cost_page``, ``published_quotes_page``, ``flows_page``): whole
-series, a page of corridors or economies at a time, with ``next_cursor``."""
-from marshmallow import Schema, fields
+series, a page of corridors or economies at a time, with ``next_cursor``; and the
+catalog's ``declared_cost_page`` (the DECLARED series) with its request."""
+from marshmallow import Schema, fields, validate
+
+from observatory.contracts.events import ISO3, PERIOD
 
 _PCT = {"allow_none": True, "allow_nan": False}
 
@@ -14,6 +17,10 @@ class CorridorCostPeriodSchema(Schema):
     dataset_id = fields.String(allow_none=True)
     official_pct = fields.Float(**_PCT)
     derived_pct = fields.Float(**_PCT)
+    # USD 500 (cc2), where the series has it
+    observed_pct_500 = fields.Float(**_PCT)
+    official_pct_500 = fields.Float(**_PCT)
+    derived_pct_500 = fields.Float(**_PCT)
 
 
 class CorridorCostSchema(Schema):
@@ -60,3 +67,39 @@ class EconomyFlowsSchema(Schema):
 class FlowsPageSchema(Schema):
     items = fields.List(fields.Nested(EconomyFlowsSchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+
+
+# -- the catalog's declared series (``declared_cost_page``) ------------------------------------
+
+class DeclaredCostPageRequestSchema(Schema):
+    """What the gateway asks the catalog for: a page of corridors, optionally one corridor and a quarter range."""
+
+    cursor = fields.String(allow_none=True, validate=validate.Length(max=400))
+    limit = fields.Integer(validate=validate.Range(min=1, max=500))
+    source = fields.String(allow_none=True, validate=ISO3)
+    destination = fields.String(allow_none=True, validate=ISO3)
+    first = fields.String(allow_none=True, validate=PERIOD)
+    last = fields.String(allow_none=True, validate=PERIOD)
+
+
+class DeclaredCostPeriodSchema(Schema):
+    period = fields.String(required=True)
+    amount = fields.String(required=True, validate=validate.OneOf(["USD200", "USD500"]))
+    average_total_cost_pct = fields.Float(required=True, allow_nan=False)  # mean of the declared total cost %
+    quotes = fields.Integer(required=True)  # declared prices averaged
+
+
+class DeclaredCostSchema(Schema):
+    source = fields.String(required=True)
+    destination = fields.String(required=True)
+    periods = fields.List(fields.Nested(DeclaredCostPeriodSchema), required=True)
+
+
+class DeclaredCostPageSchema(Schema):
+    items = fields.List(fields.Nested(DeclaredCostSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class DeclaredMarkerSchema(Schema):
+    prices = fields.Integer(required=True)
+    last_declared_at = fields.String(allow_none=True, required=True)

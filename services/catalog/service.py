@@ -11,6 +11,7 @@ from nameko.timer import timer
 
 from observatory.contracts.catalog import CHANGED
 from observatory.contracts.events import FirmsObservedBatchSchema
+from observatory.contracts.sdmx_sources import DeclaredCostPageRequestSchema
 from observatory.deadlines import DeadlineRpcProxy
 from observatory.errors import ServiceUnavailable, validated
 from observatory.events import parse_event
@@ -19,7 +20,7 @@ from observatory.mongo import MongoStore
 from observatory.replicated import rpc
 from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.reliable_events import reliable_event_handler
-from services.catalog import curation, declared, practices, queries, rebuild, registry
+from services.catalog import curation, declared, declared_costs, practices, queries, rebuild, registry
 from services.catalog.service_capacity import CapacityRpcs
 from services.catalog.dependencies import ParkedFirms, StartingPracticeLibrary
 from services.catalog.store import DB_NAME, STORE_ALIAS, CatalogStore, Practice, Provider
@@ -125,6 +126,17 @@ class CatalogService(CapacityRpcs, PingMixin, OutboxRelay):
     def declared_quotes(self, provider_id):
         doc = queries.find_provider(self.store, str(provider_id))
         return queries.declared_quotes(self.store, provider_id=doc["_id"])
+
+    @rpc
+    def declared_cost_page(self, cursor=None, limit=200, source=None, destination=None, first=None, last=None):
+        """The DECLARED corridor-cost series, a page of corridors (services.catalog.declared_costs)."""
+        asked = validated(DeclaredCostPageRequestSchema(), {"cursor": cursor, "limit": limit, "source": source,
+                                                            "destination": destination, "first": first, "last": last})
+        return declared_costs.declared_cost_page(self.store, **asked)
+
+    @rpc
+    def declared_marker(self):
+        return declared_costs.declared_marker(self.store)
 
     # -- what published reads add ----------------------------------------------
     @rpc

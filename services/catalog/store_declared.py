@@ -31,6 +31,16 @@ class DeclaredQuoteStore:
             query["period"] = {"$gte": period} if since else period
         return list(self.quotes.find(query))
 
+    def cost_inputs(self, source=None, destination=None, first=None, last=None):
+        """What the declared corridor-cost series need of the prices on a corridor (or all), of the quarters
+        from ``first`` to ``last`` (2014Q1) when given."""
+        query = {field: value for field, value in (("source", source), ("destination", destination)) if value}
+        if first or last:
+            query["period"] = {**({"$gte": first} if first else {}), **({"$lte": last} if last else {})}
+        fields = ("source", "destination", "period", "currency", "amount", "amount_usd", "total_cost_pct",
+                  "declared_at")
+        return list(self.quotes.find(query, {f: 1 for f in fields}))
+
     def repoint(self, from_id, to_id):
         """A merged entry's prices now belong to the entry it was merged into."""
         self.quotes.update_many({"provider_id": from_id}, {"$set": {"provider_id": to_id}})

@@ -3,7 +3,7 @@
 call, each with every period it has, so that the gateway writes series after
 series without holding more than a page. Shapes: observatory.contracts.sdmx_sources."""
 from observatory.errors import VintageNotKept
-from observatory.pagination import AfterCursor, decode_cursor, encode_cursor
+from observatory.pagination import page_of_keys
 from services.ingest.keys import corridor_key
 
 MAX_CORRIDORS_PAGE = 500
@@ -19,11 +19,7 @@ def _no_vintage(as_of, what):
 
 def _page(keys, cursor, limit, maximum):
     """(the keys of this page, the next cursor or None), keys sorted."""
-    after = decode_cursor(cursor, AfterCursor).get("after")
-    limit = max(1, min(int(limit), maximum))
-    rest = [k for k in keys if after is None or k > after]
-    page = rest[:limit]
-    return page, encode_cursor({"after": page[-1]}) if len(rest) > limit else None
+    return page_of_keys(keys, cursor, limit, maximum)
 
 
 def _selected(key, source, destination):
@@ -52,8 +48,9 @@ def _in_periods(points, first, last):
 def corridor_cost_page(store, cursor=None, limit=200, source=None, destination=None, as_of=None, first=None,
                        last=None):
     """A page of corridors (in "SRC:DST" order), each with every period (from ``first`` to ``last``, 2014Q1,
-    when given) of each series: the observed average (USD 200, transparent quotes) with its quote counts,
-    the official and the derived."""
+    when given) of each series: the observed average (transparent quotes) with its quote counts, the official
+    and the derived, at USD 200 (``*_pct``) and USD 500 (``*_pct_500``, where the series has it: the observed
+    one is averaged from the quotes' cc2 total cost as the USD 200 one from cc1, at staging)."""
     _no_vintage(as_of, "corridor costs")
     corridor = f"{source}:{destination}" if source and destination else None
     observed = _in_periods(_observed(store, corridor), first, last)
@@ -70,11 +67,14 @@ def corridor_cost_page(store, cursor=None, limit=200, source=None, destination=N
             entry, off, der = (m.get(period) for m in mine)
             periods.append({"period": period,
                             "observed_pct": entry.get("average_total_cost_pct") if entry else None,
+                            "observed_pct_500": entry.get("average_total_cost_pct_500") if entry else None,
                             "quotes_total": entry.get("quotes_total") if entry else None,
                             "quotes_transparent": entry.get("quotes_transparent") if entry else None,
                             "dataset_id": entry.get("dataset_id") if entry else None,
                             "official_pct": off.get("average_total_cost_pct") if off else None,
-                            "derived_pct": der.get("average_total_cost_pct") if der else None})
+                            "official_pct_500": off.get("average_total_cost_pct_500") if off else None,
+                            "derived_pct": der.get("average_total_cost_pct") if der else None,
+                            "derived_pct_500": der.get("average_total_cost_pct_500") if der else None})
         items.append({"source": s, "destination": d, "periods": periods})
     return {"items": items, "next_cursor": next_cursor}
 

@@ -9,6 +9,7 @@ from gateway.exports import corridors_csv, corridors_sdmx
 from gateway.resources.views import Sources
 from observatory.errors import NonFiniteFigure
 from tests.ingest_files import DATABANK
+from tests.unit.test_sdmx_sources import NO_DECLARED
 
 
 def official_are_npl():
@@ -45,7 +46,7 @@ def test_a_non_finite_figure_refuses_the_export(writer, value):
     item = {**official_are_npl(), "official_average_pct": value, "average_total_cost_pct": value}
     with pytest.raises(NonFiniteFigure) as refused:
         if writer == "sdmx":  # the SDMX-CSV view, from an ingest answering that figure
-            corridors_sdmx(Sources(OneCorridor(value), None), "2014Q1")
+            corridors_sdmx(Sources(OneCorridor(value), NO_DECLARED), "2014Q1")
         else:
             writer([item])
     assert refused.value.code == "NON_FINITE_FIGURE"

@@ -19,6 +19,7 @@ from observatory.clock import utcnow
 from observatory.contracts.sdmx_sources import CorridorCostPageSchema, FlowsPageSchema, PublishedQuotesPageSchema
 from observatory.errors import VintageNotKept
 from observatory.mongo import connect_store
+from services.catalog import declared_costs
 from services.ingest import queries, queries_sdmx, vintage_queries
 from services.ingest.importer import run_import
 from services.ingest.models import Dataset
@@ -57,6 +58,25 @@ class Ingest:
             function = getattr(queries_sdmx, name, None) or getattr(vintage_queries, name, None) or getattr(queries, name)
             return function(self.store, *args, **kwargs)
         return call
+
+
+class Catalog:
+    """The catalog's ``declared_cost_page`` as the gateway calls it, on a catalog store; every call recorded."""
+
+    def __init__(self, store):
+        self.store, self.calls = store, []
+
+    def declared_cost_page(self, **kwargs):
+        self.calls.append(("declared_cost_page", kwargs))
+        return declared_costs.declared_cost_page(self.store, **kwargs)
+
+
+class NoDeclaredPrices:
+    def declared_cost_page(self, **_):
+        return {"items": [], "next_cursor": None}
+
+
+NO_DECLARED = NoDeclaredPrices()
 
 
 def every_item(page, **params):
@@ -115,7 +135,7 @@ def test_as_of_is_refused_where_no_vintage_is_kept(store):
 def test_the_sources_push_a_keys_corridors_down_and_keep_series_key_order(store):
     ingest = Ingest(store)
     query = data_query_21("RPW_CORRIDOR_COST", "Q.ARE+USA.NPL..USD200")
-    got = list(observations(Sources(ingest, None), query))
+    got = list(observations(Sources(ingest, NO_DECLARED), query))
     assert [c for c in ingest.calls if c[0] == "corridor_cost_page"] == [
         ("corridor_cost_page", {"limit": 200, "source": s, "destination": "NPL"}) for s in ("ARE", "USA")]
     keys = [(o["SOURCE_AREA"], o["SERIES"], o["TIME_PERIOD"]) for o in got]
@@ -127,7 +147,7 @@ def test_the_sources_push_a_keys_corridors_down_and_keep_series_key_order(store)
 def test_the_sources_are_lazy_one_page_at_a_time(store, monkeypatch):
     monkeypatch.setattr(sources_module, "CORRIDOR_PAGE", 5)
     ingest = Ingest(store)
-    stream = observations(Sources(ingest, None), data_query_21("RPW_CORRIDOR_COST", "all"))
+    stream = observations(Sources(ingest, NO_DECLARED), data_query_21("RPW_CORRIDOR_COST", "all"))
     next(stream)
     assert len(ingest.calls) == 1
     list(itertools.islice(stream, 200))
@@ -137,11 +157,11 @@ def test_the_sources_are_lazy_one_page_at_a_time(store, monkeypatch):
 def test_as_of_is_answered_from_the_kept_versions_and_only_then(store):
     ingest = Ingest(store)
     key = "Q.ARE.NPL.*.USD200"
-    current = list(observations(Sources(ingest, None),
+    current = list(observations(Sources(ingest, NO_DECLARED),
                                 data_query_30("dataflow", "OBSERVATORY", "RPW_CORRIDOR_COST", "1.0", key)))
     assert current and all(name != "figure_changes" and "as_of" not in kwargs for name, kwargs in ingest.calls)
     now = utcnow().replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-    pinned = list(observations(Sources(ingest, None), data_query_30("dataflow", "OBSERVATORY", "RPW_CORRIDOR_COST",
+    pinned = list(observations(Sources(ingest, NO_DECLARED), data_query_30("dataflow", "OBSERVATORY", "RPW_CORRIDOR_COST",
                                                                     "1.0", key, {"asOf": now})))
     assert ingest.calls[-1][0] == "figure_changes" and ingest.calls[-1][1]["as_of"]
 
@@ -155,10 +175,10 @@ def test_a_flow_without_kept_versions_answers_501_for_time_travel(store):
     for params in ({"updatedAfter": "2024-01-01T00:00:00Z"}, {"includeHistory": "true"}):
         query = data_query_21("RPW_PRICES", "all", params=params)
         with pytest.raises(SdmxNotImplemented):
-            list(observations(Sources(Ingest(store), None), query))
+            list(observations(Sources(Ingest(store), NO_DECLARED), query))
     query = data_query_30("dataflow", "OBSERVATORY", "RPW_PRICES", "1.0", "*", {"asOf": "2024-05-01T00:00:00Z"})
     with pytest.raises(SdmxNotImplemented):
-        list(observations(Sources(Ingest(store), None), query))
+        list(observations(Sources(Ingest(store), NO_DECLARED), query))
 
 
 def test_a_page_that_misses_its_deadline_mid_answer_is_asked_again():
@@ -180,8 +200,8 @@ def test_a_page_that_misses_its_deadline_mid_answer_is_asked_again():
 def test_a_period_range_is_pushed_down_as_the_quarters_it_overlaps(store):
     ingest = Ingest(store)
     query = data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL..", params={"startPeriod": "2013-05", "endPeriod": "2014"})
-    got = list(observations(Sources(ingest, None), query))
+    got = list(observations(Sources(ingest, NO_DECLARED), query))
     assert ingest.calls[0] == ("corridor_cost_page", {"limit": 200, "source": "ARE", "destination": "NPL",
                                                       "first": "2013Q2", "last": "2014Q4"})
-    everything = list(observations(Sources(Ingest(store), None), data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL..")))
+    everything = list(observations(Sources(Ingest(store), NO_DECLARED), data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL..")))
     assert got == [o for o in everything if "2013Q2" <= o["TIME_PERIOD"] <= "2014Q4"] and got
