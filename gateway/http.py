@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from marshmallow import ValidationError
 
+from gateway.cors import with_cors
 from gateway.pages import error_page
 from gateway.server import BoundedWebServer
 from gateway.exceptions import InvalidJson, PayloadTooLarge, UnsupportedMediaType, describe_error
@@ -139,7 +140,7 @@ class JsonWsgiApp(WsgiApp):
             response = provider.handle_request(request)
         except HTTPException as exc:
             response = error_response(exc, html=wants_html(request))
-        return response(environ, start_response)
+        return with_cors(request.path, response)(environ, start_response)
 
 
 class JsonWebServer(BoundedWebServer):

@@ -146,5 +146,10 @@ class GatewayService:
     def unknown_route(self, request, path):
         raise RouteNotFound(f"no such endpoint: {request.method} {request.path}")
 
+    # An unknown SDMX path is a 404 too (without this, the preflight's OPTIONS /sdmx/<path> made it a 405).
+    @http("GET", "/sdmx/<path:path>")
+    def unknown_sdmx_route(self, request, path):
+        raise RouteNotFound(f"no such SDMX resource: {request.path}")
+
 
 wire(GatewayService, ROUTES, tuple(WIRING))

@@ -8,13 +8,9 @@ import zlib
 
 from werkzeug.wrappers import Response
 
+from gateway.cors import CORS, PREFLIGHT  # noqa: F401 (PREFLIGHT: the preflight's answer)
 from gateway.http import error_response
 
-CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Encoding, Content-Disposition"}
-PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-             "Access-Control-Allow-Headers": "Accept, Accept-Encoding, If-None-Match, If-Modified-Since",
-             "Access-Control-Max-Age": "86400"}
 CACHE_CONTROL = "public, max-age=300"
 GZIP_LEVEL = 6
 log = logging.getLogger(__name__)
