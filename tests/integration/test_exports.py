@@ -9,12 +9,14 @@ import requests
 from icalendar import Calendar
 
 from tests.live import published_platform
+from tests.unit.test_sdmx_real_data import published
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_exports-admin-token-0123456789abcdefghijklmnopqrstu"
 CORRIDOR_ATTRIBUTES = ["OBS_STATUS", "DECIMALS", "UNIT_MEASURE", "QUOTES", "QUOTES_TRANSPARENT", "PROVENANCE"]
 # The country series of the profile, as the FLOWS dataflow codes them (INDICATOR, SOURCE).
 FLOW_CODES = {"wdi_inflows_usd_m": ("INFLOW", "WDI"), "knomad_inflows_usd_m": ("INFLOW", "KNOMAD")}
+AVERAGE_PLACES, USD_MILLIONS_PLACES = 4, 2  # the DECIMALS the dataflows publish averages and USD millions with
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,8 @@ def rows(response):
 
 def strict_sdmx(response, flow, dimensions, attributes, time_pattern):
     """Read SDMX-CSV 1.0 strictly: the exact header, rows of one dataflow,
-    a period in SDMX form, a number without float noise, one row per key."""
+    a period in SDMX form, a number written with exactly its DECIMALS places
+    (so no float noise), one row per key."""
     table = rows(response)
     assert table[0] == ["DATAFLOW", *dimensions, "TIME_PERIOD", "OBS_VALUE", *attributes]
     observations, keys = [], set()
@@ -41,8 +44,8 @@ def strict_sdmx(response, flow, dimensions, attributes, time_pattern):
         record = dict(zip(table[0], row))
         assert record["DATAFLOW"] == flow
         assert re.fullmatch(time_pattern, record["TIME_PERIOD"]), record["TIME_PERIOD"]
-        digits = record["OBS_VALUE"].lstrip("-").replace(".", "").lstrip("0")
-        assert len(digits) <= 15, record["OBS_VALUE"]  # at most 15 significant digits: no 3.9959999999999996
+        places = int(record["DECIMALS"])
+        assert re.fullmatch(rf"-?[0-9]+{'[.][0-9]{%d}' % places if places else ''}", record["OBS_VALUE"]), record
         record["OBS_VALUE"] = float(record["OBS_VALUE"])
         key = tuple(record[d] for d in dimensions) + (record["TIME_PERIOD"],)
         assert key not in keys, f"two observations for {key}"
@@ -68,13 +71,19 @@ def test_corridor_exports_carry_the_published_figures_of_the_quarter(base):
     sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/corridors.sdmx.csv", params={"period": "2014Q1"},
                                     timeout=30), "OBSERVATORY:RPW_CORRIDOR_COST(1.0)",
                        ["FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES", "AMOUNT"], CORRIDOR_ATTRIBUTES, r"\d{4}-Q[1-4]")
-    assert {(o["SOURCE_AREA"], o["DEST_AREA"], o["SERIES"].lower()): o["OBS_VALUE"] for o in sdmx} == pytest.approx(
-        expected)
-    assert {o["TIME_PERIOD"] for o in sdmx} == {"2014-Q1"} and {o["AMOUNT"] for o in sdmx} == {"USD200"}
+    usd200 = [o for o in sdmx if o["AMOUNT"] == "USD200"]
+    assert {(o["SOURCE_AREA"], o["DEST_AREA"], o["SERIES"].lower()): o["OBS_VALUE"] for o in usd200} == {
+        key: published(value, AVERAGE_PLACES) for key, value in expected.items()}
+    assert {o["TIME_PERIOD"] for o in sdmx} == {"2014-Q1"} and {o["DECIMALS"] for o in sdmx} == {str(AVERAGE_PLACES)}
+    usd500 = {(o["SOURCE_AREA"], o["DEST_AREA"]): o["OBS_VALUE"] for o in sdmx if o["AMOUNT"] == "USD500"}
+    observed = {(s, d) for s, d, series in expected if series == "observed"}
+    assert usd500 and set(usd500) <= observed  # the official series has no USD 500 figure
+    are_npl = requests.get(f"{base}/api/v1/corridors/ARE/NPL", params={"period": "2014Q1"}, timeout=30).json()
+    assert usd500[("ARE", "NPL")] == published(are_npl["average_total_cost_pct_500"], AVERAGE_PLACES)
     transparent = {(i["source"], i["destination"]): i["quotes_transparent"] for i in api["items"]
                    if i["average_source"] == "observed"}
     assert {(o["SOURCE_AREA"], o["DEST_AREA"]): int(o["QUOTES_TRANSPARENT"]) for o in sdmx
-            if o["SERIES"] == "OBSERVED"} == transparent
+            if o["SERIES"] == "OBSERVED" and o["AMOUNT"] == "USD200"} == transparent
 
 
 def test_indicator_exports_equal_the_indicators_of_every_quarter(base):
@@ -91,8 +100,8 @@ def test_indicator_exports_equal_the_indicators_of_every_quarter(base):
                        "OBSERVATORY:RPW_INDICATORS(1.0)", ["FREQ", "INDICATOR"],
                        ["WEIGHT_YEAR", "OBS_STATUS", "DECIMALS", "UNIT_MEASURE"], r"\d{4}-Q[1-4]")
     weighted = {o["TIME_PERIOD"].replace("-", ""): o["OBS_VALUE"] for o in sdmx if o["INDICATOR"] == "GLOBAL_WEIGHTED_AVG"}
-    assert weighted == pytest.approx({p: a["global_weighted_average_pct"] for p, a in api.items()
-                                      if a["global_weighted_average_pct"] is not None})
+    assert weighted == {p: published(a["global_weighted_average_pct"], AVERAGE_PLACES) for p, a in api.items()
+                        if a["global_weighted_average_pct"] is not None}
 
 
 def test_country_flow_exports_equal_the_country_profile(base):
@@ -106,8 +115,9 @@ def test_country_flow_exports_equal_the_country_profile(base):
                        "OBSERVATORY:FLOWS(1.0)", ["FREQ", "REF_AREA", "COUNTERPART_AREA", "INDICATOR", "SOURCE"],
                        ["UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "DECIMALS"], r"\d{4}")
     assert set(profile["series"]) <= set(FLOW_CODES)
-    assert {(o["INDICATOR"], o["SOURCE"], o["TIME_PERIOD"]): o["OBS_VALUE"] for o in sdmx} == pytest.approx(
-        {(*FLOW_CODES[indicator], year): value for (indicator, year), value in expected.items()})
+    assert {(o["INDICATOR"], o["SOURCE"], o["TIME_PERIOD"]): o["OBS_VALUE"] for o in sdmx} == {
+        (*FLOW_CODES[indicator], year): published(value, USD_MILLIONS_PLACES) for (indicator, year), value in
+        expected.items()}
     assert {(o["REF_AREA"], o["COUNTERPART_AREA"], o["UNIT_MEASURE"], o["UNIT_MULT"]) for o in sdmx} == {
         ("NPL", "WLD", "USD", "6")}
     assert requests.get(f"{base}/api/v1/exports/countries/XX1/flows.csv", timeout=30).status_code == 400
