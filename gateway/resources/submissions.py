@@ -18,7 +18,7 @@ from observatory.contracts.national import SUBMISSION_ID
 from observatory.vocabulary import SUBMISSION_MEDIA_TYPES
 
 MAX_SUBMISSION_BYTES = 4 * 1024 * 1024  # ingest's bound too (one RPC message)
-SUBMIT_DEADLINE_SECONDS = 60  # parsing and validating a file of at most 4 MiB
+SUBMIT_DEADLINE_SECONDS = 60  # receiving a file of at most 4 MiB (ingest validates it afterwards, in its job)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -225,6 +225,7 @@ PRODUCED_BY["catalog"] += ("plan.target.changed",)
 COMMANDS_OF = {
     "ingest": ("dataset.import",),
 }
+COMMANDS_OF["ingest"] += ("national.validate",)
 
 
 def contract_for(message_type):
@@ -265,3 +266,12 @@ class NationalEmbargoedSchema(Schema):
 
 CONTRACTS["national.embargoed"] = NationalEmbargoedSchema
 PRODUCED_BY["ingest"] = (*PRODUCED_BY["ingest"], "national.embargoed")
+
+
+class NationalValidateSchema(Schema):
+    """Command ``national.validate``: ingest's own work queue (a received submission to parse and validate)."""
+
+    submission_id = fields.String(required=True, validate=pattern(r"^[0-9a-f]{16}$"))
+
+
+CONTRACTS["national.validate"] = NationalValidateSchema

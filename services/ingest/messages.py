@@ -6,6 +6,7 @@ from observatory.events import Producer
 
 SOURCE = "ingest"
 IMPORT_COMMAND = "dataset.import"  # a command on ingest's own work queue, not a public event
+NATIONAL_VALIDATE_COMMAND = "national.validate"  # likewise: validate a national submission received
 
 _producer = Producer(SOURCE)
 
@@ -13,6 +14,11 @@ _producer = Producer(SOURCE)
 def import_requested(dataset_id):
     """The job that imports a dataset once its upload is complete."""
     return _producer.event(IMPORT_COMMAND, {"dataset_id": dataset_id})
+
+
+def national_validation_requested(submission_id):
+    """The job that parses and validates a national submission once it is received."""
+    return _producer.event(NATIONAL_VALIDATE_COMMAND, {"submission_id": submission_id})
 
 
 def dataset_published(dataset, tallies, summary):

@@ -1,6 +1,7 @@
 """National submissions by member states' reporting institutions: the
-registry of reporters, a submission's life (parsed, validated against the
-NATIONAL_REMITTANCES structure, staged; failed with its row errors and
+registry of reporters, a submission's life (received and queued, then
+parsed and validated against the NATIONAL_REMITTANCES structure by its
+``national.validate`` job: staged, or failed with its row errors and
 nothing staged), its publication now or at its embargo date, and the scope
 rule (a reporter sees and acts on its own submissions only). Plain functions
 over ``store.national`` (``store_national``); ``national_publication``
@@ -76,8 +77,9 @@ def submission_answer(doc, reporter=None, errors_limit=1000):
 
 
 def submit(store, reporter_id, fmt, data, by, now=None):
-    """Parse and validate a file from reporter ``reporter_id``; stage it (validated) or keep it failed with
-    every row error. The same bytes from the same reporter are the same submission."""
+    """Receive a file from reporter ``reporter_id``: kept ``processing`` with its bytes and, in the same write,
+    the ``national.validate`` job in its outbox (as an upload queues its import); ``process`` then stages it
+    or fails it with every row error. The same bytes from the same reporter are the same submission."""
     reporter = store.national.reporter(reporter_id)
     if reporter is None:
         raise UnknownReporter("no such reporter", {"id": reporter_id})
@@ -92,32 +94,54 @@ def submit(store, reporter_id, fmt, data, by, now=None):
         return {"id": submission_id, "status": existing["status"], "duplicate": True}
     now = now or utcnow()
     doc = {"_id": submission_id, "kind": "national", "reporter_id": reporter_id, "country": reporter["country"],
-           "format": fmt, "sha256": sha256, "size": len(data), "created_at": now, "errors": [], "errors_total": 0,
-           "observations": 0, "periods": [], "applied_events": [], "outbox": [],
+           "format": fmt, "sha256": sha256, "size": len(data), "created_at": now, "status": "processing",
+           "raw": data, "errors": [], "errors_total": 0, "observations": 0, "periods": [], "applied_events": [],
+           "outbox": [messages.national_validation_requested(submission_id)],
            "log": [{"at": now, "by": by, "action": "submitted", "format": fmt}]}
-    try:
-        observations, errors, errors_total = validate(PARSERS[fmt](data), reporter["country"])
-    except Exception as exc:  # UnreadableFile, or a parser's fault on a strange file: a reason, never a 500
-        if not isinstance(exc, UnreadableFile):
-            log.exception("submission from %s could not be read", reporter_id)
-            exc = UnreadableFile(f"the file cannot be read ({type(exc).__name__})")
-        observations, errors, errors_total = [], [], 0
-        doc["failure"] = exc.message
-        doc["errors"] = [{"row": exc.details.get("row", 0), "column": exc.details.get("column"),
-                          "message": exc.message}]
-        doc["errors_total"] = 1
-    if errors:
-        doc.update(errors=errors, errors_total=errors_total)
-    if doc["errors"]:
-        doc["status"] = "failed"
-        doc["log"][0]["errors"] = doc["errors_total"]
-    else:
-        doc.update(status="validated", staged=pack(observations), observations=len(observations),
-                   periods=sorted({o["time_period"] for o in observations}))
     if not store.national.add_submission(doc):  # the same file, concurrently
         existing = store.national.submission(submission_id, {"status": 1})
         return {"id": submission_id, "status": existing["status"], "duplicate": True}
-    return {"id": submission_id, "status": doc["status"], "duplicate": False}
+    return {"id": submission_id, "status": "processing", "duplicate": False}
+
+
+def validation_outcome(parsed, country):
+    """What validating a parsed file finds, as the submission's fields: ``validated`` with its observations
+    staged, or ``failed`` with every row error (an unreadable file: one error saying why)."""
+    try:
+        observations, errors, errors_total = validate(parsed(), country)
+    except Exception as exc:  # UnreadableFile, or a parser's fault on a strange file: a reason, never a 500
+        if not isinstance(exc, UnreadableFile):
+            log.exception("a submission for %s could not be read", country)
+            exc = UnreadableFile(f"the file cannot be read ({type(exc).__name__})")
+        return {"status": "failed", "failure": exc.message, "errors_total": 1,
+                "errors": [{"row": exc.details.get("row", 0), "column": exc.details.get("column"),
+                            "message": exc.message}]}
+    if errors:
+        return {"status": "failed", "errors": errors, "errors_total": errors_total}
+    return {"status": "validated", "staged": pack(observations), "observations": len(observations),
+            "periods": sorted({o["time_period"] for o in observations})}
+
+
+def process(store, submission_id):
+    """Parse and validate a ``processing`` submission (the ``national.validate`` job); its status after. A
+    submission already processed is left as it is (a redelivered job changes nothing)."""
+    doc = store.national.submission(submission_id, {"status": 1, "format": 1, "country": 1, "log": 1})
+    if doc is None:
+        raise UnknownSubmission("no such submission", {"id": submission_id})
+    if doc["status"] != "processing":
+        return doc["status"]
+    data = store.national.raw(submission_id) or b""
+    outcome = validation_outcome(lambda: PARSERS[doc["format"]](data), doc["country"])
+    if outcome["status"] == "failed":  # the log's first entry says how many errors refused it
+        outcome["log.0.errors"] = outcome["errors_total"]
+    store.national.finish_processing(submission_id, outcome)
+    return store.national.submission(submission_id, {"status": 1})["status"]
+
+
+def give_up_processing(store, submission_id, reason):
+    """The validation job failed every attempt: the submission says so instead of processing forever."""
+    store.national.finish_processing(submission_id, {"status": "failed", "failure": reason, "errors_total": 1,
+                                                     "errors": [{"row": 0, "column": None, "message": reason}]})
 
 
 def _owned(store, submission_id, reporter_id):

@@ -24,8 +24,9 @@ class Reporter(Document):
 
 
 class NationalSubmission(OutboxDocument):
-    """One file a reporter sent: ``status`` failed (with ``errors``), validated (its observations staged,
-    packed), embargoed (until ``embargo_until``) or published; ``log`` is who did what when."""
+    """One file a reporter sent: ``status`` processing (queued for validation, its bytes in ``raw``), failed
+    (with ``errors``), validated (its observations staged, packed), embargoed (until ``embargo_until``) or
+    published; ``log`` is who did what when."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "national_submissions"}
 
@@ -40,6 +41,7 @@ class NationalSubmission(OutboxDocument):
     errors = ListField(DictField())
     errors_total = IntField(default=0)
     failure = StringField()
+    raw = BinaryField()  # the file's bytes while it is processing (dropped once validated or failed)
     staged = BinaryField()  # the validated observations, packed
     observations = IntField(default=0)
     periods = ListField(StringField())

@@ -17,13 +17,28 @@ from observatory.contracts.national import (
     SubmitRequestSchema,
 )
 from observatory.errors import InvalidInput, validated
+from observatory.events import parse_event
+from observatory.reliable_events import reliable_command_handler
 from observatory.replicated import rpc
 from services.ingest import national, national_reads
+from services.ingest.messages import NATIONAL_VALIDATE_COMMAND
 from services.ingest.national_models import NationalSubmission
 from services.ingest.parsers.sdmx_xlsx import MEDIA_TYPE as TEMPLATE_MEDIA_TYPE, template_bytes
+from services.ingest.store import IngestStore
 
 log = logging.getLogger(__name__)
 EMBARGO_CHECK_SECONDS = 1.0
+VALIDATE_ATTEMPTS = 3
+
+
+def validation_gave_up(payload, exc):
+    """The validation job failed every attempt: the submission must say so. (Called with no worker, so with
+    the store of the service's connection.)"""
+    submission_id = ((payload or {}).get("data") or {}).get("submission_id") if isinstance(payload, dict) else None
+    if isinstance(submission_id, str):
+        national.give_up_processing(IngestStore.connected(), submission_id,
+                                    f"the submission could not be validated ({type(exc).__name__}); the job is in "
+                                    "the dead-letter queue for an operator")
 
 
 def _scope(reporter_id):
@@ -50,7 +65,17 @@ class NationalSubmissions:
             data = base64.b64decode(request["data"], validate=True)
         except (binascii.Error, ValueError):
             raise InvalidInput("data is not base64", {}) from None
-        return national.submit(self.store, request["reporter_id"], request["format"], data, request["by"])
+        answer = national.submit(self.store, request["reporter_id"], request["format"], data, request["by"])
+        if not answer["duplicate"]:
+            self.outbox.flush(NationalSubmission, answer["id"])  # the validation job; the relay retries
+        return answer
+
+    @reliable_command_handler("ingest", NATIONAL_VALIDATE_COMMAND, attempts=VALIDATE_ATTEMPTS,
+                              on_give_up=validation_gave_up)
+    def validate_submission(self, payload):
+        """The ``national.validate`` job: parse and validate a received submission (any ingest instance)."""
+        submission_id = parse_event(payload)["data"]["submission_id"]
+        log.info("national submission %s: %s", submission_id, national.process(self.store, submission_id))
 
     @rpc
     def get_submission(self, submission_id, reporter_id=None):

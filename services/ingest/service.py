@@ -18,7 +18,7 @@ from services.ingest import analysis_queries, operator_review, pruning, queries,
 from services.ingest import vintage_queries
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
-from services.ingest.messages import IMPORT_COMMAND
+from services.ingest.messages import IMPORT_COMMAND, NATIONAL_VALIDATE_COMMAND
 from services.ingest.store import DATASET_OUTBOX, DB_NAME, PUBLICATION_OUTBOX, STORE_ALIAS, IngestStore
 from services.ingest.schemas import FinishUploadSchema, UploadChunkSchema
 from services.ingest import national_service
@@ -43,7 +43,8 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
     store_alias = STORE_ALIAS
 
     store = MongoStore(STORE_ALIAS, DB_NAME, adapter=IngestStore)
-    outbox = OutboxDispatcher(STORE_ALIAS, commands={IMPORT_COMMAND: IMPORT_ATTEMPTS})
+    outbox = OutboxDispatcher(STORE_ALIAS, commands={IMPORT_COMMAND: IMPORT_ATTEMPTS,
+                                                     NATIONAL_VALIDATE_COMMAND: national_service.VALIDATE_ATTEMPTS})
     settings = ImportConfig()
 
     # -- uploads ------------------------------------------------------------

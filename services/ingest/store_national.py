@@ -8,8 +8,8 @@ from observatory.outbox import with_outbox
 from observatory.pagination import keyset_page
 from services.ingest.national_models import NationalObservation, NationalSubmission, Reporter
 
-LISTED = {"outbox": 0, "applied_events": 0, "staged": 0, "errors": 0}
-SUBMISSION = {"outbox": 0, "applied_events": 0, "staged": 0}
+LISTED = {"outbox": 0, "applied_events": 0, "staged": 0, "errors": 0, "raw": 0}
+SUBMISSION = {"outbox": 0, "applied_events": 0, "staged": 0, "raw": 0}
 
 
 class NationalStore:
@@ -57,6 +57,18 @@ class NationalStore:
     def staged(self, submission_id):
         doc = self.submissions.find_one({"_id": submission_id}, {"staged": 1})
         return doc.get("staged") if doc else None
+
+    def raw(self, submission_id):
+        """The bytes of a submission still being processed (None once it is validated or failed)."""
+        doc = self.submissions.find_one({"_id": submission_id}, {"raw": 1})
+        return doc.get("raw") if doc else None
+
+    def finish_processing(self, submission_id, fields):
+        """Set what validation found while the submission is ``processing``, dropping its bytes; True when
+        this call did it (a redelivered validation command finds it done)."""
+        done = self.submissions.update_one({"_id": submission_id, "status": "processing"},
+                                           {"$set": fields, "$unset": {"raw": ""}})
+        return done.modified_count == 1
 
     def submissions_page(self, reporter_id, status, cursor, limit):
         query = {**({"reporter_id": reporter_id} if reporter_id else {}), **({"status": status} if status else {})}

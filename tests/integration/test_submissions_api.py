@@ -1,7 +1,8 @@
 """National submissions end to end on the real broker: an operator registers
 reporting institutions and mints their tokens; a central bank submits files
 written by pysdmx and sdmx1 from the observatory's structure with WDI's real
-figures; hostile files are refused with their row errors and change nothing;
+figures (each answered 202 ``processing`` at once, then validated by its job);
+hostile files are refused with their row errors and change nothing;
 a reporter sees only its own; an embargoed release is invisible everywhere
 (API, export, page, feed) and on releases.ics until its date, then visible at
 once, and a subscriber's webhook receives the signed national alert."""
@@ -65,6 +66,15 @@ def submit(platform, data, content_type, reporter="nrb"):
     return requests.post(platform["base"] + API + "/submissions", data=data, headers=headers, timeout=60)
 
 
+def settled(platform, answer, reporter="nrb"):
+    """The submission once its validation job ran: the upload answers at once, 202 ``processing``."""
+    assert answer.status_code == 202 and answer.json()["status"] == "processing", answer.text
+    path, token = f"{API}/submissions/{answer.json()['id']}", platform["tokens"][reporter]
+    wait_for(lambda: get(platform, path, token).json()["status"] != "processing", timeout=60, interval=0.2,
+             what="the submission's validation")
+    return get(platform, path, token).json()
+
+
 def get(platform, path, headers=None, **params):
     return requests.get(platform["base"] + path, params=params, headers=headers or {}, timeout=30)
 
@@ -106,29 +116,29 @@ def test_hostile_submissions_are_refused_with_their_row_errors_and_change_nothin
         "duplicate key": (csv_with_row_repeated(real, 3), (5, "TIME_PERIOD")),
     }
     for name, (data, where) in hostile.items():
-        answer = submit(platform, data, CSV2)
-        assert answer.status_code == 202 and answer.json()["status"] == "failed", (name, answer.text)
-        got = get(platform, f"{API}/submissions/{answer.json()['id']}", platform["tokens"]["nrb"]).json()
+        got = settled(platform, submit(platform, data, CSV2))
+        assert got["status"] == "failed", (name, got)
         assert [(e["row"], e["column"]) for e in got["errors"]] == [where], name
         refused = requests.post(f"{platform['base']}{API}/submissions/{got['id']}/publish",
                                 headers=platform["tokens"]["nrb"], timeout=30)
         assert refused.status_code == 409, name
     ml = sdmx_ml(rows("NPL", (2018,)))
     head, rest = ml.split(b"?>", 1)
-    xxe = submit(platform, head + b'?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest, ML).json()
-    assert xxe["status"] == "failed"
-    assert "DTD" in get(platform, f"{API}/submissions/{xxe['id']}", platform["tokens"]["nrb"]).json()["failure"]
-    deep = submit(platform, ml.replace(b"</mes:Header>", b"</mes:Header>" + b"<a>" * 40 + b"</a>" * 40, 1), ML).json()
+    xxe = settled(platform, submit(platform, head + b'?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest,
+                                   ML))
+    assert xxe["status"] == "failed" and "DTD" in xxe["failure"]
+    deep = settled(platform, submit(platform, ml.replace(b"</mes:Header>", b"</mes:Header>" + b"<a>" * 40 + b"</a>" * 40,
+                                                         1), ML))
     assert deep["status"] == "failed"
     huge = submit(platform, real + b"\n" * (5 * 1024 * 1024), CSV2)
     assert huge.status_code == 413 and huge.json()["error"]
     assert submit(platform, real, "application/pdf").status_code == 415
-    assert submit(platform, real, CSV1).json()["status"] == "failed"  # a 2.0 file said to be 1.0
+    assert settled(platform, submit(platform, real, CSV1))["status"] == "failed"  # a 2.0 file said to be 1.0
     assert visible(platform) == before
 
 
 def test_a_reporter_sees_and_publishes_only_its_own(platform):
-    theirs = submit(platform, sdmx_csv(rows("BGD", (2019,))), CSV2, reporter="bb").json()
+    theirs = settled(platform, submit(platform, sdmx_csv(rows("BGD", (2019,))), CSV2, reporter="bb"), "bb")
     assert theirs["status"] == "validated"
     nrb = platform["tokens"]["nrb"]
     assert get(platform, f"{API}/submissions/{theirs['id']}", nrb).status_code == 404
@@ -167,9 +177,9 @@ def _calendar_uids(platform):
 
 def test_an_embargoed_release_is_invisible_until_its_date_then_visible_at_once_and_alerted(platform):
     subscriber, subscriptions = _subscribe(platform)
-    answer = submit(platform, sdmx_ml(rows("NPL", (2018, 2019, 2020))), ML)
-    assert answer.status_code == 202 and answer.json()["status"] == "validated", answer.text
-    submission_id = answer.json()["id"]
+    answer = settled(platform, submit(platform, sdmx_ml(rows("NPL", (2018, 2019, 2020))), ML))
+    assert answer["status"] == "validated", answer
+    submission_id = answer["id"]
     before = visible(platform)
     until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=8)
     held = requests.post(f"{platform['base']}{API}/submissions/{submission_id}/publish", timeout=30,
@@ -213,7 +223,7 @@ def test_a_revision_through_the_template_replaces_the_value_and_is_audited(platf
     book["data"].append([revised.get(column, "") for column in template_columns()])
     out = io.BytesIO()
     book.save(out)
-    answer = submit(platform, out.getvalue(), XLSX).json()
+    answer = settled(platform, submit(platform, out.getvalue(), XLSX))
     assert answer["status"] == "validated", answer
     published = requests.post(f"{platform['base']}{API}/submissions/{answer['id']}/publish",
                               headers=platform["operator"], timeout=30).json()

@@ -35,7 +35,13 @@ def store():
 
 
 def _submit(store, data, fmt="sdmx-csv-2.0", reporter="nrb"):
-    return national.submit(store, reporter, fmt, data, f"credential-of-{reporter}", now=NOW)
+    """Receive a file, then run its validation job (as ingest's ``national.validate`` handler does); the
+    receipt's answer with the status after validation."""
+    received = national.submit(store, reporter, fmt, data, f"credential-of-{reporter}", now=NOW)
+    if received["duplicate"]:
+        return received
+    assert received["status"] == "processing"
+    return {**received, "status": national.process(store, received["id"])}
 
 
 def _visible(store):
@@ -87,8 +93,9 @@ def test_an_embargoed_submission_is_invisible_until_its_date_then_published_once
         {str(y): wdi[y] / 1e6 for y in (2019, 2020, 2021)})
     assert len(series) == 3
     doc = store.national.submissions.find_one({"_id": answer["id"]})
-    assert [e["type"] for e in doc["outbox"]] == ["national.embargoed", "national.published"]
-    assert doc["outbox"][0]["data"]["release_at"] == doc["outbox"][1]["data"]["embargo_until"] == LATER.isoformat()
+    _, embargoed, published = doc["outbox"]  # the validation job first (the relay sends it)
+    assert [e["type"] for e in doc["outbox"]] == ["national.validate", "national.embargoed", "national.published"]
+    assert embargoed["data"]["release_at"] == published["data"]["embargo_until"] == LATER.isoformat()
     assert [entry["action"] for entry in doc["log"]] == ["submitted", "embargoed", "published"]
     assert doc["log"][-1]["by"] == "embargo"
     assert national.upcoming_releases(store, now=NOW)["items"] == []
@@ -162,3 +169,29 @@ def test_the_national_series_is_labelled_and_beside_the_mirror_check_of_the_real
     assert mirror[2018]["matrix_gap_pct"] == round((wdi[2018] / 1e6 - column_total) / column_total * 100, 2)
     assert mirror[2019]["matrix_usd_millions"] is None
     assert national_reads.country_national(store, "BGD")["series"] == []
+
+
+def test_a_submission_is_received_processing_then_its_job_validates_it_once(store):
+    data = sdmx_csv(rows("NPL", (2019, 2020)))
+    received = national.submit(store, "nrb", "sdmx-csv-2.0", data, "credential-of-nrb", now=NOW)
+    assert received == {"id": received["id"], "status": "processing", "duplicate": False}
+    pending = national.get_submission(store, received["id"], "nrb")
+    assert (pending["status"], pending["observations"], pending["errors"]) == ("processing", 0, [])
+    [job] = store.national.submission(received["id"], {"outbox": 1})["outbox"]
+    assert (job["type"], job["data"]) == ("national.validate", {"submission_id": received["id"]})
+    with pytest.raises(SubmissionNotPublishable):  # not validated yet
+        national.publish(store, received["id"], "nrb", "nrb", now=NOW)
+    assert national.process(store, received["id"]) == "validated"
+    assert store.national.raw(received["id"]) is None  # the bytes go once validated
+    staged = store.national.staged(received["id"])
+    assert national.process(store, received["id"]) == "validated"  # the job redelivered: nothing changes
+    assert store.national.staged(received["id"]) == staged
+    assert national.get_submission(store, received["id"], "nrb")["observations"] == 2
+
+
+def test_a_validation_job_that_keeps_failing_leaves_the_submission_failed_not_processing(store):
+    received = national.submit(store, "nrb", "sdmx-csv-2.0", sdmx_csv(rows("NPL", (2021,))), "nrb", now=NOW)
+    national.give_up_processing(store, received["id"], "the submission could not be validated (Boom)")
+    got = national.get_submission(store, received["id"], "nrb")
+    assert (got["status"], got["failure"]) == ("failed", "the submission could not be validated (Boom)")
+    assert national.process(store, received["id"]) == "failed"
