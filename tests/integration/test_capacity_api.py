@@ -22,6 +22,7 @@ from tests.integration.capacity_helpers import (PRIVATE_EMAIL, Api, SmtpInbox, l
 from tests.live import free_port, live_services
 from tests.notify_helpers import Receiver
 from tests.unit.notify_events import observed_series
+from tests.unit.test_sdmx_real_data import published
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
 ADMIN = "obs_capacity-admin-token-0123456789abcdefghijklmnopqrstu"
@@ -220,8 +221,9 @@ def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corr
     attached = next(p for p in message.walk() if p.get_filename())
     sdmx = list(csv.DictReader(io.StringIO(attached.get_payload(decode=True).decode())))
     sdmx_observed = {(r["SOURCE_AREA"], r["DEST_AREA"]): float(r["OBS_VALUE"]) for r in sdmx
-                     if r["SERIES"] == "OBSERVED"}
-    assert sdmx_observed == pytest.approx({c: latest[c][1] for c in chosen}, abs=1e-6)
+                     if r["SERIES"] == "OBSERVED" and r["AMOUNT"] == "USD200"}
+    assert {r["DECIMALS"] for r in sdmx} == {"4"}  # averages in percent are published to 4 places
+    assert sdmx_observed == {c: published(latest[c][1], 4) for c in chosen}
     workspace = api.get("/workspace", nrb).json()
     runs = {e["name"]: e.get("last_run", {}).get("status") for e in workspace["scheduled_exports"]}
     assert runs == {"weekly corridors": "delivered", "sdmx by mail": "delivered"}
