@@ -58,7 +58,7 @@ class DataQuery:
     def answer(self, observations):
         """The observations the query selects, with their DECIMALS (gateway.sdmx.decimals), at most
         first_n / last_n per series, without attributes for ``detail=dataonly`` (the value then rounded
-        to its DECIMALS: the same digits either way); lazily (one series held at most)."""
+        to its DECIMALS: the same value either way); lazily (one series held at most)."""
         chosen = (with_decimals(self.flow.id, o) for o in observations if self.selects(o))
         if self.first_n or self.last_n:
             chosen = itertools.chain.from_iterable(self._ends(run) for _, run in
