@@ -110,9 +110,9 @@ class CapacityRpcs:
         return peer_requests.listed(self.store, theme, member_id, status, principal(by))
 
     @rpc
-    def request_suggestions(self, request_id, corridor_improvements=(), by=None):
-        """``corridor_improvements``: ``{"country", "corridor", "drop_pct_points"}`` rows from the published figures."""
-        return peer_requests.suggestions_for(self.store, str(request_id), list(corridor_improvements), principal(by))
+    def request_suggestions(self, request_id, improved_countries=(), by=None):
+        """``improved_countries``: ``observatory.analysis.cost_change.countries_improved`` of the published figures."""
+        return peer_requests.suggestions_for(self.store, str(request_id), list(improved_countries), principal(by))
 
     # -- national plans and the workspace -------------------------------------------
     @rpc

@@ -185,6 +185,50 @@ def test_a_plan_below_the_observed_cost_is_off_track_and_its_slip_is_alerted_on_
     assert country_page.status_code == 200 and "off track" in country_page.text
 
 
+def _mean_fall_into(country, series):
+    """The mean first-minus-newest observed cost of the corridors into ``country``, from the raw file."""
+    falls = {c: s[0][1] - s[-1][1] for c, s in series.items() if c[1] == country and len(s) > 1}
+    return sum(falls.values()) / len(falls), len(falls), max(falls.values())
+
+
+def test_a_cost_request_is_suggested_the_adopters_and_the_member_states_whose_corridors_got_cheaper(platform):
+    """Issue 21: "the member states that fit (those that adopted the practice, or whose corridors improved
+    most)". Published: the real quotes file (observed 2011Q1-2014Q1). Into PHL the corridors got cheaper on
+    average, into NPL dearer; the library records KEN as adopting mobile money (a cost-reduction practice)."""
+    api, base = platform["api"], platform["base"]
+    nrb, bsp = platform["tokens"]["nrb-nepal"], platform["tokens"]["bsp-philippines"]
+    publish(base, ADMIN, RPW_QUOTES, "rpw-quotes")  # published already when the plan test ran first: same dataset
+    series = observed_series()
+    for country in ("NPL", "PHL"):  # every corridor into them has an observed figure in each of its periods
+        with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+            assert {(r["source"], r["destination"]) for r in csv.DictReader(f) if r["destination"] == country} \
+                == {c for c in series if c[1] == country}
+    phl_fall, phl_corridors, phl_best = _mean_fall_into("PHL", series)
+    assert phl_fall > 0 > _mean_fall_into("NPL", series)[0]
+    asked = api.post("/requests", {"request_id": "cost-1", "title": "Lowering what our migrants pay",
+                                   "theme": "cost reduction"}, nrb)
+    assert asked.status_code == 201, asked.text
+    suggested = api.get(f"/requests/{asked.json()['id']}/suggestions", nrb).json()
+    assert "mobile-money-channels" in [p["id"] for p in suggested["practices"]]
+    states = {s["country"]: s for s in suggested["member_states"]}
+    assert [s["country"] for s in suggested["member_states"]] == ["KEN", "PHL"]  # adopters first; never NPL itself
+    assert states["KEN"]["adopted"] == ["mobile-money-channels"] and states["KEN"]["institutions"] == []
+    change = states["PHL"]["cost_change"]
+    assert states["PHL"]["institutions"] == ["bsp-philippines"] and change["corridors"] == phl_corridors
+    assert change["drop_pct_points"] == pytest.approx(phl_fall, abs=1e-3)
+    assert change["best"]["drop_pct_points"] == pytest.approx(phl_best, abs=1e-3)
+    assert change["best"]["series"] == "observed" and change["best"]["newest_period"] == "2014Q1"
+    assert [m["id"] for m in suggested["members"]] == ["bsp-philippines"]
+
+    from_phl = api.post("/requests", {"request_id": "cost-2", "title": "Cheaper transfers", "theme": "cost reduction"},
+                        bsp)
+    others = api.get(f"/requests/{from_phl.json()['id']}/suggestions", bsp).json()["member_states"]
+    assert [s["country"] for s in others] == ["KEN"]  # NPL's corridors got dearer: not suggested on cost
+    on_data = api.post("/requests", {"request_id": "data-1", "title": "Compiling statistics", "theme": "statistics"},
+                       bsp)
+    assert api.get(f"/requests/{on_data.json()['id']}/suggestions", bsp).json()["member_states"] == []
+
+
 def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corridor_set(platform):
     api, receiver, inbox = platform["api"], platform["receiver"], platform["inbox"]
     nrb = platform["tokens"]["nrb-nepal"]
@@ -247,6 +291,8 @@ def test_the_capacity_pages_in_a_browser_show_the_apis_answers_and_fit_a_phone(p
     open_page(browser, f"{base}/requests/{requests_listed[0]['id']}", "capacity-request")
     suggested = api.get(f"/requests/{requests_listed[0]['id']}/suggestions").json()
     assert texts(browser, "#suggested-practices a") == [p["title"] for p in suggested["practices"]]
+    shown_states = browser.find_elements("css selector", "#suggested-states li[data-country]")
+    assert [e.get_attribute("data-country") for e in shown_states] == [m["country"] for m in suggested["member_states"]]
     open_page(browser, f"{base}/members/nrb-nepal", "capacity-member")
     public = api.get("/members/nrb-nepal").json()
     assert texts(browser, "#focal-points tbody td:first-child") == [p["name"] for p in public["focal_points"]]
