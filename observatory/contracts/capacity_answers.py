@@ -186,6 +186,10 @@ class PlanAnswerSchema(Schema):
     progress = fields.Nested(ProgressSchema, required=True)
 
 
+class WorkspaceAuditEntrySchema(MemberAuditEntrySchema):
+    export_id = fields.String(metadata={"description": "the scheduled export written, for its entries"})
+
+
 class WorkspaceAnswerSchema(Schema):
     member_id = fields.String(required=True)
     corridor_sets = fields.List(fields.Dict(), required=True)
@@ -198,3 +202,6 @@ class WorkspaceAnswerSchema(Schema):
     resources = fields.List(fields.Nested(ResourceAnswerSchema), metadata={"description": "its proposals"})
     notifications = fields.List(fields.Dict(), metadata={"description": "its newest alerts"})
     scheduled_exports = fields.List(fields.Dict())
+    audit = fields.List(fields.Nested(WorkspaceAuditEntrySchema), metadata={
+        "description": "the institution's audit log: who changed its focal points, plan, workspace and scheduled "
+                       "exports, when, which fields (deleted exports included), oldest first"})
