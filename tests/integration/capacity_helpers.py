@@ -34,6 +34,9 @@ class Api:
     def patch(self, path, body, token=None):
         return self._call("PATCH", path, body, token)
 
+    def delete(self, path, token=None):
+        return self._call("DELETE", path, None, token)
+
     def member_token(self, member_id):
         minted = self.post("/credentials", {"role": "member", "member_id": member_id}, self.admin)
         assert minted.status_code == 201, minted.text

@@ -85,6 +85,12 @@ def test_an_institution_edits_only_its_own_things_and_private_contacts_appear_no
     assert api.get("/me", nrb).json()["role"] == "member"
     feed = api.post("/subscriptions", {"event_types": ["practice.published"], "channel": {"type": "feed"}}, nrb)
     assert feed.status_code == 201 and feed.json()["subscriber_id"] == "nrb-nepal"
+    assert [x["id"] for x in api.get("/subscriptions", nrb).json()["items"]] == [feed.json()["id"]]
+    assert api.get("/subscriptions", bsp).json()["items"] == []  # each institution lists its own
+    assert api.get("/notifications", nrb).status_code == 200 and api.get("/deliveries", nrb).status_code == 200
+    assert api.delete(f"/subscriptions/{feed.json()['id']}", bsp).status_code == 404  # not its own
+    assert api.delete(f"/subscriptions/{feed.json()['id']}", nrb).status_code == 200
+    assert api.get("/subscriptions", nrb).json()["items"] == []
     assert api.get("/workspace", ADMIN).status_code == 403 and api.get("/workspace").status_code == 401
 
 
@@ -128,6 +134,11 @@ def test_a_request_on_a_theme_gets_its_practices_and_resources_and_notifies_its_
     got = [(h, b, ok) for h, b, ok in receiver.received if b["type"] == "request.published"]
     assert len(got) == 1 and got[0][2] is True  # the follower of the theme, signed; not the other theme's
     assert got[0][1]["data"]["request_id"] == request_id and got[0][1]["data"]["theme"] == theme
+    # the follower's own feed and delivery log hold it too (a member token reads them as a subscriber's does)
+    wait_for(lambda: any(n["type"] == "request.published" for n in api.get("/notifications", bsp).json()["items"]),
+             timeout=20, what="request.published in the follower's notifications")
+    logged = api.get("/deliveries", bsp).json()["items"]
+    assert any(d["status"] == "delivered" for d in logged) and api.get("/deliveries", nrb).json()["items"] == []
 
     suggested = api.get(f"/requests/{request_id}/suggestions").json()
     with_theme = {p["id"] for p in json.load(open("services/catalog/practices.json")) if theme in p["themes"]}
@@ -271,6 +282,38 @@ def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corr
     assert runs == {"weekly corridors": "delivered", "sdmx by mail": "delivered"}
     assert workspace["corridor_sets"] == [corridor_set]
     assert PRIVATE_EMAIL not in body["data"]["content"] and PRIVATE_EMAIL not in attached.get_payload()
+
+
+def test_scheduled_exports_are_changed_and_deleted_by_their_institution_only_and_audited(platform):
+    api, nrb, bsp = platform["api"], platform["tokens"]["nrb-nepal"], platform["tokens"]["bsp-philippines"]
+    made = api.post("/workspace/exports", {"name": "indicators monthly", "cadence": "monthly",
+                                           "content": {"dataflow": "indicators"},
+                                           "channel": {"type": "email", "email": "stats@nrb.example.org"}}, nrb)
+    assert made.status_code == 201, made.text
+    export = f"/workspace/exports/{made.json()['id']}"
+    for refused in ({}, {"cadence": "hourly"}, {"channel": {"type": "feed"}}, {"content": {"dataflow": "flows"}},
+                    {"content": {"dataflow": "corridors", "corridor_set": "no such set"}}):
+        assert api.patch(export, refused, nrb).status_code == 400, refused
+    assert api.patch(export, {"cadence": "daily"}, bsp).status_code == 404  # another's is not found
+    assert api.delete(export, bsp).status_code == 404
+    assert api.patch(export, {"cadence": "daily"}, ADMIN).status_code == 403  # the workspace is a member's
+    changed = api.patch(export, {"cadence": "daily", "content": {"dataflow": "corridors",
+                                                                 "corridor_set": "Gulf to Nepal"}}, nrb)
+    assert changed.status_code == 200, changed.text
+    saved_set = next(s for s in api.get("/workspace", nrb).json()["corridor_sets"] if s["name"] == "Gulf to Nepal")
+    assert changed.json()["cadence"] == "daily" and changed.json()["content"]["corridors"] == saved_set["corridors"]
+    assert api.delete(export, nrb).json()["status"] == "deleted"
+    assert api.patch(export, {"cadence": "weekly"}, nrb).status_code == 404
+    assert made.json()["id"] not in {e["id"] for e in api.get("/workspace/exports", nrb).json()["items"]}
+
+    log = api.get("/workspace", nrb).json()["audit"]
+    mine = [(e["action"], e["by"], e["fields"]) for e in log if e.get("export_id") == made.json()["id"]]
+    assert mine == [("created", "member:nrb-nepal", ["cadence", "channel", "content", "name"]),
+                    ("changed", "member:nrb-nepal", ["cadence", "content"]),
+                    ("deleted", "member:nrb-nepal", ["status"])]
+    assert [e["at"] for e in log] == sorted(e["at"] for e in log)  # one log, the catalog's writes in it too
+    assert {"focal_point_added", "workspace_saved"} <= {e["action"] for e in log}
+    assert not [e for e in api.get("/workspace", bsp).json()["audit"] if e.get("export_id") == made.json()["id"]]
 
 
 def texts(browser, selector):
