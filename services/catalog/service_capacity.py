@@ -1,6 +1,8 @@
 """The catalog's capacity-building RPCs (issue 21), mixed into ``CatalogService``.
 Each validates its input with the shared contract (``observatory.contracts.capacity``)
-and its acting principal ``by={"role", "member_id"}``; logic lives in the plain modules."""
+and its acting principal ``by={"role", "member_id"}``; logic lives in the plain modules.
+A mixin because nameko finds entrypoints only as methods of the service class; it uses
+the ``store``, ``outbox`` and ``ingest`` that ``CatalogService`` declares."""
 from observatory.contracts.capacity import (
     FocalPointEditSchema,
     FocalPointSchema,
@@ -9,7 +11,7 @@ from observatory.contracts.capacity import (
     PeerAnswerSchema,
     PeerRequestCreateSchema,
     PlanSchema,
-    PrincipalSchema,
+    acting_principal as principal,
     ResourceCreateSchema,
     ResourceQuerySchema,
     WorkspaceSchema,
@@ -19,10 +21,6 @@ from observatory.events import parse_event
 from observatory.reliable_events import reliable_event_handler
 from observatory.replicated import rpc
 from services.catalog import members, peer_requests, plan_tracking, plans, resources, workspace
-
-
-def principal(by):
-    return None if by is None else validated(PrincipalSchema(), by)
 
 
 class CapacityRpcs:
