@@ -316,6 +316,30 @@ def test_scheduled_exports_are_changed_and_deleted_by_their_institution_only_and
     assert not [e for e in api.get("/workspace", bsp).json()["audit"] if e.get("export_id") == made.json()["id"]]
 
 
+def test_no_private_contact_reaches_a_public_answer_page_export_or_feed_once_figures_are_published(platform):
+    """Run after the publications and alerts above: the focal point who shares its contact with nobody is in
+    no public answer, page, export or calendar, nor in another institution's feed, deliveries or workspace."""
+    api, base, bsp = platform["api"], platform["base"], platform["tokens"]["bsp-philippines"]
+    published_requests = api.get("/requests").json()["items"]
+    assert published_requests and api.get("/exports/corridors.csv").status_code == 200
+    paths = ["/members", "/members/nrb-nepal", "/resources", "/resources/events.ics", "/requests", "/releases.ics",
+             "/exports/corridors.csv", "/exports/corridors.sdmx.csv", "/exports/indicators.csv", "/exports/ldc.csv",
+             "/exports/countries/NPL/flows.csv", "/countries/NPL", "/plans/nrb-nepal", "/plans/plan-ministry",
+             *[f"/requests/{r['id']}" for r in published_requests],
+             *[f"/requests/{r['id']}/suggestions" for r in published_requests]]
+    for path in paths:
+        assert PRIVATE_EMAIL not in api.get(path).text, path
+    for path in ("/notifications", "/deliveries", "/workspace", "/subscriptions", "/members/nrb-nepal"):
+        answer = api.get(path, bsp)
+        assert answer.status_code == 200 and PRIVATE_EMAIL not in answer.text, path
+    for page in ("/members/nrb-nepal", "/countries/NPL", "/countries/NPL/plans", "/resources", "/requests",
+                 *[f"/requests/{r['id']}" for r in published_requests]):
+        answer = requests.get(base + page, timeout=60)
+        assert answer.status_code == 200 and PRIVATE_EMAIL not in answer.text, page
+    # the contact is there for its own institution: the checks above could see it
+    assert PRIVATE_EMAIL in api.get("/members/nrb-nepal", platform["tokens"]["nrb-nepal"]).text
+
+
 def texts(browser, selector):
     return [element.text for element in browser.find_elements("css selector", selector)]
 
