@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from observatory.contracts.capacity import published_plan_figures
 from observatory.events import new_event
 from services.catalog import plan_tracking, plans
 from services.catalog.members import register
@@ -35,7 +36,7 @@ def tracked():
             "baseline": {"period": "2013Q3", "cost_pct": round((before + 0.05 - target / 5) * 5 / 4, 4)},
             "targets": [{"year": 2014, "cost_pct": target}], "corridors": ["-".join(corridor)]}
     plans.save_plan(store, "mof", plan, OPERATOR)
-    figures = plan_tracking.figures_for(plan["corridors"], lambda s, d: history(series, corridor, "2013Q4"))
+    figures = published_plan_figures(plan["corridors"], lambda s, d: history(series, corridor, "2013Q4"))
     return store, series, corridor, plan_tracking.track(store, "mof", figures), after
 
 
@@ -85,7 +86,7 @@ def test_a_target_below_the_observed_cost_is_off_track_then_met_when_a_publicati
             "baseline": {"period": "2013Q3", "cost_pct": round(before, 4)},
             "targets": [{"year": 2014, "cost_pct": target}], "corridors": ["-".join(corridor)]}
     plans.save_plan(store, "cb", plan, OPERATOR)
-    saved = plan_tracking.track(store, "cb", plan_tracking.figures_for(
+    saved = plan_tracking.track(store, "cb", published_plan_figures(
         plan["corridors"], lambda s, d: history(series, corridor, "2013Q4")))
     assert saved["targets"][0]["status"] == "off_track"  # above the target, and above the path to it
     assert saved["targets"][0]["observed_pct"] == pytest.approx(before, abs=5e-5)
