@@ -216,10 +216,10 @@ def test_a_cost_request_is_suggested_the_adopters_and_the_member_states_whose_co
                 == {c for c in series if c[1] == country}
     phl_fall, phl_corridors, phl_best = _mean_fall_into("PHL", series)
     assert phl_fall > 0 > _mean_fall_into("NPL", series)[0]
-    asked = api.post("/requests", {"request_id": "cost-1", "title": "Lowering what our migrants pay",
-                                   "theme": "cost reduction"}, nrb)
+    asked = api.answered("POST", "/requests", {"request_id": "cost-1", "title": "Lowering what our migrants pay",
+                                               "theme": "cost reduction"}, nrb)
     assert asked.status_code == 201, asked.text
-    suggested = api.get(f"/requests/{asked.json()['id']}/suggestions", nrb).json()
+    suggested = api.answered("GET", f"/requests/{asked.json()['id']}/suggestions", token=nrb).json()
     assert "mobile-money-channels" in [p["id"] for p in suggested["practices"]]
     states = {s["country"]: s for s in suggested["member_states"]}
     assert [s["country"] for s in suggested["member_states"]] == ["KEN", "PHL"]  # adopters first; never NPL itself
@@ -231,13 +231,13 @@ def test_a_cost_request_is_suggested_the_adopters_and_the_member_states_whose_co
     assert change["best"]["series"] == "observed" and change["best"]["newest_period"] == "2014Q1"
     assert [m["id"] for m in suggested["members"]] == ["bsp-philippines"]
 
-    from_phl = api.post("/requests", {"request_id": "cost-2", "title": "Cheaper transfers", "theme": "cost reduction"},
-                        bsp)
-    others = api.get(f"/requests/{from_phl.json()['id']}/suggestions", bsp).json()["member_states"]
+    from_phl = api.answered("POST", "/requests", {"request_id": "cost-2", "title": "Cheaper transfers",
+                                                  "theme": "cost reduction"}, bsp)
+    others = api.answered("GET", f"/requests/{from_phl.json()['id']}/suggestions", token=bsp).json()["member_states"]
     assert [s["country"] for s in others] == ["KEN"]  # NPL's corridors got dearer: not suggested on cost
-    on_data = api.post("/requests", {"request_id": "data-1", "title": "Compiling statistics", "theme": "statistics"},
-                       bsp)
-    assert api.get(f"/requests/{on_data.json()['id']}/suggestions", bsp).json()["member_states"] == []
+    on_data = api.answered("POST", "/requests", {"request_id": "data-1", "title": "Compiling statistics",
+                                                 "theme": "statistics"}, bsp)
+    assert api.answered("GET", f"/requests/{on_data.json()['id']}/suggestions", token=bsp).json()["member_states"] == []
 
 
 def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corridor_set(platform):
@@ -376,6 +376,8 @@ def test_the_capacity_pages_in_a_browser_show_the_apis_answers_and_fit_a_phone(p
     wait_for(lambda: browser.find_element("id", "signed-in").is_displayed(), timeout=20, what="the workspace")
     workspace = api.get("/workspace", nrb).json()
     assert texts(browser, "#exports tbody td:first-child") == [e["name"] for e in workspace["scheduled_exports"]]
+    assert texts(browser, "#audit tbody td:nth-child(3)") == [
+        e["action"] + (f" export {e['export_id']}" if e.get("export_id") else "") for e in reversed(workspace["audit"])]
     assert texts(browser, "#corridor-sets li") == [f"{s['name']}: {', '.join(s['corridors'])}"
                                                    for s in workspace["corridor_sets"]]
     form = browser.find_element("id", "new-set")
