@@ -7,7 +7,7 @@ A provider holds the union over its raw names' observations: set unions
 (``$addToSet``) and first/last periods (``$min``/``$max``), so applying the
 same observation twice changes nothing.
 """
-from observatory.audit import audit_entry  # noqa: F401 (also imported from here by the catalog modules)
+from observatory.audit import audit_entry
 from observatory.clock import utcnow
 from observatory.events import with_outbox
 from services.catalog import messages, resolution

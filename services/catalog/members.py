@@ -7,7 +7,7 @@ from observatory.clock import iso, utcnow
 from observatory.errors import Conflict
 from services.catalog.exceptions import NotYourInstitution, UnknownMember
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
-from observatory.audit import actor, audit_entry  # noqa: F401 (actor: imported from here by the capacity modules)
+from observatory.audit import actor, audit_entry
 from services.catalog.entries import MAX_AUDIT
 from services.catalog.practices import slugify
 

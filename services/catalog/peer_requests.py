@@ -10,7 +10,7 @@ from services.catalog.exceptions import NotYourInstitution, UnknownRequest
 from observatory.outbox import with_outbox
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
 from services.catalog import messages, peer_suggestions
-from services.catalog.entries import audit_entry
+from observatory.audit import audit_entry
 from services.catalog.members import actor, audited, get_member, require_operator, require_operator_or_member
 
 
