@@ -67,6 +67,9 @@ ROLE_MEMBER = "member"
 PLAN_TARGET_CHANGED = "plan.target.changed"
 PLAN_TARGET_CHANGES = ("met", "slipped")
 SUBSCRIBER_EVENT_TYPES = (*SUBSCRIBER_EVENT_TYPES, "request.published", PLAN_TARGET_CHANGED)
+# A peer-learning request on one of these themes (or on a corridor) is also suggested the member states whose
+# receiving corridors' cost fell most (observatory.analysis.cost_change).
+COST_THEMES = ("cost reduction", "cost measurement", "price comparison", "policy targets")
 
 # The headline indicators: the field of the indicators answer -> its SDMX code (CL_INDICATOR).
 RPW_INDICATOR_CODES = {

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 from gateway import capacity_pages as pages
 from gateway.paths import iso3_from_path
 from gateway.resources.plans import plan_answer
-from gateway.resources.requests import corridor_improvements
+from gateway.resources.requests import suggestions
 
 HTML = "text/html"
 
@@ -33,8 +33,7 @@ class CapacityPages:
 
     def page_request(self, request, call):
         entry = self.catalog.get_request(call.path["request_id"], None)
-        found = self.catalog.request_suggestions(entry["id"], corridor_improvements(self.ingest, entry["corridor"]))
-        return _html(pages.peer_request(entry, found))
+        return _html(pages.peer_request(entry, suggestions(self.catalog, self.ingest, entry)))
 
     def page_member(self, request, call):
         return _html(pages.member(self.catalog.get_member(call.path["member_id"], None)))

@@ -2,19 +2,13 @@
 caller), read by anyone with each target's progress from the published
 corridor figures (ingest's histories of the plan's corridors)."""
 from gateway.resources.members import acting
-from observatory.contracts.capacity import plan_figures
+from observatory.contracts.capacity import published_plan_figures
 from observatory.errors import NotFound
 
 
 def published_figures(ingest, corridors):
     """Every published figure of the plan's corridors (a corridor without any: none)."""
-    figures = []
-    for corridor in corridors:
-        try:
-            figures += plan_figures(corridor, ingest.corridor_history(*corridor.split("-")))
-        except NotFound:
-            continue
-    return figures
+    return published_plan_figures(corridors, ingest.corridor_history)
 
 
 def plan_answer(catalog, ingest, member_id):

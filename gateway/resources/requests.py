@@ -1,38 +1,28 @@
 """Peer-learning requests: one call to the catalog each, acting as the caller;
-suggestions add the corridors that improved most, from the published figures."""
+suggestions add the member states whose corridors improved most, from the published figures."""
 from gateway.resources.members import acting
 from gateway.routes.table import API, Reply
-from observatory.errors import NotFound
-
-MAX_CORRIDORS = 20  # histories read for one request's suggestions
+from observatory.analysis import cost_change
 
 
-def improvement(history):
-    """How far a corridor's headline cost fell from its first published quarter to its latest (pp), or None."""
-    values = [i["average_total_cost_pct"] for i in history.get("items", []) if i.get("average_total_cost_pct")
-              is not None]
-    return round(values[0] - values[-1], 4) if len(values) > 1 else None
-
-
-def corridor_improvements(ingest, corridor):
-    """``{"country", "corridor", "drop_pct_points"}`` for the corridors sharing the request's sending or
-    receiving country (the receiving country is credited): the catalog ranks member states by them."""
-    if not corridor:
+def improved_countries(catalog, ingest, asked):
+    """The member states' countries ranked by how much their receiving corridors' cost fell
+    (``cost_change.countries_improved``) where the request is on a corridor or a cost theme, else []:
+    one call to ingest for the figures of every member state's corridors."""
+    scope = cost_change.request_scope(asked)
+    if scope is None:
         return []
-    source, destination = corridor.split("-")
-    listed = {}
-    for query in ({"source": source}, {"destination": destination}):
-        for item in ingest.list_corridors(None, query.get("source"), query.get("destination"), None, 200)["items"]:
-            listed[f"{item['source']}-{item['destination']}"] = item["destination"]
-    rows = []
-    for key in sorted(listed)[:MAX_CORRIDORS]:
-        try:
-            drop = improvement(ingest.corridor_history(*key.split("-")))
-        except NotFound:
-            continue
-        if drop is not None:
-            rows.append({"country": listed[key], "corridor": key, "drop_pct_points": drop})
-    return rows
+    countries = sorted({m["country"] for m in catalog.list_members(None, None)} - {asked.get("country")})
+    if not countries:
+        return []
+    figures = ingest.analysis_corridor_figures(countries)
+    return cost_change.countries_improved(cost_change.corridor_cost_changes(figures, countries, scope["sending"]))
+
+
+def suggestions(catalog, ingest, asked, by=None):
+    """The request's suggestions answer (API and page alike)."""
+    found = catalog.request_suggestions(asked["id"], improved_countries(catalog, ingest, asked), by)
+    return {"request_id": asked["id"], **found, "method": cost_change.METHOD}
 
 
 class PeerRequests:
@@ -54,10 +44,7 @@ class PeerRequests:
 
     def request_suggestions(self, request, call):
         by = acting(call.principal)
-        asked = self.catalog.get_request(call.path["request_id"], by)
-        found = self.catalog.request_suggestions(asked["id"], corridor_improvements(self.ingest, asked["corridor"]),
-                                                 by)
-        return {"request_id": asked["id"], **found}
+        return suggestions(self.catalog, self.ingest, self.catalog.get_request(call.path["request_id"], by), by)
 
     def moderate_request(self, request, call):
         return self.catalog.moderate_request(call.path["request_id"], call.body, acting(call.principal))

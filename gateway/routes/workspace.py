@@ -7,6 +7,7 @@ from observatory.contracts.capacity import WorkspaceSchema
 from observatory.contracts.capacity_answers import WorkspaceAnswerSchema
 from observatory.contracts.scheduled_exports import (
     ScheduledExportCreateSchema,
+    ScheduledExportEditSchema,
     ScheduledExportListSchema,
     ScheduledExportSchema,
 )
@@ -26,6 +27,10 @@ ROUTES = (
           errors=(*MINE, 404, 413, 415), status=201),
     Route("GET", f"{API}/workspace/exports", "list_scheduled_exports", "Your scheduled exports and their last run",
           roles=(MEMBER,), response=ScheduledExportListSchema, errors=MINE),
+    Route("PATCH", f"{API}/workspace/exports/<export_id>", "change_scheduled_export",
+          "Change a scheduled export's name, cadence or content (audited; a new channel is a new export)",
+          roles=(MEMBER,), body=ScheduledExportEditSchema, response=ScheduledExportSchema,
+          errors=(*MINE, 404, 413, 415)),
     Route("DELETE", f"{API}/workspace/exports/<export_id>", "delete_scheduled_export", "Stop a scheduled export",
           roles=(MEMBER,), response=ScheduledExportSchema, errors=(401, 403, 404)),
 )

@@ -4,6 +4,8 @@ will route them. Every schema refuses unknown fields (marshmallow's default)
 and bounds every string and list."""
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
+from observatory.errors import NotFound, validated
+
 from observatory.vocabulary import (
     CONTACT_SHARING,
     ENTRY_ID_MAX,
@@ -196,3 +198,21 @@ def plan_figures(corridor, history):
              "value": item.get(f"{series}_average_pct")}
             for item in history.get("items", []) for series in ("observed", "official", "derived")
             if item.get(f"{series}_average_pct") is not None]
+
+
+def acting_principal(by):
+    """An RPC's ``by`` validated (None: nobody named, the public or the institution itself)."""
+    return None if by is None else validated(PrincipalSchema(), by)
+
+
+def published_plan_figures(corridors, corridor_history):
+    """Every published figure of a plan's ``corridors`` (``plan_figures`` of each); ``corridor_history(source,
+    destination)`` is ingest's RPC (a corridor without any figure: none). The gateway and the catalog's tracking
+    both read them so."""
+    figures = []
+    for corridor in corridors:
+        try:
+            figures += plan_figures(corridor, corridor_history(*corridor.split("-")))
+        except NotFound:
+            continue
+    return figures

@@ -119,11 +119,41 @@ class SuggestedSchema(Schema):
     why = fields.String()
 
 
+class CorridorCostChangeSchema(Schema):
+    """One corridor's cost, first and newest published period of one series (``cost_change.METHOD``)."""
+    corridor = fields.String(required=True)
+    country = fields.String(required=True)
+    series = fields.String(required=True)
+    first_period = fields.String(required=True)
+    first_pct = fields.Float(required=True)
+    newest_period = fields.String(required=True)
+    newest_pct = fields.Float(required=True)
+    drop_pct_points = fields.Float(required=True)
+
+
+class CountryCostChangeSchema(Schema):
+    country = fields.String(required=True)
+    drop_pct_points = fields.Float(required=True, metadata={"description": "mean fall over its receiving corridors"})
+    corridors = fields.Integer(required=True)
+    best = fields.Nested(CorridorCostChangeSchema, required=True)
+
+
+class SuggestedMemberStateSchema(Schema):
+    """A member state that fits a request: it adopted a suggested practice and/or its corridors improved."""
+    country = fields.String(required=True, validate=ISO3)
+    institutions = fields.List(fields.String(), required=True)
+    adopted = fields.List(fields.String(), required=True)
+    cost_change = fields.Nested(CountryCostChangeSchema, allow_none=True)
+    why = fields.String(required=True)
+
+
 class SuggestionsSchema(Schema):
     request_id = fields.String()
     practices = fields.List(fields.Nested(SuggestedSchema), required=True)
     resources = fields.List(fields.Nested(SuggestedSchema), required=True)
     members = fields.List(fields.Nested(SuggestedSchema), required=True)
+    member_states = fields.List(fields.Nested(SuggestedMemberStateSchema), required=True)
+    method = fields.String(metadata={"description": "how corridor cost changes are computed"})
 
 
 class TargetProgressSchema(Schema):
@@ -156,6 +186,10 @@ class PlanAnswerSchema(Schema):
     progress = fields.Nested(ProgressSchema, required=True)
 
 
+class WorkspaceAuditEntrySchema(MemberAuditEntrySchema):
+    export_id = fields.String(metadata={"description": "the scheduled export written, for its entries"})
+
+
 class WorkspaceAnswerSchema(Schema):
     member_id = fields.String(required=True)
     corridor_sets = fields.List(fields.Dict(), required=True)
@@ -168,3 +202,6 @@ class WorkspaceAnswerSchema(Schema):
     resources = fields.List(fields.Nested(ResourceAnswerSchema), metadata={"description": "its proposals"})
     notifications = fields.List(fields.Dict(), metadata={"description": "its newest alerts"})
     scheduled_exports = fields.List(fields.Dict())
+    audit = fields.List(fields.Nested(WorkspaceAuditEntrySchema), metadata={
+        "description": "the institution's audit log: who changed its focal points, plan, workspace and scheduled "
+                       "exports, when, which fields (deleted exports included), oldest first"})

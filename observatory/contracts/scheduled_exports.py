@@ -75,7 +75,25 @@ class ScheduledExportSchema(Schema):
     last_run = fields.Nested(ExportRunSchema, allow_none=True)
     created_at = fields.String()
     secret = fields.String(metadata={"description": "whsec_...: in the creation answer only"})
+    audit = fields.List(fields.Dict(), metadata={
+        "description": "who created and changed it, when, which fields (observatory.audit)"})
 
 
 class ScheduledExportListSchema(Schema):
     items = fields.List(fields.Nested(ScheduledExportSchema), required=True)
+
+
+# What a scheduled export's owner may change (PATCH); a new channel is a new export (its webhook secret).
+EXPORT_EDITABLE = ("name", "cadence", "content")
+
+
+class ScheduledExportEditSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    content = fields.Nested(ExportContentSchema)
+    cadence = fields.String(validate=validate.OneOf(tuple(EXPORT_CADENCES)))
+
+    @validates_schema
+    def _changes_something(self, data, **kwargs):
+        if not data:
+            raise ValidationError(f"name at least one of {', '.join(EXPORT_EDITABLE)}", "_schema")
+

@@ -7,7 +7,8 @@ A provider holds the union over its raw names' observations: set unions
 (``$addToSet``) and first/last periods (``$min``/``$max``), so applying the
 same observation twice changes nothing.
 """
-from observatory.clock import iso, utcnow
+from observatory.audit import audit_entry
+from observatory.clock import utcnow
 from observatory.events import with_outbox
 from services.catalog import messages, resolution
 
@@ -73,10 +74,6 @@ def additions(doc, sets, first, last):
     if moved:
         added["corridors"] = moved
     return added
-
-
-def audit_entry(action, by, fields, version, **extra):
-    return {"at": iso(utcnow()), "by": by, "action": action, "fields": sorted(fields), "version": version, **extra}
 
 
 def new_provider_doc(provider_id, name, origin, by, sets=None, first=None, last=None):

@@ -7,15 +7,11 @@ from observatory.clock import iso, utcnow
 from observatory.errors import Conflict
 from services.catalog.exceptions import NotYourInstitution, UnknownMember
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
-from services.catalog.entries import MAX_AUDIT, audit_entry
+from observatory.audit import actor, audit_entry
+from services.catalog.entries import MAX_AUDIT
 from services.catalog.practices import slugify
 
 INSTITUTION_FIELDS = ("id", "name", "country", "kind")
-
-
-def actor(by):
-    """How ``by`` is named in audit entries: ``operator`` or ``member:<id>``."""
-    return ROLE_OPERATOR if by["role"] == ROLE_OPERATOR else f"{ROLE_MEMBER}:{by['member_id']}"
 
 
 def require_operator(by):

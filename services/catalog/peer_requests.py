@@ -10,7 +10,7 @@ from services.catalog.exceptions import NotYourInstitution, UnknownRequest
 from observatory.outbox import with_outbox
 from observatory.vocabulary import ROLE_MEMBER, ROLE_OPERATOR
 from services.catalog import messages, peer_suggestions
-from services.catalog.entries import audit_entry
+from observatory.audit import audit_entry
 from services.catalog.members import actor, audited, get_member, require_operator, require_operator_or_member
 
 
@@ -102,9 +102,9 @@ def listed(store, theme=None, member_id=None, status=None, by=None):
     return [view(d) for d in store.capacity.peer_requests(status or "published", theme, member_id)]
 
 
-def suggestions_for(store, request_id, corridor_improvements, by=None):
+def suggestions_for(store, request_id, improved_countries, by=None):
     """``peer_suggestions.suggest`` over the published library, resources and every institution."""
     doc = get_request(store, request_id, by)
     return peer_suggestions.suggest(doc, store.practices.all_published(),
                                     store.capacity.resources_matching(status="published"),
-                                    store.capacity.all_members(), corridor_improvements)
+                                    store.capacity.all_members(), improved_countries)

@@ -13,39 +13,55 @@ def _of_theme(docs, theme):
     return [d for d in docs if d.get("status") == "published" and (not theme or theme in d.get("themes", []))]
 
 
-def _adopters(practice_ids, members):
-    """Member institutions whose plan links one of the practices."""
-    return {m["_id"] for m in members if set((m.get("plan") or {}).get("practice_ids", [])) & set(practice_ids)}
+def _adopted(practice_docs, members):
+    """{country: [practice ids]}: the countries the practice library records as
+    adopters of each practice, and those of institutions whose plan links it."""
+    adopted = {}
+    for doc in practice_docs:
+        countries = set(doc.get("countries") or ())
+        countries |= {m["country"] for m in members if doc["_id"] in (m.get("plan") or {}).get("practice_ids", [])}
+        for country in countries:
+            adopted.setdefault(country, []).append(doc["_id"])
+    return adopted
 
 
-def _countries_improved(request, improvements):
-    """Countries by how much their corridors' cost fell (most first); for a
-    corridor request, corridors sharing its sending or receiving country only."""
-    wanted = request.get("corridor")
-    shares = (lambda c: bool(set(c.split("-")) & set(wanted.split("-")))) if wanted else (lambda c: True)
-    best = {}
-    for row in improvements:
-        if shares(row["corridor"]) and row["drop_pct_points"] > 0:
-            best[row["country"]] = max(best.get(row["country"], 0), row["drop_pct_points"])
-    return sorted(best, key=lambda country: (-best[country], country))
+def _why(adopted, change):
+    reasons = [f"adopted {', '.join(adopted)}"] if adopted else []
+    if change:
+        reasons.append(f"its receiving corridors' cost fell {change['drop_pct_points']:g} percentage points on "
+                       f"average ({change['corridors']} corridor(s))")
+    return "; ".join(reasons)
 
 
-def suggest(request, practices, resources, members, corridor_improvements):
+def member_states(request, suggested_practices, members, improved_countries):
+    """The member states that fit (never the asker's own): those that adopted a
+    suggested practice (the more adopted, the earlier), then those whose
+    receiving corridors improved most (``improved_countries``: the ranked
+    rows of ``observatory.analysis.cost_change.countries_improved``)."""
+    asker = next((m["country"] for m in members if m["_id"] == request["member_id"]), request.get("country"))
+    adopted = _adopted(suggested_practices, members)
+    changes = {row["country"]: row for row in improved_countries}
+    improved_rank = {row["country"]: i for i, row in enumerate(improved_countries)}
+    countries = [c for c in set(adopted) | set(changes) if c != asker]
+    countries.sort(key=lambda c: (-len(adopted.get(c, ())), improved_rank.get(c, len(improved_rank)), c))
+    states = []
+    for country in countries[:SUGGESTED]:
+        states.append({"country": country, "institutions": sorted(m["_id"] for m in members if m["country"] == country),
+                       "adopted": sorted(adopted.get(country, ())), "cost_change": changes.get(country),
+                       "why": _why(sorted(adopted.get(country, ())), changes.get(country))})
+    return states
+
+
+def suggest(request, practices, resources, members, improved_countries):
     """Practices and resources of the request's theme, ranked by the library's
     ranking on the request's words (all of the theme when no word matches);
-    member institutions (never the asker) that adopted a suggested practice or
-    whose country's corridors improved most. ``corridor_improvements``:
-    ``{"country", "corridor", "drop_pct_points"}`` rows."""
+    the member states that fit (``member_states``) and their institutions."""
     words = _words(request)
-    found = {}
-    for name, docs in (("practices", practices), ("resources", resources)):
-        ranked = library.ranked(_of_theme(docs, request.get("theme")), words)
-        found[name] = [{"id": d["_id"], "title": d["title"], "score": score} for score, d in ranked[:SUGGESTED]]
-    others = [m for m in members if m["_id"] != request["member_id"]]
-    adopters = _adopters([p["id"] for p in found["practices"]], others)
-    improved = _countries_improved(request, corridor_improvements)
-    by_country = {c: sorted(m["_id"] for m in others if m["country"] == c) for c in improved}
-    chosen = [{"id": m, "why": "adopted a suggested practice"} for m in sorted(adopters)]
-    chosen += [{"id": m, "why": f"corridors of {c} improved"} for c in improved for m in by_country[c]
-               if m not in adopters]
-    return {**found, "members": chosen[:SUGGESTED]}
+    found, docs = {}, {}
+    for name, candidates in (("practices", practices), ("resources", resources)):
+        ranked = library.ranked(_of_theme(candidates, request.get("theme")), words)[:SUGGESTED]
+        docs[name] = [d for _, d in ranked]
+        found[name] = [{"id": d["_id"], "title": d["title"], "score": score} for score, d in ranked]
+    states = member_states(request, docs["practices"], members, improved_countries)
+    institutions = [{"id": m, "why": s["why"]} for s in states for m in s["institutions"]]
+    return {**found, "member_states": states, "members": institutions[:SUGGESTED]}

@@ -4,8 +4,7 @@ of corridor figures the catalog recomputes every plan's progress from
 ingest's histories and records it once per event, with a
 ``plan.target.changed`` for each target met or slipped since the last."""
 from observatory.clock import utcnow
-from observatory.contracts.capacity import plan_figures
-from observatory.errors import NotFound
+from observatory.contracts.capacity import published_plan_figures
 from observatory.outbox import with_outbox
 from services.catalog import messages
 from services.catalog.plan_progress import plan_progress, progress_changes
@@ -13,17 +12,6 @@ from services.catalog.plans import get_plan
 
 # Publications that move corridor figures (a plan follows one corridor series).
 CORRIDOR_KINDS = ("rpw-quotes", "rpw-corridor-averages", "rpw-corridor-means")
-
-
-def figures_for(corridors, corridor_history):
-    """Every published figure of ``corridors``; ``corridor_history(source, destination)`` is ingest's RPC."""
-    figures = []
-    for corridor in corridors:
-        try:
-            figures += plan_figures(corridor, corridor_history(*corridor.split("-")))
-        except NotFound:
-            continue
-    return figures
 
 
 def track(store, member_id, figures):
@@ -51,7 +39,7 @@ def on_dataset_published(store, event, corridor_history):
         return []
     written = []
     for member in store.capacity.members_with_plans():
-        figures = figures_for(member["plan"]["corridors"], corridor_history)
+        figures = published_plan_figures(member["plan"]["corridors"], corridor_history)
         progress, events = changes_on_publication(member, store.capacity.tracked_progress(member["_id"]), figures,
                                                   data.get("dataset_id"))
         update = {"$set": {"progress": progress, "updated_at": utcnow()}}

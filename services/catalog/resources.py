@@ -9,7 +9,7 @@ from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from observatory.vocabulary import ROLE_OPERATOR
 from services.catalog import practices
 from services.catalog.members import actor, audited, get_member, require_operator, require_operator_or_member
-from services.catalog.entries import audit_entry
+from observatory.audit import audit_entry
 
 HIDDEN = ("terms", "title_terms", "summary_terms", "body_terms", "audit")
 FEED_URL_BASE = "/api/v1/resources/"

@@ -1,6 +1,8 @@
 """The catalog's capacity-building RPCs (issue 21), mixed into ``CatalogService``.
 Each validates its input with the shared contract (``observatory.contracts.capacity``)
-and its acting principal ``by={"role", "member_id"}``; logic lives in the plain modules."""
+and its acting principal ``by={"role", "member_id"}``; logic lives in the plain modules.
+A mixin because nameko finds entrypoints only as methods of the service class; it uses
+the ``store``, ``outbox`` and ``ingest`` that ``CatalogService`` declares."""
 from observatory.contracts.capacity import (
     FocalPointEditSchema,
     FocalPointSchema,
@@ -9,7 +11,7 @@ from observatory.contracts.capacity import (
     PeerAnswerSchema,
     PeerRequestCreateSchema,
     PlanSchema,
-    PrincipalSchema,
+    acting_principal as principal,
     ResourceCreateSchema,
     ResourceQuerySchema,
     WorkspaceSchema,
@@ -19,10 +21,6 @@ from observatory.events import parse_event
 from observatory.reliable_events import reliable_event_handler
 from observatory.replicated import rpc
 from services.catalog import members, peer_requests, plan_tracking, plans, resources, workspace
-
-
-def principal(by):
-    return None if by is None else validated(PrincipalSchema(), by)
 
 
 class CapacityRpcs:
@@ -110,9 +108,9 @@ class CapacityRpcs:
         return peer_requests.listed(self.store, theme, member_id, status, principal(by))
 
     @rpc
-    def request_suggestions(self, request_id, corridor_improvements=(), by=None):
-        """``corridor_improvements``: ``{"country", "corridor", "drop_pct_points"}`` rows from the published figures."""
-        return peer_requests.suggestions_for(self.store, str(request_id), list(corridor_improvements), principal(by))
+    def request_suggestions(self, request_id, improved_countries=(), by=None):
+        """``improved_countries``: ``observatory.analysis.cost_change.countries_improved`` of the published figures."""
+        return peer_requests.suggestions_for(self.store, str(request_id), list(improved_countries), principal(by))
 
     # -- national plans and the workspace -------------------------------------------
     @rpc

@@ -112,3 +112,4 @@ class ScheduledExport(Document):
     runs = IntField(default=0)
     last_run = DictField()
     created_at = DateTimeField()
+    audit = ListField(DictField())  # who created, changed and deleted it, when, which fields (observatory.audit)

@@ -13,8 +13,10 @@ import hashlib
 import io
 import secrets
 
+from observatory.audit import actor, audit_entry
 from observatory.clock import iso, utcnow
-from observatory.contracts.scheduled_exports import EXPORT_CADENCES
+from observatory.contracts.scheduled_exports import EXPORT_CADENCES, EXPORT_EDITABLE
+from observatory.vocabulary import ROLE_MEMBER
 from observatory.errors import NotFound
 from services.notify import messages, webhooks
 from services.notify.subscriptions import get_subscriber
@@ -61,15 +63,20 @@ def filename_of(export):
 
 def view(doc, secret=None):
     answer = {k: doc.get(k) for k in ("subscriber_id", "name", "content", "channel", "cadence", "status", "runs",
-                                      "last_run")}
+                                      "last_run", "audit")}
     answer.update(id=doc["_id"], next_due_at=iso(doc.get("next_due_at")), created_at=iso(doc.get("created_at")))
     if secret:
         answer["secret"] = secret
     return {k: v for k, v in answer.items() if v is not None}
 
 
-def create(store, subscriber_id, request, addresses, now=None):
-    """A new scheduled export, due at once; a webhook's secret is in this answer only."""
+def _by(subscriber_id, by):
+    """Who acts, as audit entries name it: the principal given (the gateway's), else the institution itself."""
+    return actor(by or {"role": ROLE_MEMBER, "member_id": subscriber_id})
+
+
+def create(store, subscriber_id, request, addresses, now=None, by=None):
+    """A new scheduled export, due at once, audited; a webhook's secret is in this answer only."""
     get_subscriber(store, subscriber_id)
     channel = request["channel"]
     if channel["type"] == "webhook":
@@ -78,7 +85,8 @@ def create(store, subscriber_id, request, addresses, now=None):
     now = now or utcnow()
     doc = {"_id": "exp_" + secrets.token_hex(8), "subscriber_id": subscriber_id, **request,
            "secrets": [{"secret": secret}] if secret else [], "status": "active", "next_due_at": now,
-           "lease_until": None, "claimed_by": None, "runs": 0, "last_run": None, "created_at": now}
+           "lease_until": None, "claimed_by": None, "runs": 0, "last_run": None, "created_at": now,
+           "audit": [audit_entry("created", _by(subscriber_id, by), sorted(request), None)]}
     store.scheduled_exports.add(doc)
     return view(doc, secret)
 
@@ -87,11 +95,31 @@ def listed(store, subscriber_id):
     return {"items": [view(d) for d in store.scheduled_exports.of_subscriber(subscriber_id)]}
 
 
-def delete(store, subscriber_id, export_id):
-    doc = store.scheduled_exports.delete(subscriber_id, export_id)
-    if doc is None:  # another subscriber's is "not found" too
-        raise NotFound("no such scheduled export", {"id": export_id})
-    return view({**doc, "status": "deleted"})
+def _not_found(export_id):  # another subscriber's is "not found" too
+    return NotFound("no such scheduled export", {"id": export_id})
+
+
+def change(store, subscriber_id, export_id, changes, by=None):
+    """Its name, cadence or content changed (``EXPORT_EDITABLE``; the channel and its secret stay: a new
+    channel is a new export), audited with the fields that changed; the same again changes nothing."""
+    doc = store.scheduled_exports.own(subscriber_id, export_id)
+    if doc is None:
+        raise _not_found(export_id)
+    changed = {k: v for k, v in changes.items() if k in EXPORT_EDITABLE and doc.get(k) != v}
+    if changed:
+        doc = store.scheduled_exports.change(subscriber_id, export_id, changed,
+                                             audit_entry("changed", _by(subscriber_id, by), changed, None))
+        if doc is None:  # deleted meanwhile
+            raise _not_found(export_id)
+    return view(doc)
+
+
+def delete(store, subscriber_id, export_id, by=None):
+    doc = store.scheduled_exports.delete(subscriber_id, export_id,
+                                         audit_entry("deleted", _by(subscriber_id, by), ["status"], None))
+    if doc is None:
+        raise _not_found(export_id)
+    return view(doc)
 
 
 def run_id(export_id, due_at):

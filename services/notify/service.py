@@ -27,7 +27,8 @@ from services.notify.dependencies import OutboundConfig
 from services.notify.store import DB_NAME, STORE_ALIAS, NotifyStore
 from services.notify import scheduled_exports
 from services.notify.scheduled_exports_runner import ScheduledExportRunner
-from observatory.contracts.scheduled_exports import ScheduledExportCreateSchema
+from observatory.contracts.capacity import acting_principal as _principal
+from observatory.contracts.scheduled_exports import ScheduledExportCreateSchema, ScheduledExportEditSchema
 
 log = logging.getLogger(__name__)
 DELIVERY_SECONDS = 0.5  # config NOTIFY_DELIVERY_SECONDS
@@ -103,19 +104,30 @@ class NotifyService(PingMixin):
             log.info("scheduled exports: %s", ", ".join(f"{r['id']} {r['status']}" for r in runs))
 
     # -- scheduled exports (issue 21) -------------------------------------------
+    # ``by``: the acting principal (``{"role", "member_id"}``) the audit entry names; the institution itself if None.
     @rpc
-    def create_scheduled_export(self, subscriber_id, request):
+    def create_scheduled_export(self, subscriber_id, request, by=None):
         return scheduled_exports.create(self.store, str(subscriber_id),
                                         validated(ScheduledExportCreateSchema(), request),
-                                        self.outbound.settings.addresses)
+                                        self.outbound.settings.addresses, by=_principal(by))
 
     @rpc
     def list_scheduled_exports(self, subscriber_id):
         return scheduled_exports.listed(self.store, str(subscriber_id))
 
     @rpc
-    def delete_scheduled_export(self, subscriber_id, export_id):
-        return scheduled_exports.delete(self.store, str(subscriber_id), str(export_id))
+    def change_scheduled_export(self, subscriber_id, export_id, changes, by=None):
+        return scheduled_exports.change(self.store, str(subscriber_id), str(export_id),
+                                        validated(ScheduledExportEditSchema(), changes), by=_principal(by))
+
+    @rpc
+    def delete_scheduled_export(self, subscriber_id, export_id, by=None):
+        return scheduled_exports.delete(self.store, str(subscriber_id), str(export_id), by=_principal(by))
+
+    @rpc
+    def scheduled_export_audit(self, subscriber_id):
+        """Who created, changed and deleted the institution's exports, deleted ones included."""
+        return {"items": self.store.scheduled_exports.audit_of(str(subscriber_id))}
 
     # -- subscribers and subscriptions ----------------------------------------
     @rpc

@@ -3,13 +3,14 @@ export is claimed with one conditional update (``observatory.leases``), and
 its run is recorded only while the claim is still ours."""
 import datetime as dt
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from observatory import leases
 from observatory.idempotency import collection_of
 from services.notify.models import ScheduledExport
 
+AFTER = ReturnDocument.AFTER
 NOT_SHOWN = {"secrets": 0, "claimed_by": 0, "lease_until": 0, "run_of": 0}
 
 
@@ -36,10 +37,23 @@ class ScheduledExportStore:
         return list(self.exports.find({"subscriber_id": subscriber_id, "status": "active"}, NOT_SHOWN)
                     .sort("created_at", ASCENDING))
 
-    def delete(self, subscriber_id, export_id):
+    def change(self, subscriber_id, export_id, changed, audit_entry):
+        """The active export with ``changed`` set and its audit entry, as it now is (None: not ours, or gone)."""
         return self.exports.find_one_and_update(
-            {"_id": export_id, "subscriber_id": subscriber_id, "status": "active"}, {"$set": {"status": "deleted"}},
-            projection=NOT_SHOWN)
+            {"_id": export_id, "subscriber_id": subscriber_id, "status": "active"},
+            {"$set": changed, "$push": {"audit": audit_entry}}, projection=NOT_SHOWN, return_document=AFTER)
+
+    def delete(self, subscriber_id, export_id, audit_entry):
+        """Marked deleted (kept, with its audit), as it now is; None when it is not ours or deleted already."""
+        return self.exports.find_one_and_update(
+            {"_id": export_id, "subscriber_id": subscriber_id, "status": "active"},
+            {"$set": {"status": "deleted"}, "$push": {"audit": audit_entry}}, projection=NOT_SHOWN,
+            return_document=AFTER)
+
+    def audit_of(self, subscriber_id):
+        """Every audit entry of the institution's exports, deleted ones too, each with its export's id."""
+        docs = self.exports.find({"subscriber_id": subscriber_id}, {"audit": 1}).sort("created_at", ASCENDING)
+        return [{**entry, "export_id": d["_id"]} for d in docs for entry in d.get("audit", [])]
 
     def claim_due(self, worker, lease_seconds, now):
         """One active export whose time has come and that no live claim holds, now ours (or None)."""

@@ -34,6 +34,20 @@ class Api:
     def patch(self, path, body, token=None):
         return self._call("PATCH", path, body, token)
 
+    def delete(self, path, token=None):
+        return self._call("DELETE", path, None, token)
+
+    def answered(self, method, path, body=None, token=None, timeout=90):
+        """A call as a client makes it while a service is busy (e.g. the catalog applying a just-published
+        dataset's firms): a 503 (not answered within the deadline) is asked again, anything else returned.
+        Only for reads and writes that are the same when repeated (a request's own request_id)."""
+        from tests.conftest import wait_for
+
+        answers = []
+        wait_for(lambda: answers.append(self._call(method, path, body, token)) or answers[-1].status_code != 503,
+                 timeout=timeout, interval=1, what=f"an answer to {method} {path} other than 503")
+        return answers[-1]
+
     def member_token(self, member_id):
         minted = self.post("/credentials", {"role": "member", "member_id": member_id}, self.admin)
         assert minted.status_code == 201, minted.text

@@ -86,6 +86,12 @@ def test_an_institution_edits_only_its_own_things_and_private_contacts_appear_no
     assert api.get("/me", nrb).json()["role"] == "member"
     feed = api.post("/subscriptions", {"event_types": ["practice.published"], "channel": {"type": "feed"}}, nrb)
     assert feed.status_code == 201 and feed.json()["subscriber_id"] == "nrb-nepal"
+    assert [x["id"] for x in api.get("/subscriptions", nrb).json()["items"]] == [feed.json()["id"]]
+    assert api.get("/subscriptions", bsp).json()["items"] == []  # each institution lists its own
+    assert api.get("/notifications", nrb).status_code == 200 and api.get("/deliveries", nrb).status_code == 200
+    assert api.delete(f"/subscriptions/{feed.json()['id']}", bsp).status_code == 404  # not its own
+    assert api.delete(f"/subscriptions/{feed.json()['id']}", nrb).status_code == 200
+    assert api.get("/subscriptions", nrb).json()["items"] == []
     assert api.get("/workspace", ADMIN).status_code == 403 and api.get("/workspace").status_code == 401
 
 
@@ -129,6 +135,11 @@ def test_a_request_on_a_theme_gets_its_practices_and_resources_and_notifies_its_
     got = [(h, b, ok) for h, b, ok in receiver.received if b["type"] == "request.published"]
     assert len(got) == 1 and got[0][2] is True  # the follower of the theme, signed; not the other theme's
     assert got[0][1]["data"]["request_id"] == request_id and got[0][1]["data"]["theme"] == theme
+    # the follower's own feed and delivery log hold it too (a member token reads them as a subscriber's does)
+    wait_for(lambda: any(n["type"] == "request.published" for n in api.get("/notifications", bsp).json()["items"]),
+             timeout=20, what="request.published in the follower's notifications")
+    logged = api.get("/deliveries", bsp).json()["items"]
+    assert any(d["status"] == "delivered" for d in logged) and api.get("/deliveries", nrb).json()["items"] == []
 
     suggested = api.get(f"/requests/{request_id}/suggestions").json()
     with_theme = {p["id"] for p in json.load(open("services/catalog/practices.json")) if theme in p["themes"]}
@@ -186,6 +197,50 @@ def test_a_plan_below_the_observed_cost_is_off_track_and_its_slip_is_alerted_on_
     assert country_page.status_code == 200 and "off track" in country_page.text
 
 
+def _mean_fall_into(country, series):
+    """The mean first-minus-newest observed cost of the corridors into ``country``, from the raw file."""
+    falls = {c: s[0][1] - s[-1][1] for c, s in series.items() if c[1] == country and len(s) > 1}
+    return sum(falls.values()) / len(falls), len(falls), max(falls.values())
+
+
+def test_a_cost_request_is_suggested_the_adopters_and_the_member_states_whose_corridors_got_cheaper(platform):
+    """Issue 21: "the member states that fit (those that adopted the practice, or whose corridors improved
+    most)". Published: the real quotes file (observed 2011Q1-2014Q1). Into PHL the corridors got cheaper on
+    average, into NPL dearer; the library records KEN as adopting mobile money (a cost-reduction practice)."""
+    api, base = platform["api"], platform["base"]
+    nrb, bsp = platform["tokens"]["nrb-nepal"], platform["tokens"]["bsp-philippines"]
+    publish(base, ADMIN, RPW_QUOTES, "rpw-quotes")  # published already when the plan test ran first: same dataset
+    series = observed_series()
+    for country in ("NPL", "PHL"):  # every corridor into them has an observed figure in each of its periods
+        with open(RPW_QUOTES, encoding="utf-8", newline="") as f:
+            assert {(r["source"], r["destination"]) for r in csv.DictReader(f) if r["destination"] == country} \
+                == {c for c in series if c[1] == country}
+    phl_fall, phl_corridors, phl_best = _mean_fall_into("PHL", series)
+    assert phl_fall > 0 > _mean_fall_into("NPL", series)[0]
+    asked = api.answered("POST", "/requests", {"request_id": "cost-1", "title": "Lowering what our migrants pay",
+                                               "theme": "cost reduction"}, nrb)
+    assert asked.status_code == 201, asked.text
+    suggested = api.answered("GET", f"/requests/{asked.json()['id']}/suggestions", token=nrb).json()
+    assert "mobile-money-channels" in [p["id"] for p in suggested["practices"]]
+    states = {s["country"]: s for s in suggested["member_states"]}
+    assert [s["country"] for s in suggested["member_states"]] == ["KEN", "PHL"]  # adopters first; never NPL itself
+    assert states["KEN"]["adopted"] == ["mobile-money-channels"] and states["KEN"]["institutions"] == []
+    change = states["PHL"]["cost_change"]
+    assert states["PHL"]["institutions"] == ["bsp-philippines"] and change["corridors"] == phl_corridors
+    assert change["drop_pct_points"] == pytest.approx(phl_fall, abs=1e-3)
+    assert change["best"]["drop_pct_points"] == pytest.approx(phl_best, abs=1e-3)
+    assert change["best"]["series"] == "observed" and change["best"]["newest_period"] == "2014Q1"
+    assert [m["id"] for m in suggested["members"]] == ["bsp-philippines"]
+
+    from_phl = api.answered("POST", "/requests", {"request_id": "cost-2", "title": "Cheaper transfers",
+                                                  "theme": "cost reduction"}, bsp)
+    others = api.answered("GET", f"/requests/{from_phl.json()['id']}/suggestions", token=bsp).json()["member_states"]
+    assert [s["country"] for s in others] == ["KEN"]  # NPL's corridors got dearer: not suggested on cost
+    on_data = api.answered("POST", "/requests", {"request_id": "data-1", "title": "Compiling statistics",
+                                                 "theme": "statistics"}, bsp)
+    assert api.answered("GET", f"/requests/{on_data.json()['id']}/suggestions", token=bsp).json()["member_states"] == []
+
+
 def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corridor_set(platform):
     api, receiver, inbox = platform["api"], platform["receiver"], platform["inbox"]
     nrb = platform["tokens"]["nrb-nepal"]
@@ -231,6 +286,62 @@ def test_a_scheduled_export_arrives_by_email_and_by_signed_webhook_with_its_corr
     assert PRIVATE_EMAIL not in body["data"]["content"] and PRIVATE_EMAIL not in attached.get_payload()
 
 
+def test_scheduled_exports_are_changed_and_deleted_by_their_institution_only_and_audited(platform):
+    api, nrb, bsp = platform["api"], platform["tokens"]["nrb-nepal"], platform["tokens"]["bsp-philippines"]
+    made = api.post("/workspace/exports", {"name": "indicators monthly", "cadence": "monthly",
+                                           "content": {"dataflow": "indicators"},
+                                           "channel": {"type": "email", "email": "stats@nrb.example.org"}}, nrb)
+    assert made.status_code == 201, made.text
+    export = f"/workspace/exports/{made.json()['id']}"
+    for refused in ({}, {"cadence": "hourly"}, {"channel": {"type": "feed"}}, {"content": {"dataflow": "flows"}},
+                    {"content": {"dataflow": "corridors", "corridor_set": "no such set"}}):
+        assert api.patch(export, refused, nrb).status_code == 400, refused
+    assert api.patch(export, {"cadence": "daily"}, bsp).status_code == 404  # another's is not found
+    assert api.delete(export, bsp).status_code == 404
+    assert api.patch(export, {"cadence": "daily"}, ADMIN).status_code == 403  # the workspace is a member's
+    changed = api.patch(export, {"cadence": "daily", "content": {"dataflow": "corridors",
+                                                                 "corridor_set": "Gulf to Nepal"}}, nrb)
+    assert changed.status_code == 200, changed.text
+    saved_set = next(s for s in api.get("/workspace", nrb).json()["corridor_sets"] if s["name"] == "Gulf to Nepal")
+    assert changed.json()["cadence"] == "daily" and changed.json()["content"]["corridors"] == saved_set["corridors"]
+    assert api.delete(export, nrb).json()["status"] == "deleted"
+    assert api.patch(export, {"cadence": "weekly"}, nrb).status_code == 404
+    assert made.json()["id"] not in {e["id"] for e in api.get("/workspace/exports", nrb).json()["items"]}
+
+    log = api.get("/workspace", nrb).json()["audit"]
+    mine = [(e["action"], e["by"], e["fields"]) for e in log if e.get("export_id") == made.json()["id"]]
+    assert mine == [("created", "member:nrb-nepal", ["cadence", "channel", "content", "name"]),
+                    ("changed", "member:nrb-nepal", ["cadence", "content"]),
+                    ("deleted", "member:nrb-nepal", ["status"])]
+    assert [e["at"] for e in log] == sorted(e["at"] for e in log)  # one log, the catalog's writes in it too
+    assert {"focal_point_added", "workspace_saved"} <= {e["action"] for e in log}
+    assert not [e for e in api.get("/workspace", bsp).json()["audit"] if e.get("export_id") == made.json()["id"]]
+
+
+def test_no_private_contact_reaches_a_public_answer_page_export_or_feed_once_figures_are_published(platform):
+    """Run after the publications and alerts above: the focal point who shares its contact with nobody is in
+    no public answer, page, export or calendar, nor in another institution's feed, deliveries or workspace."""
+    api, base, bsp = platform["api"], platform["base"], platform["tokens"]["bsp-philippines"]
+    published_requests = api.get("/requests").json()["items"]
+    assert published_requests and api.get("/exports/corridors.csv").status_code == 200
+    paths = ["/members", "/members/nrb-nepal", "/resources", "/resources/events.ics", "/requests", "/releases.ics",
+             "/exports/corridors.csv", "/exports/corridors.sdmx.csv", "/exports/indicators.csv", "/exports/ldc.csv",
+             "/exports/countries/NPL/flows.csv", "/countries/NPL", "/plans/nrb-nepal", "/plans/plan-ministry",
+             *[f"/requests/{r['id']}" for r in published_requests],
+             *[f"/requests/{r['id']}/suggestions" for r in published_requests]]
+    for path in paths:
+        assert PRIVATE_EMAIL not in api.get(path).text, path
+    for path in ("/notifications", "/deliveries", "/workspace", "/subscriptions", "/members/nrb-nepal"):
+        answer = api.get(path, bsp)
+        assert answer.status_code == 200 and PRIVATE_EMAIL not in answer.text, path
+    for page in ("/members/nrb-nepal", "/countries/NPL", "/countries/NPL/plans", "/resources", "/requests",
+                 *[f"/requests/{r['id']}" for r in published_requests]):
+        answer = requests.get(base + page, timeout=60)
+        assert answer.status_code == 200 and PRIVATE_EMAIL not in answer.text, page
+    # the contact is there for its own institution: the checks above could see it
+    assert PRIVATE_EMAIL in api.get("/members/nrb-nepal", platform["tokens"]["nrb-nepal"]).text
+
+
 def texts(browser, selector):
     return [element.text for element in browser.find_elements("css selector", selector)]
 
@@ -249,6 +360,8 @@ def test_the_capacity_pages_in_a_browser_show_the_apis_answers_and_fit_a_phone(p
     open_page(browser, f"{base}/requests/{requests_listed[0]['id']}", "capacity-request")
     suggested = api.get(f"/requests/{requests_listed[0]['id']}/suggestions").json()
     assert texts(browser, "#suggested-practices a") == [p["title"] for p in suggested["practices"]]
+    shown_states = browser.find_elements("css selector", "#suggested-states li[data-country]")
+    assert [e.get_attribute("data-country") for e in shown_states] == [m["country"] for m in suggested["member_states"]]
     open_page(browser, f"{base}/members/nrb-nepal", "capacity-member")
     public = api.get("/members/nrb-nepal").json()
     assert texts(browser, "#focal-points tbody td:first-child") == [p["name"] for p in public["focal_points"]]
@@ -265,6 +378,8 @@ def test_the_capacity_pages_in_a_browser_show_the_apis_answers_and_fit_a_phone(p
     wait_for(lambda: browser.find_element("id", "signed-in").is_displayed(), timeout=20, what="the workspace")
     workspace = api.get("/workspace", nrb).json()
     assert texts(browser, "#exports tbody td:first-child") == [e["name"] for e in workspace["scheduled_exports"]]
+    assert texts(browser, "#audit tbody td:nth-child(3)") == [
+        e["action"] + (f" export {e['export_id']}" if e.get("export_id") else "") for e in reversed(workspace["audit"])]
     assert texts(browser, "#corridor-sets li") == [f"{s['name']}: {', '.join(s['corridors'])}"
                                                    for s in workspace["corridor_sets"]]
     form = browser.find_element("id", "new-set")

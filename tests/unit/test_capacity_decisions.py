@@ -97,17 +97,34 @@ def test_a_request_on_a_theme_gets_that_themes_practices_and_resources_ranked_by
     assert [r["id"] for r in answer["resources"]] == ["remittance-data-compilation-guide"]
 
 
-def test_members_suggested_adopted_a_suggested_practice_or_saw_their_corridors_improve_never_the_asker():
-    request = {"member_id": "npl-nrb", "title": "Lowering the cost of ARE to NPL", "theme": "cost reduction",
-               "corridor": "ARE-NPL"}
+def test_member_states_suggested_adopted_a_suggested_practice_or_saw_their_corridors_improve_never_the_askers():
+    request = {"member_id": "npl-nrb", "country": "NPL", "title": "Lowering the cost of ARE to NPL",
+               "theme": "cost reduction", "corridor": "ARE-NPL"}
     kenya = {"_id": "ken-cbk", "country": "KEN", "plan": {"practice_ids": ["mobile-money-channels"]}}
     india = {"_id": "ind-rbi", "country": "IND", "plan": {}}
     asker = {"_id": "npl-nrb", "country": "NPL", "plan": {"practice_ids": ["mobile-money-channels"]}}
-    improvements = [{"country": "IND", "corridor": "ARE-IND", "drop_pct_points": 1.2},
-                    {"country": "NPL", "corridor": "ARE-NPL", "drop_pct_points": 2.0}]
-    answer = peer_suggestions.suggest(request, library(), [], [kenya, india, asker], improvements)
+    compatriot = {"_id": "npl-mof", "country": "NPL", "plan": {}}
+    improved = [{"country": "NPL", "drop_pct_points": 2.0, "corridors": 1, "best": {}},
+                {"country": "IND", "drop_pct_points": 1.2, "corridors": 1, "best": {}}]
+    answer = peer_suggestions.suggest(request, library(), [], [kenya, india, asker, compatriot], improved)
     assert "mobile-money-channels" in [p["id"] for p in answer["practices"]]
+    # KEN: the library records it as adopting mobile money and its bank's plan links it; IND improved; NPL asks.
+    assert [(s["country"], s["institutions"], s["adopted"]) for s in answer["member_states"]] == [
+        ("KEN", ["ken-cbk"], ["mobile-money-channels"]), ("IND", ["ind-rbi"], [])]
+    assert answer["member_states"][1]["cost_change"] == improved[1]
     assert [m["id"] for m in answer["members"]] == ["ken-cbk", "ind-rbi"]
+
+
+def test_a_theme_only_request_is_suggested_the_countries_the_library_records_as_adopters():
+    """No institution of the USA is registered: the country is named all the same (it adopted the practice)."""
+    request = {"member_id": "npl-nrb", "country": "NPL", "title": "Disclosing prices before payment",
+               "theme": "consumer protection"}
+    answer = peer_suggestions.suggest(request, library(), [], [{"_id": "npl-nrb", "country": "NPL"}], [])
+    suggested = [p["id"] for p in answer["practices"]]
+    assert "disclosure-before-payment-us-remittance-rule" in suggested
+    assert [s["country"] for s in answer["member_states"]] == ["USA"]
+    assert answer["member_states"][0]["adopted"] == ["disclosure-before-payment-us-remittance-rule"]
+    assert answer["member_states"][0]["institutions"] == [] and answer["members"] == []
 
 
 def test_the_calendar_holds_published_dated_resources_only():

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from observatory.contracts.capacity import published_plan_figures
 from observatory.events import new_event
 from services.catalog import plan_tracking, plans
 from services.catalog.members import register
@@ -35,7 +36,7 @@ def tracked():
             "baseline": {"period": "2013Q3", "cost_pct": round((before + 0.05 - target / 5) * 5 / 4, 4)},
             "targets": [{"year": 2014, "cost_pct": target}], "corridors": ["-".join(corridor)]}
     plans.save_plan(store, "mof", plan, OPERATOR)
-    figures = plan_tracking.figures_for(plan["corridors"], lambda s, d: history(series, corridor, "2013Q4"))
+    figures = published_plan_figures(plan["corridors"], lambda s, d: history(series, corridor, "2013Q4"))
     return store, series, corridor, plan_tracking.track(store, "mof", figures), after
 
 
@@ -62,6 +63,39 @@ def test_a_plan_on_track_slips_on_the_publication_that_crosses_its_path_once_per
     assert len(store.capacity.tracking.find_one({"_id": "mof"})["outbox"]) == 1
     assert plan_tracking.on_dataset_published(store, published(), full) != []  # a new one: nothing changed
     assert len(store.capacity.tracking.find_one({"_id": "mof"})["outbox"]) == 1
+
+
+def falling_corridor(series):
+    """The first corridor (sorted) whose observed cost fell by more than 0.5 pp from 2013Q4 to 2014Q1."""
+    for corridor in sorted(series):
+        by_period = {p: cost for p, cost, _ in series[corridor]}
+        if "2013Q4" in by_period and "2014Q1" in by_period and by_period["2013Q4"] - by_period["2014Q1"] > 0.5:
+            return corridor, by_period["2013Q4"], by_period["2014Q1"]
+    raise AssertionError("no corridor of the real file fell from 2013Q4 to 2014Q1")
+
+
+def test_a_target_below_the_observed_cost_is_off_track_then_met_when_a_publication_crosses_it():
+    """Issue 21: a 2014 target below the published cost is off track; the 2014Q1 publication that brings the
+    cost under it is announced as met (the real quotes: 2013Q4, then 2014Q1)."""
+    series = observed_series()
+    corridor, before, after = falling_corridor(series)
+    store = empty_catalog_store("capacity_tracking_met")
+    register(store, {"id": "cb", "name": "Central bank", "country": corridor[1], "kind": "central_bank"}, OPERATOR)
+    target = round((before + after) / 2, 4)  # under the 2013Q4 cost, over the 2014Q1 one
+    plan = {"title": "Plan", "status": "adopted", "series": "observed", "measures": [], "practice_ids": [],
+            "baseline": {"period": "2013Q3", "cost_pct": round(before, 4)},
+            "targets": [{"year": 2014, "cost_pct": target}], "corridors": ["-".join(corridor)]}
+    plans.save_plan(store, "cb", plan, OPERATOR)
+    saved = plan_tracking.track(store, "cb", published_plan_figures(
+        plan["corridors"], lambda s, d: history(series, corridor, "2013Q4")))
+    assert saved["targets"][0]["status"] == "off_track"  # above the target, and above the path to it
+    assert saved["targets"][0]["observed_pct"] == pytest.approx(before, abs=5e-5)
+    full = lambda s, d: history(series, corridor, "2014Q1")  # noqa: E731
+    assert plan_tracking.on_dataset_published(store, published(), full) == ["cb"]
+    (alert,) = store.capacity.tracking.find_one({"_id": "cb"})["outbox"]
+    assert (alert["data"]["change"], alert["data"]["from"], alert["data"]["to"]) == ("met", "off_track", "met")
+    assert alert["data"]["observed_period"] == "2014Q1"
+    assert alert["data"]["observed_pct"] == pytest.approx(after, abs=5e-5) and after <= target
 
 
 def test_a_publication_of_other_figures_leaves_the_plans_alone(tracked):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from gateway.exports import corridors_csv
-from observatory.contracts.scheduled_exports import ScheduledExportCreateSchema
+from observatory.contracts.scheduled_exports import ScheduledExportCreateSchema, ScheduledExportEditSchema
 from observatory.errors import InvalidInput, NotFound, validated
 from services.notify import scheduled_exports, subscriptions
 from services.notify.scheduled_exports import ExportFailed
@@ -106,6 +106,32 @@ def test_an_export_is_its_institutions_only(store, member):
     assert scheduled_exports.listed(store, "bsp-philippines")["items"] == []
     assert scheduled_exports.delete(store, member, created["id"])["status"] == "deleted"
     assert scheduled_exports.listed(store, member)["items"] == []
+
+
+def test_creating_changing_and_deleting_an_export_is_validated_scoped_and_audited(store, member):
+    created = scheduled_exports.create(store, member, request(), LOCAL, now=NOW)
+    (entry,) = created["audit"]
+    assert (entry["action"], entry["by"], entry["fields"]) == ("created", "member:nrb-nepal",
+                                                               ["cadence", "channel", "content", "name"])
+    for refused in ({}, {"channel": {"type": "feed"}}, {"cadence": "hourly"}, {"content": {"dataflow": "flows"}}):
+        with pytest.raises(InvalidInput):
+            validated(ScheduledExportEditSchema(), refused)
+    changes = validated(ScheduledExportEditSchema(), {"cadence": "daily", "name": "gulf"})  # the name is the same
+    subscriptions.create_subscriber(store, {"id": "bsp-philippines", "name": "BSP", "country": "PHL"})
+    with pytest.raises(NotFound):
+        scheduled_exports.change(store, "bsp-philippines", created["id"], changes)
+    changed = scheduled_exports.change(store, member, created["id"], changes)
+    assert changed["cadence"] == "daily" and changed["audit"][-1]["fields"] == ["cadence"]
+    assert scheduled_exports.change(store, member, created["id"], changes)["audit"] == changed["audit"]  # again
+    operator = {"role": "operator"}
+    deleted = scheduled_exports.delete(store, member, created["id"], by=operator)
+    assert deleted["status"] == "deleted" and deleted["audit"][-1]["by"] == "operator"
+    with pytest.raises(NotFound):
+        scheduled_exports.change(store, member, created["id"], changes)  # a deleted export stays deleted
+    log = store.scheduled_exports.audit_of(member)  # kept after the deletion
+    assert [(e["action"], e["export_id"]) for e in log] == [(a, created["id"]) for a in ("created", "changed",
+                                                                                           "deleted")]
+    assert all(e["at"] for e in log) and store.scheduled_exports.audit_of("bsp-philippines") == []
 
 
 def test_a_webhook_export_is_signed_and_carries_the_file(store, member, receiver):

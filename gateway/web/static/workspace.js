@@ -35,7 +35,7 @@
   function clear(id) { var el = $(id); var body = el.querySelector("tbody") || el; body.textContent = ""; }
   function show(w) {
     current = w;
-    ["corridor-sets", "requests", "alerts", "plan", "exports"].forEach(clear);
+    ["corridor-sets", "requests", "alerts", "plan", "exports", "audit"].forEach(clear);
     w.corridor_sets.forEach(function (s) { item($("corridor-sets"), s.name + ": " + s.corridors.join(", ")); });
     $("watched-corridors").textContent = w.watched_corridors.join(", ") || "none";
     $("watched-countries").textContent = w.watched_countries.join(", ") || "none";
@@ -52,6 +52,9 @@
       row("exports", [e.name, e.content.dataflow + " " + (e.content.format || "csv") +
         (e.content.corridor_set ? " (" + e.content.corridor_set + ")" : ""), e.channel.type, e.cadence,
         e.last_run ? e.last_run.status + " " + e.last_run.at : "not yet"]);
+    });
+    (w.audit || []).slice().reverse().forEach(function (a) {
+      row("audit", [a.at, a.by, a.action + (a.export_id ? " export " + a.export_id : ""), (a.fields || []).join(", ")]);
     });
     $("signed-in").hidden = false;
     say("Signed in as " + w.member_id + ".");
