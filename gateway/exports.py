@@ -135,6 +135,7 @@ def flows_csv(profile):
 
 LDC_COLUMNS = ["iso3", "name", "cost_pct", "period", "inflows_usd_m", "inflows_year", "inflows_source", "kept_usd_m"]
 LDC_COLUMNS += ["series", "corridors", "period_end", "age_days"]  # the cost's series and quality flags (issue 20)
+LDC_COLUMNS += ["quotes", "quotes_non_transparent", "negative_fx_margins"]  # an observed cost's quotes
 
 
 def ldc_csv(rows):

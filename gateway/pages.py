@@ -98,8 +98,8 @@ def years_with_data(series):
     return [str(y) for y in range(years[0], years[-1] + 1)] if years else []
 
 
-def ldc_lens(profiles, newest=None, permalink=None, vintage=None, as_of=None):
-    lens = lens_answer(profiles, newest)
+def ldc_lens(profiles, newest=None, quote_counts=None, permalink=None, vintage=None, as_of=None):
+    lens = lens_answer(profiles, newest, quote_counts)
     rows = lens["rows"]
     costed = [r for r in rows if r["cost_pct"] is not None]
     spec = {"x": [r["iso3"] for r in costed], "unit": "%", "lines": SDG_LINES, "series": [

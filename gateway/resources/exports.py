@@ -5,12 +5,11 @@ Every export answers as published now or at ``asOf`` (one vintage only) and
 names its permalink in a ``Link`` header: the same address pinned to the
 vintage it reflects (``published.permalink``)."""
 from gateway import exports, national
-from gateway.analysis_material import ldc_newest_costs
 from gateway.ldc import ldc_rows
 from gateway.paths import iso3_from_path
 from gateway.resources.published import ingest_at, permalink, published_then
 from gateway.resources.releases import every_release
-from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_summaries
+from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_lens_material
 
 CSV = "text/csv"
 
@@ -74,7 +73,7 @@ class Exports:
 
     def export_ldc_csv(self, request, call):
         return self._published_export(request, call, ("export-ldc",), lambda s, ingest, as_of: exports.ldc_csv(
-            ldc_rows(ldc_summaries(ingest), ldc_newest_costs(ingest))), "ldc-lens.csv")
+            ldc_rows(*ldc_lens_material(ingest))), "ldc-lens.csv")
 
     def export_flows_csv(self, request, call):
         iso3 = iso3_from_path(call.path["iso3"])

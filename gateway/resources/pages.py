@@ -5,7 +5,6 @@ from werkzeug.wrappers import Response
 
 from gateway import pages
 from gateway.analysis import sdg_answer
-from gateway.analysis_material import ldc_newest_costs
 from gateway.analysis_quality import corridor_with_quality
 from observatory.clock import utcnow
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
@@ -14,7 +13,7 @@ from gateway.readmodel import Incomplete
 from gateway.overview import overview_answer, surveyed_quarters
 from gateway.resources.published import permalink, pinned, vintage_recipe
 from gateway.resources.releases import every_release
-from gateway.resources.whole_lists import all_corridors, ldc_summaries
+from gateway.resources.whole_lists import all_corridors, ldc_lens_material
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
@@ -84,7 +83,7 @@ class Pages:
 
     def page_ldc(self, request, call):
         return self._page_of_one_vintage(request, call, ("ldc",), lambda ingest, **pinned: pages.ldc_lens(
-            ldc_summaries(ingest), ldc_newest_costs(ingest), **pinned))
+            *ldc_lens_material(ingest), **pinned))
 
     def page_providers(self, request, call):
         query = dict(call.params)

@@ -12,11 +12,10 @@ from urllib.parse import urlencode
 
 from gateway.analysis_quality import corridor_with_quality, profile_with_newest
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
-from gateway.analysis_material import ldc_newest_costs
 from gateway.ldc import ldc_lens
 from gateway.overview import overview_answer, surveyed_quarters
 from gateway.paths import iso3_from_path
-from gateway.resources.whole_lists import ldc_summaries
+from gateway.resources.whole_lists import ldc_lens_material
 from observatory.clock import utcnow
 from observatory.errors import NotFound
 
@@ -151,8 +150,7 @@ class PublishedFigures:
         return self.views.respond(request, key, recipe)
 
     def ldc_lens(self, request, call):
-        return self._of_one_vintage(request, call, ("ldc-lens",), lambda ingest: ldc_lens(
-            ldc_summaries(ingest), ldc_newest_costs(ingest)))
+        return self._of_one_vintage(request, call, ("ldc-lens",), lambda ingest: ldc_lens(*ldc_lens_material(ingest)))
 
     def overview(self, request, call):
         return self._of_one_vintage(request, call, ("overview",), lambda ingest: overview_answer(

@@ -31,6 +31,10 @@ class LdcRowSchema(Schema):
     inflows_year = fields.Integer(**_N)
     inflows_source = fields.String(**_N)
     kept_usd_m = fields.Float(**_N, metadata={"description": "estimate: inflows × (cost − 3 %) / 100"})
+    quotes = fields.Integer(**_N, metadata={"description": "an observed cost: the quotes surveyed into the "
+                                                           "country that quarter (null for other series)"})
+    quotes_non_transparent = fields.Integer(**_N)
+    negative_fx_margins = fields.Integer(**_N)
 
 
 class LdcLensSchema(Schema):

@@ -77,9 +77,10 @@ def transparent_counts(counts):
     return {k: q - n for k, (q, n, _) in counts.items()}
 
 
-def assert_lens(answer, newest, members):
-    """Each row its own period and series, equal to the newest figure computed from the files; the mean
-    over one period and series only, with its coverage."""
+def assert_lens(answer, newest, members, counts):
+    """Each row its own period and series, equal to the newest figure computed from the files, an observed
+    one with the quotes into the country counted from the file (``counts``); the mean over one period and
+    series only, with its coverage."""
     rows = {r["iso3"]: r for r in answer["rows"]}
     assert set(rows) == members
     for iso3, row in rows.items():
@@ -89,6 +90,9 @@ def assert_lens(answer, newest, members):
         period, series, value, corridors = newest[iso3]
         assert (row["period"], row["series"], row["corridors"]) == (period, series, corridors), iso3
         assert row["cost_pct"] == pytest.approx(value)
+        into = [c for (_, destination), c in counts.items() if destination == iso3]
+        expected = tuple(sum(c[i] for c in into) for i in range(3)) if series == "observed" else (None,) * 3
+        assert (row["quotes"], row["quotes_non_transparent"], row["negative_fx_margins"]) == expected, iso3
     period, series, mean, used = one_pair_mean(newest)
     aggregate = answer["aggregate"]
     assert (aggregate["period"], aggregate["series"], aggregate["rows_used"]) == (period, series, used)
@@ -145,7 +149,8 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         assert all(a["permalink"] == f"{p}?asOf={pinned(vintage)}" and a["vintage"] == vintage
                    for p, a in cited.items())
         first_newest = newest_by_country(corridor_figures(first), members)
-        assert_lens(cited["/api/v1/ldc"], first_newest, members)
+        assert_lens(cited["/api/v1/ldc"], first_newest, members, first_counts)
+        assert any(r["quotes_non_transparent"] for r in cited["/api/v1/ldc"]["rows"] if r["quotes"])
         assert_overview(cited["/api/v1/overview"], first_global, corridor_figures(first))
         assert_sdmx_corridors(get(base, EXPORTS[1], period=QUARTER), first, first_counts,
                               transparent_counts(first_counts))
@@ -166,7 +171,7 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         assert lens_now["vintage"]["id"] != vintage["id"]
         newest_now = newest_by_country(corridor_figures(revised, official), members)
         assert any(period > QUARTER for period, *_ in newest_now.values())  # the official series is newer
-        assert_lens(lens_now, newest_now, members)
+        assert_lens(lens_now, newest_now, members, revised_counts)
         assert_overview(get(base, "/api/v1/overview").json(), revised_global, corridor_figures(revised, official))
 
         # the permalinks: the first vintage, exactly
@@ -191,6 +196,8 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         assert {k: float(r["cost_pct"]) for k, r in ldc_then.items() if r["cost_pct"]} == \
             pytest.approx({k: v[2] for k, v in first_newest.items()})
         assert {(r["period"], r["series"]) for r in ldc_then.values() if r["cost_pct"]} == {(QUARTER, "observed")}
+        assert {k: int(r["quotes"]) for k, r in ldc_then.items() if r["quotes"]} == \
+            {r["iso3"]: r["quotes"] for r in cited["/api/v1/ldc"]["rows"] if r["quotes"] is not None}
         for path in EXPORTS[5:]:
             assert get(base, links[path]).status_code == 200
 
