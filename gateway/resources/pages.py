@@ -38,11 +38,11 @@ class Pages:
         return self.views.respond(request, key, recipe, HTML)
 
     def page_overview(self, request, call):
-        def compute(ingest, **pinned):
+        def compute(ingest, **footer):
             quarters = surveyed_quarters(ingest)
             corridors = all_corridors(ingest, quarters[-1]["period"])[1] if quarters else []
             answer = overview_answer(quarters, ingest.analysis_corridor_figures([]), utcnow().date())
-            return pages.overview(quarters, corridors, answer["newest"], **pinned)
+            return pages.overview(quarters, corridors, answer["newest"], **footer)
 
         return self._page_of_one_vintage(request, call, ("overview",), compute)
 
@@ -82,8 +82,8 @@ class Pages:
         return self._page(request, key, compute)
 
     def page_ldc(self, request, call):
-        return self._page_of_one_vintage(request, call, ("ldc",), lambda ingest, **pinned: pages.ldc_lens(
-            *ldc_lens_material(ingest), **pinned))
+        return self._page_of_one_vintage(request, call, ("ldc",), lambda ingest, **footer: pages.ldc_lens(
+            *ldc_lens_material(ingest), **footer))
 
     def page_providers(self, request, call):
         query = dict(call.params)
