@@ -201,6 +201,13 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         for path in EXPORTS[5:]:
             assert get(base, links[path]).status_code == 200
 
+        # the country answer's newest figure is of its vintage too (not the newest published since)
+        country = next(iso3 for iso3 in sorted(first_newest) if newest_now.get(iso3, (QUARTER,))[0] > QUARTER)
+        then = get(base, f"/api/v1/countries/{country}", asOf=vintage["published_at"]).json()["newest_cost_to_receive"]
+        assert (then["period"], then["series"], then["value"]) == \
+            (QUARTER, "observed", pytest.approx(first_newest[country][2]))
+        current = get(base, f"/api/v1/countries/{country}").json()["newest_cost_to_receive"]
+        assert (current["period"], current["series"]) == newest_now[country][:2]
         for path in PAGES:
             page = get(base, path, asOf=vintage["published_at"])
             assert page.status_code == 200, page.text
