@@ -143,7 +143,8 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         vintage = get(base, "/api/v1/ldc").json()["vintage"]
         assert cited_corridors == f"{EXPORTS[0]}?period={QUARTER}&asOf={pinned(vintage)}"
         assert_corridor_csv(table(corridors), first, first_counts)
-        links = {path: link_of(get(base, path)) for path in EXPORTS[1:]}
+        first_bodies = {path: get(base, path) for path in EXPORTS[1:]}
+        links = {path: link_of(answer) for path, answer in first_bodies.items()}
         assert all(link == f"{path}?asOf={pinned(vintage)}" for path, link in links.items())
         cited = {path: get(base, path).json() for path in ANSWERS}
         assert all(a["permalink"] == f"{p}?asOf={pinned(vintage)}" and a["vintage"] == vintage
@@ -174,8 +175,15 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         assert_lens(lens_now, newest_now, members, revised_counts)
         assert_overview(get(base, "/api/v1/overview").json(), revised_global, corridor_figures(revised, official))
 
-        # the permalinks: the first vintage, exactly
-        assert_corridor_csv(table(get(base, cited_corridors)), first, first_counts)
+        # the permalinks: the first vintage, exactly (the same bytes as first served)
+        pinned_corridors = get(base, cited_corridors)
+        assert_corridor_csv(table(pinned_corridors), first, first_counts)
+        assert pinned_corridors.content == corridors.content
+        # The SDMX-CSV views asOf a time are written by the SDMX service from the kept versions (its
+        # asOf answer), which add the USD 500 rows and word PROVENANCE and share units otherwise than
+        # its answer of now: their figures are compared below, the plain CSVs byte for byte.
+        plain = [path for path in first_bodies if not path.endswith(".sdmx.csv")]
+        assert [path for path in plain if get(base, links[path]).content != first_bodies[path].content] == []
         for path in ANSWERS:
             again = get(base, cited[path]["permalink"])
             assert again.status_code == 200 and again.json() == cited[path], path
