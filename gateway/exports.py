@@ -10,10 +10,11 @@ import math
 
 from icalendar import Calendar, Event
 
-from gateway.ldc_newest import with_flags
 from gateway.sdmx.data_csv import csv_v1
 from gateway.sdmx.observations import observations
 from gateway.sdmx.query import data_query_21
+from observatory.analysis.quality import period_age
+from observatory.clock import utcnow
 from observatory.errors import NonFiniteFigure
 from observatory.vocabulary import RPW_INDICATOR_CODES as INDICATORS, SERIES, SERIES_LABELS
 
@@ -87,11 +88,11 @@ def corridors_csv(items, quote_counts=None, today=None):
     counts = quote_counts or {}
     rows = []
     for s, d, p, series, value, headline, quotes in corridor_observations(items):
-        flags = with_flags([{"period": p}], today)[0]
+        age = period_age(p, today or utcnow().date())
         observed = counts.get((s, d), {}) if series == "observed" else {}
         rows.append([s, d, p, series, value, str(headline).lower(), "" if quotes is None else quotes,
                      SERIES_LABELS[series], *[_blank(observed.get(c)) for c in QUALITY_COLUMNS[:3]],
-                     flags["period_end"], flags["age_days"]])
+                     age["period_end"], age["age_days"]])
     return _write(["source", "destination", "period", "series", "average_total_cost_pct", "headline",
                    "quotes_transparent", "provenance", *QUALITY_COLUMNS], rows)
 
@@ -108,12 +109,12 @@ def indicators_csv(answers, quote_counts=None, today=None):
     counts = quote_counts or {}
     rows = []
     for a in answers:
-        flags = with_flags([{"period": a["period"]}], today)[0]
+        age = period_age(a["period"], today or utcnow().date())
         mine = counts.get(a["period"])
         totals = [sum(c[k] for c in mine) if mine is not None else "" for k in QUALITY_COLUMNS[:3]]
         rows.append([a["period"], *["" if a.get(f) is None else a[f] for f in INDICATORS],
                      a.get("weight_year") or "", a.get("quotes_transparent", ""), a.get("corridors", ""),
-                     *totals, flags["period_end"], flags["age_days"]])
+                     *totals, age["period_end"], age["age_days"]])
     return _write(["period", *INDICATORS, "weight_year", "quotes_transparent", "corridors", *QUALITY_COLUMNS], rows)
 
 
