@@ -3,6 +3,7 @@ SDMX-CSV 1.0 views of the dataflows (the SDMX web service's own writer on its
 own observation sources: the same ids, codes and digits), and an iCalendar
 feed of dataset releases."""
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -12,31 +13,36 @@ from icalendar import Calendar, Event
 from gateway.sdmx.data_csv import csv_v1
 from gateway.sdmx.observations import observations
 from gateway.sdmx.query import data_query_21
+from observatory.analysis.quality import period_age
+from observatory.clock import utcnow
 from observatory.errors import NonFiniteFigure
 from observatory.vocabulary import RPW_INDICATOR_CODES as INDICATORS, SERIES, SERIES_LABELS
 
 ATTRIBUTION = "The World Bank, Remittance Prices Worldwide; KNOMAD/World Bank; WDI (CC BY 4.0)"
 
 
-def sdmx_csv(sources, flow_id, key="all", **params):
+def sdmx_csv(sources, flow_id, key="all", as_of=None, **params):
     """The SDMX-CSV 1.0 view of a dataflow for a REST 2.1 key and parameters (bytes;
-    the header line alone when nothing matches)."""
+    the header line alone when nothing matches); ``as_of`` (ISO 8601 text): the figures
+    as published then, as the SDMX 3.0 ``asOf`` answers them."""
     query = data_query_21(flow_id, key, params=params)
+    if as_of is not None:
+        query = dataclasses.replace(query, as_of=dt.datetime.fromisoformat(as_of.replace("Z", "+00:00")))
     return b"".join(csv_v1(query.flow, query.dsd, observations(sources, query)))
 
 
-def corridors_sdmx(sources, period):
+def corridors_sdmx(sources, period, as_of=None):
     """Every corridor's series (observed, official, derived) in one quarter (``2014Q1``)."""
-    return sdmx_csv(sources, "RPW_CORRIDOR_COST", startPeriod=period, endPeriod=period)
+    return sdmx_csv(sources, "RPW_CORRIDOR_COST", as_of=as_of, startPeriod=period, endPeriod=period)
 
 
-def indicators_sdmx(sources):
-    return sdmx_csv(sources, "RPW_INDICATORS")
+def indicators_sdmx(sources, as_of=None):
+    return sdmx_csv(sources, "RPW_INDICATORS", as_of=as_of)
 
 
-def flows_sdmx(sources, iso3):
+def flows_sdmx(sources, iso3, as_of=None):
     """A country's flows: its totals (KNOMAD, WDI) and the bilateral matrix's estimates by sender."""
-    return sdmx_csv(sources, "FLOWS", f"A.{iso3}...")
+    return sdmx_csv(sources, "FLOWS", f"A.{iso3}...", as_of=as_of)
 
 
 def _write(header, rows):
@@ -72,20 +78,44 @@ def corridor_observations(items):
                        item.get("quotes_transparent") if series == "observed" else None)
 
 
-def corridors_csv(items):
+# The quality flags of each row (issue 20 §2): the quote counts of an observed average, the age of its period.
+QUALITY_COLUMNS = ["quotes", "quotes_non_transparent", "negative_fx_margins", "period_end", "age_days"]
+
+
+def corridors_csv(items, quote_counts=None, today=None):
+    """``quote_counts``: ``{(source, destination): counts}`` of the observed averages (ingest's
+    ``corridor_quote_counts``), their columns left empty for the official and derived series."""
+    counts = quote_counts or {}
+    rows = []
+    for s, d, p, series, value, headline, quotes in corridor_observations(items):
+        age = period_age(p, today or utcnow().date())
+        observed = counts.get((s, d), {}) if series == "observed" else {}
+        rows.append([s, d, p, series, value, str(headline).lower(), "" if quotes is None else quotes,
+                     SERIES_LABELS[series], *[_blank(observed.get(c)) for c in QUALITY_COLUMNS[:3]],
+                     age["period_end"], age["age_days"]])
     return _write(["source", "destination", "period", "series", "average_total_cost_pct", "headline",
-                   "quotes_transparent", "provenance"],
-                  [[s, d, p, series, value, str(headline).lower(), "" if quotes is None else quotes,
-                    SERIES_LABELS[series]] for s, d, p, series, value, headline, quotes in corridor_observations(items)])
+                   "quotes_transparent", "provenance", *QUALITY_COLUMNS], rows)
+
+
+def _blank(value):
+    return "" if value is None else value
 
 
 # -- indicators ----------------------------------------------------------------------
 
-def indicators_csv(answers):
-    return _write(["period", *INDICATORS, "weight_year", "quotes_transparent", "corridors"],
-                  [[a["period"], *["" if a.get(f) is None else a[f] for f in INDICATORS],
-                    a.get("weight_year") or "", a.get("quotes_transparent", ""), a.get("corridors", "")]
-                   for a in answers])
+def indicators_csv(answers, quote_counts=None, today=None):
+    """``quote_counts``: ``{period: [counts of each corridor]}`` (``corridor_quote_counts``), summed
+    into the quarter's quality columns; the weight vintage is ``weight_year``."""
+    counts = quote_counts or {}
+    rows = []
+    for a in answers:
+        age = period_age(a["period"], today or utcnow().date())
+        mine = counts.get(a["period"])
+        totals = [sum(c[k] for c in mine) if mine is not None else "" for k in QUALITY_COLUMNS[:3]]
+        rows.append([a["period"], *["" if a.get(f) is None else a[f] for f in INDICATORS],
+                     a.get("weight_year") or "", a.get("quotes_transparent", ""), a.get("corridors", ""),
+                     *totals, age["period_end"], age["age_days"]])
+    return _write(["period", *INDICATORS, "weight_year", "quotes_transparent", "corridors", *QUALITY_COLUMNS], rows)
 
 
 # -- country flows ---------------------------------------------------------------------
@@ -106,6 +136,7 @@ def flows_csv(profile):
 
 LDC_COLUMNS = ["iso3", "name", "cost_pct", "period", "inflows_usd_m", "inflows_year", "inflows_source", "kept_usd_m"]
 LDC_COLUMNS += ["series", "corridors", "period_end", "age_days"]  # the cost's series and quality flags (issue 20)
+LDC_COLUMNS += ["quotes", "quotes_non_transparent", "negative_fx_margins"]  # an observed cost's quotes
 
 
 def ldc_csv(rows):

@@ -1,7 +1,8 @@
 """The LDC lens (pure): what recipients in each Least Developed Country would
 keep each year if sending cost 3 %, from a country's latest figures."""
 
-from gateway.ldc_newest import with_flags
+from gateway.ldc_newest import rows_for_aggregate, with_flags, with_quote_counts
+from observatory.analysis.newest import one_vintage_aggregate
 
 INFLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m")  # in this order of preference
 TARGET_PCT = 3.0
@@ -35,8 +36,20 @@ def ldc_row(profile, newest=None):
             "inflows_source": source, "kept_usd_m": kept}
 
 
-def ldc_rows(profiles, newest=None):
+def ldc_rows(profiles, newest=None, quote_counts=None):
     """One row per country, the most expensive to send to first (no cost: last);
-    ``newest``: ``{iso3: newest figure}`` (the newest-figure rule, issue 20)."""
+    ``newest``: ``{iso3: newest figure}`` (the newest-figure rule, issue 20);
+    ``quote_counts``: ``{period: [corridor counts]}`` (``with_quote_counts``)."""
     rows = (ldc_row(p, None if newest is None else newest.get(p["country"]["iso3"], {})) for p in profiles)
-    return with_flags(sorted(rows, key=lambda r: (r["cost_pct"] is None, -(r["cost_pct"] or 0))))
+    return with_quote_counts(with_flags(sorted(rows, key=lambda r: (r["cost_pct"] is None, -(r["cost_pct"] or 0)))),
+                             quote_counts)
+
+
+def ldc_lens(profiles, newest=None, quote_counts=None):
+    """The lens's answer: its rows, the yearly total kept at 3 % over the rows with both inputs, and
+    the mean over the rows of one period and one series only, with its coverage of the group."""
+    rows = ldc_rows(profiles, newest, quote_counts)
+    combined = one_vintage_aggregate(rows_for_aggregate(rows), rows_in_group=len(rows))
+    return {"target_pct": TARGET_PCT, "rows": rows, "aggregate": combined["aggregate"],
+            "other_vintages": combined["other_vintages"],
+            "total_kept_usd_m": sum(r["kept_usd_m"] for r in rows if r["kept_usd_m"] is not None)}

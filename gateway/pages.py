@@ -8,9 +8,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from gateway.ldc import TARGET_PCT, ldc_rows
-from gateway.ldc_newest import rows_for_aggregate
-from observatory.analysis.newest import one_vintage_aggregate
+from gateway.ldc import TARGET_PCT, ldc_lens as lens_answer
 from observatory.errors import NotFound
 from observatory.vocabulary import PROVIDER_TYPES, SUBSCRIBER_EVENT_TYPES
 
@@ -45,9 +43,10 @@ def static_file(name):
     return path.read_bytes(), media
 
 
-def overview(quarters, corridors, newest=None):
+def overview(quarters, corridors, newest=None, permalink=None, vintage=None, as_of=None):
     """``quarters``: the indicators of every quarter; ``corridors``: the latest quarter's corridor list;
-    ``newest``: ``{"all": …, "ldc": …}`` (``gateway.analysis.newest_overview``), the headline when given."""
+    ``newest``: ``{"all": …, "ldc": …}`` (``gateway.analysis.newest_overview``), the headline when given;
+    ``permalink``: the page pinned to its ``vintage``; ``as_of``: the time asked (the downloads keep it)."""
     latest = quarters[-1] if quarters else None
     trend = {"x": [q["period"] for q in quarters], "unit": "%", "lines": SDG_LINES, "series": [
         {"name": "global average", "values": [q.get("global_average_pct") for q in quarters]},
@@ -56,7 +55,8 @@ def overview(quarters, corridors, newest=None):
     ranked = sorted((c for c in corridors if c.get("average_total_cost_pct") is not None),
                     key=lambda c: -c["average_total_cost_pct"])
     return render("overview.html", title="The cost of sending money home", latest=latest, quarters=quarters,
-                  trend=trend, corridors=ranked, newest=newest)
+                  trend=trend, corridors=ranked, newest=newest, permalink=permalink, vintage=vintage,
+                  pinned=_pinned_query(as_of))
 
 
 def corridor(answer, history, permalink=None):
@@ -98,15 +98,20 @@ def years_with_data(series):
     return [str(y) for y in range(years[0], years[-1] + 1)] if years else []
 
 
-def ldc_lens(profiles, newest=None):
-    rows = ldc_rows(profiles, newest)
+def ldc_lens(profiles, newest=None, quote_counts=None, permalink=None, vintage=None, as_of=None):
+    lens = lens_answer(profiles, newest, quote_counts)
+    rows = lens["rows"]
     costed = [r for r in rows if r["cost_pct"] is not None]
     spec = {"x": [r["iso3"] for r in costed], "unit": "%", "lines": SDG_LINES, "series": [
         {"name": "average cost of sending to the country", "type": "bar", "values": [r["cost_pct"] for r in costed]}]}
-    total = sum(r["kept_usd_m"] for r in rows if r["kept_usd_m"] is not None)
-    aggregate = one_vintage_aggregate(rows_for_aggregate(rows), rows_in_group=len(rows))
     return render("ldc.html", title="The Least Developed Countries: what remittances cost them", rows=rows,
-                  spec=spec, total=total, target=TARGET_PCT, aggregate=aggregate)
+                  spec=spec, total=lens["total_kept_usd_m"], target=TARGET_PCT, aggregate=lens,
+                  permalink=permalink, vintage=vintage, pinned=_pinned_query(as_of))
+
+
+def _pinned_query(as_of):
+    """The query that keeps a page's downloads at the vintage it shows (empty for now)."""
+    return f"?{urlencode({'asOf': as_of})}" if as_of else ""
 
 
 def _next_query(query, next_cursor):

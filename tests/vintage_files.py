@@ -35,3 +35,43 @@ def quarter_and_revision(period="2011_1Q"):
     dropped = next(i for i, r in enumerate(rows) if (r[s], r[d]) == moved and r[t] == "yes")
     revised = [r for i, r in enumerate(rows) if i != dropped and not ((r[s], r[d]) == emptied and r[t] == "yes")]
     return {"header": header, "first": rows, "revised": revised, "emptied": emptied, "moved": moved}
+
+
+def quote_counts(header, rows):
+    """{(source, destination): (quotes, non-transparent quotes, negative FX margins)} counted from a file's rows."""
+    s, d, t, fx = (header.index(n) for n in ("source", "destination", "transparent", "cc1.fx.margin"))
+    counts = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        mine = counts[(row[s], row[d])]
+        mine[0] += 1
+        mine[1] += row[t] != "yes"
+        mine[2] += row[fx] not in ("", "NA") and float(row[fx]) < 0
+    return {k: tuple(v) for k, v in counts.items()}
+
+
+SERIES_ORDER = ("observed", "official", "derived")
+
+
+def newest_by_country(figures, members):
+    """{iso3: (period, series, value, corridors)}: per receiving country in ``members``, the mean of its
+    corridors' figures in each (period, series), the newest period taken, observed before official;
+    ``figures``: {(source, destination, period, series): value}."""
+    grouped = defaultdict(list)
+    for (source, destination, period, series), value in figures.items():
+        if destination in members:
+            grouped[(destination, period, series)].append(value)
+    newest = {}
+    for (iso3, period, series), values in grouped.items():
+        mine = (period, -SERIES_ORDER.index(series))
+        if iso3 not in newest or mine > (newest[iso3][0], -SERIES_ORDER.index(newest[iso3][1])):
+            newest[iso3] = (period, series, sum(values) / len(values), len(values))
+    return newest
+
+
+def one_pair_mean(newest):
+    """(period, series, mean, rows) over the rows sharing the (period, series) most rows have (ties: newer)."""
+    pairs = defaultdict(list)
+    for period, series, value, *_ in newest.values():
+        pairs[(period, series)].append(value)
+    (period, series), values = max(pairs.items(), key=lambda kv: (len(kv[1]), kv[0][0], -SERIES_ORDER.index(kv[0][1])))
+    return period, series, sum(values) / len(values), len(values)

@@ -4,18 +4,17 @@ run it, as the exports' do)."""
 from werkzeug.wrappers import Response
 
 from gateway import pages
-from gateway.analysis import ldc_members, newest_overview, sdg_answer
-from gateway.analysis_material import ldc_newest_costs
+from gateway.analysis import sdg_answer
 from gateway.analysis_quality import corridor_with_quality
 from observatory.clock import utcnow
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
 from gateway.readmodel import Incomplete
-from gateway.resources.published import permalink, pinned
+from gateway.overview import overview_answer, surveyed_quarters
+from gateway.resources.published import permalink, pinned, vintage_recipe
 from gateway.resources.releases import every_release
-from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_summaries
+from gateway.resources.whole_lists import all_corridors, ldc_lens_material
 from observatory.contracts.answers import CorridorSchema, CountryProfileSchema
-from observatory.errors import NotFound
 
 HTML = "text/html"  # werkzeug adds charset=utf-8 to text types
 _corridor_schema, _country_schema = CorridorSchema(), CountryProfileSchema()
@@ -28,19 +27,24 @@ class Pages:
     def _page(self, request, key, compute):
         return self.views.respond(request, ("page", *key), compute, HTML)
 
-    def page_overview(self, request, call):
-        def compute(s):
-            try:
-                quarters = every_quarter(s.ingest)
-            except NotFound:  # nothing surveyed published yet
-                quarters = []
-            corridors = all_corridors(s.ingest, quarters[-1]["period"])[1] if quarters else []
-            figures, today = s.ingest.analysis_corridor_figures([]), utcnow().date()
-            newest = {"all": newest_overview(figures, None, today),
-                      "ldc": newest_overview(figures, ldc_members(), today)}
-            return pages.overview(quarters, corridors, newest)
+    def _page_of_one_vintage(self, request, call, key, compute):
+        """A page gathered from several reads of one vintage (``published.vintage_recipe``):
+        ``compute(ingest, permalink=, vintage=, as_of=)`` renders it."""
+        as_of = call.params.get("as_of")
 
-        return self._page(request, ("overview",), compute)
+        def render(sources, ingest, vintage, link):
+            return compute(ingest, permalink=link, vintage=vintage, as_of=vintage["published_at"] if as_of else None)
+        key, recipe, _ = vintage_recipe(self.views, request, ("page", *key), as_of, render)
+        return self.views.respond(request, key, recipe, HTML)
+
+    def page_overview(self, request, call):
+        def compute(ingest, **footer):
+            quarters = surveyed_quarters(ingest)
+            corridors = all_corridors(ingest, quarters[-1]["period"])[1] if quarters else []
+            answer = overview_answer(quarters, ingest.analysis_corridor_figures([]), utcnow().date())
+            return pages.overview(quarters, corridors, answer["newest"], **footer)
+
+        return self._page_of_one_vintage(request, call, ("overview",), compute)
 
     def page_corridor(self, request, call):
         source, destination = iso3_from_path(call.path["source"]), iso3_from_path(call.path["destination"])
@@ -68,7 +72,7 @@ class Pages:
         def compute(s):
             profile = s.ingest.country_profile(iso3, as_of=as_of)
             link = permalink(path, args, profile.get("vintage"))
-            newest = sdg_answer(iso3, s.ingest.analysis_corridor_figures([iso3]), utcnow().date())
+            newest = sdg_answer(iso3, s.ingest.analysis_corridor_figures([iso3], as_of=as_of), utcnow().date())
             try:
                 composed = with_country_extras(profile, s.catalog, iso3, _country_schema.dump)
             except Incomplete as incomplete:
@@ -78,8 +82,8 @@ class Pages:
         return self._page(request, key, compute)
 
     def page_ldc(self, request, call):
-        return self._page(request, ("ldc",),
-                          lambda s: pages.ldc_lens(ldc_summaries(s.ingest), ldc_newest_costs(s.ingest)))
+        return self._page_of_one_vintage(request, call, ("ldc",), lambda ingest, **footer: pages.ldc_lens(
+            *ldc_lens_material(ingest), **footer))
 
     def page_providers(self, request, call):
         query = dict(call.params)

@@ -7,11 +7,18 @@ permalink: the same URL with ``asOf`` = that release's time. An answer asked
 ``asOf`` a time is kept under its view's key and the release then in force,
 and is computed by ingest as of that release's time only (so it never mixes
 vintages, and every ``asOf`` within one release shares it)."""
+import functools
+import json
 from urllib.parse import urlencode
 
 from gateway.analysis_quality import corridor_with_quality, profile_with_newest
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
+from gateway.ldc import ldc_lens
+from gateway.overview import overview_answer, surveyed_quarters
 from gateway.paths import iso3_from_path
+from gateway.resources.whole_lists import ldc_lens_material
+from observatory.clock import utcnow
+from observatory.errors import NotFound
 
 AS_OF = "asOf"
 
@@ -30,6 +37,64 @@ def pinned(views, key, as_of):
         return key, None
     vintage = views.sources.ingest.vintage_at(as_of)
     return (*key, ("vintage", vintage["id"] if vintage else None)), (vintage["published_at"] if vintage else as_of)
+
+
+# The ingest reads that answer as of a time (the rest answer only now).
+AS_OF_READS = frozenset({"list_corridors", "corridor", "corridor_history", "indicators", "country_summaries",
+                         "country_profile", "analysis_corridor_figures", "corridor_quote_counts"})
+
+
+class IngestAsOf:
+    """The ingest proxy with ``as_of`` passed to each read that takes one: the helpers that gather whole
+    lists (``whole_lists``, ``ldc_newest_costs``) then answer of one vintage unchanged."""
+
+    def __init__(self, ingest, as_of):
+        self._ingest, self._as_of = ingest, as_of
+
+    def __getattr__(self, name):
+        method = getattr(self._ingest, name)
+        return functools.partial(method, as_of=self._as_of) if name in AS_OF_READS else method
+
+
+def ingest_at(ingest, as_of):
+    """``ingest`` itself for now (``as_of`` None), else its reads as of that time."""
+    return ingest if as_of is None else IngestAsOf(ingest, as_of)
+
+
+VINTAGE_NOW = ("vintage-now",)
+
+
+def vintage_now(views):
+    """The release in force now, kept in the read model as a view of its own: replaced with the other
+    views at a release (so it names theirs), and read without an RPC while ingest is busy."""
+    body, _, _ = views.reads.read(VINTAGE_NOW, lambda s: {"vintage": s.ingest.vintage_at(None)}, views.sources)
+    return json.loads(body)["vintage"]
+
+
+def published_then(views, key, as_of):
+    """As ``pinned``, and the vintage: the one in force then, or now without ``as_of``; NotFound for an
+    ``as_of`` before the first release."""
+    if as_of is None:
+        return key, None, vintage_now(views)
+    vintage = views.sources.ingest.vintage_at(as_of)
+    if vintage is None:
+        raise NotFound(f"nothing was published yet at {as_of}", {"as_of": as_of})
+    return (*key, ("vintage", vintage["id"])), vintage["published_at"], vintage
+
+
+def vintage_recipe(views, request, key, as_of_asked, compute):
+    """(view key, recipe, permalink) of an answer gathered from several reads of one vintage:
+    ``recipe(sources)`` is ``compute(sources, ingest, vintage, permalink)`` with ``ingest`` answering
+    as of the vintage asked (now: the vintage is asked while computing, so a rebuilt view names its
+    own); the permalink returned is the one known at the request (for headers)."""
+    key, as_of, vintage = published_then(views, key, as_of_asked)
+    path, args = request.path, list(request.args.items(multi=True))
+
+    def recipe(sources):
+        named = vintage if as_of is not None else sources.ingest.vintage_at(None)
+        return compute(sources, ingest_at(sources.ingest, as_of), named, permalink(path, args, named))
+
+    return key, recipe, permalink(path, args, vintage)
 
 
 class PublishedFigures:
@@ -81,6 +146,22 @@ class PublishedFigures:
         return self._published(request, call, ("country", iso3),
                                lambda s, as_of, link: with_country_extras(
                                    link(profile_with_newest(s.ingest.country_profile(iso3, as_of=as_of),
-                                                            s.ingest.analysis_corridor_figures([iso3]))),
+                                                            s.ingest.analysis_corridor_figures([iso3],
+                                                                                               as_of=as_of))),
                                    s.catalog, iso3, dump),
                                dumped=True)
+
+    def _of_one_vintage(self, request, call, key, compute):
+        """An answer gathered from several reads: ``compute(ingest)`` of one vintage, with it and its
+        permalink; an ``asOf`` before the first release is a 404."""
+        def answer(sources, ingest, vintage, link):
+            return call.response_schema.dump({**compute(ingest), "vintage": vintage, "permalink": link})
+        key, recipe, _ = vintage_recipe(self.views, request, key, call.params.get("as_of"), answer)
+        return self.views.respond(request, key, recipe)
+
+    def ldc_lens(self, request, call):
+        return self._of_one_vintage(request, call, ("ldc-lens",), lambda ingest: ldc_lens(*ldc_lens_material(ingest)))
+
+    def overview(self, request, call):
+        return self._of_one_vintage(request, call, ("overview",), lambda ingest: overview_answer(
+            surveyed_quarters(ingest), ingest.analysis_corridor_figures([]), utcnow().date()))

@@ -1,5 +1,7 @@
 """Whole lists gathered from ingest for the exports and the pages: every
 corridor of a quarter, every quarter's indicators, the LDCs' summaries."""
+from gateway.analysis_material import ldc_newest_costs
+from gateway.ldc_newest import observed_periods
 from observatory.countries import countries
 
 PAGE = 500  # items per RPC while gathering a whole list
@@ -30,3 +32,11 @@ def every_quarter(ingest):
 def ldc_summaries(ingest):
     ldcs = sorted(c.iso3 for c in countries().by_iso3.values() if c.is_ldc())
     return ingest.country_summaries(ldcs)["items"]
+
+
+def ldc_lens_material(ingest):
+    """What the LDC lens is computed from: (the LDCs' summaries, their newest costs, the quote counts of
+    each observed quarter among those: ``{period: corridor_quote_counts items}``)."""
+    newest = ldc_newest_costs(ingest)
+    counts = {period: ingest.corridor_quote_counts(period)["items"] for period in observed_periods(newest)}
+    return ldc_summaries(ingest), newest, counts

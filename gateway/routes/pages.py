@@ -11,14 +11,14 @@ HTML = "text/html"
 
 ROUTES = (
     Route("GET", "/", "page_overview", "Overview: the cost of sending money, per quarter, against 3 % and 5 %",
-          media=HTML),
+          query=AsOfQuerySchema, media=HTML, errors=(400, 404)),
     Route("GET", "/corridors/<source>/<destination>", "page_corridor",
           "A corridor: surveyed providers, declared prices and history", query=PeriodAsOfQuerySchema, media=HTML,
           errors=(400, 404)),
     Route("GET", "/countries/<iso3>", "page_country", "A country: flows, costs, senders, corridors, providers",
           query=AsOfQuerySchema, media=HTML, errors=(400, 404)),
     Route("GET", "/ldc", "page_ldc", "The LDC lens: the cost of sending to each LDC, and what 3 % would leave recipients",
-          media=HTML),
+          query=AsOfQuerySchema, media=HTML, errors=(400, 404)),
     Route("GET", "/providers", "page_providers", "The provider directory, filtered by name, type, country, corridor",
           query=ProviderPageQuerySchema, media=HTML, errors=(400,)),
     Route("GET", "/providers/<provider_id>", "page_provider", "A provider: corridors, products, declared prices",

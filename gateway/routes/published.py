@@ -8,6 +8,7 @@ from observatory.contracts.answers import (
     HistorySchema,
     IndicatorsSchema,
 )
+from observatory.contracts.lens import LdcLensSchema, OverviewSchema
 
 ROUTES = (
     Route("GET", f"{API}/corridors", "list_corridors", "Corridors with a figure in a quarter (default: the latest)",
@@ -22,4 +23,12 @@ ROUTES = (
           query=PeriodAsOfQuerySchema, response=IndicatorsSchema, errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>", "country", "A country's flows, senders, costs and corridors",
           query=AsOfQuerySchema, response=CountryProfileSchema, errors=(400, 404)),
+    Route("GET", f"{API}/ldc", "ldc_lens",
+          "The LDC lens: each LDC's newest cost to receive (its own period and series), latest inflows, what 3 % "
+          "would leave recipients (estimate), and the mean over one period and series with its coverage",
+          query=AsOfQuerySchema, response=LdcLensSchema, errors=(400, 404)),
+    Route("GET", f"{API}/overview", "overview",
+          "The overview: the latest surveyed quarter's indicators and the newest figure of every corridor, "
+          "averaged over one period and series only", query=AsOfQuerySchema, response=OverviewSchema,
+          errors=(400, 404)),
 )

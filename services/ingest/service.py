@@ -15,7 +15,7 @@ from observatory.outbox import OutboxDispatcher, OutboxRelay
 from observatory.processes import release_freed_memory
 from observatory.reliable_events import reliable_command_handler
 from services.ingest import analysis_queries, operator_review, pruning, queries, queries_sdmx, uploads
-from services.ingest import vintage_queries
+from services.ingest import quality_queries, vintage_queries
 from services.ingest.dependencies import ImportConfig
 from services.ingest.importer import fail, fail_stalled, run_import
 from services.ingest.messages import IMPORT_COMMAND, NATIONAL_VALIDATE_COMMAND
@@ -172,9 +172,14 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
                                               cursor, limit)
 
     @rpc
-    def analysis_corridor_figures(self, iso3s=None):
-        """Every corridor figure of every series touching ``iso3s`` (issue 20's analysis)."""
-        return analysis_queries.corridor_figures(self.store, [str(i) for i in (iso3s or [])][:500])
+    def analysis_corridor_figures(self, iso3s=None, as_of=None):
+        """Every corridor figure of every series touching ``iso3s`` (issue 20's analysis), now or at ``as_of``."""
+        return analysis_queries.corridor_figures(self.store, [str(i) for i in (iso3s or [])][:500], as_of=as_of)
+
+    @rpc
+    def corridor_quote_counts(self, period=None, as_of=None):
+        """The quote counts behind each observed corridor average of a quarter (the exports' quality flags)."""
+        return quality_queries.corridor_quote_counts(self.store, period, as_of=as_of)
 
     # -- the SDMX web service's sources (whole series, paged) ---------------------------------
     @rpc

@@ -30,6 +30,13 @@ def _decoded(doc):
     return {**{k: v for k, v in doc.items() if k != "packed"}, "quotes": rows}
 
 
+def _archived_doc(dataset_id, key, archive, rows):
+    """A corridor-period kept only in its dataset's archive, shaped as a staged document."""
+    period, source, destination = key.split(":")
+    return {"_id": staged_id(dataset_id, key), "dataset_id": dataset_id, "period": period, "source": source,
+            "destination": destination, "quote_fields": archive["quote_fields"], "quotes": rows[key]}
+
+
 class PublicationStore:
     def __init__(self, db):
         self.staged = db[StagedCorridorPeriod._meta["collection"]]
@@ -75,12 +82,7 @@ class PublicationStore:
         if doc is not None:
             return _decoded(doc)
         archive = self.archives.find_one({"_id": dataset_id, "keys": key})
-        if archive is None:
-            return None
-        period, source, destination = key.split(":")
-        return {"_id": staged_id(dataset_id, key), "dataset_id": dataset_id, "period": period, "source": source,
-                "destination": destination, "quote_fields": archive["quote_fields"],
-                "quotes": unpack(archive["packed"])[key]}
+        return None if archive is None else _archived_doc(dataset_id, key, archive, unpack(archive["packed"]))
 
     def archived_rows(self, dataset_id):
         """{key: rows} of the dataset's archived corridor-periods."""
@@ -196,8 +198,12 @@ class PublicationStore:
         wanted = {staged_id(dataset_id, key): (dataset_id, key) for dataset_id, key in pairs}
         found = {wanted[d["_id"]]: _decoded(d) for d in self.staged.find({"_id": {"$in": list(wanted)}})} \
             if wanted else {}
-        for pair in set(wanted.values()) - set(found):
-            doc = self.staged_doc(*pair)
-            if doc is not None:
-                found[pair] = doc
+        archived = {}
+        for dataset_id, key in set(wanted.values()) - set(found):  # each archive read and unpacked once
+            archived.setdefault(dataset_id, []).append(key)
+        for dataset_id, keys in archived.items():
+            archive = self.archives.find_one({"_id": dataset_id})
+            rows = unpack(archive["packed"]) if archive else {}
+            for key in (k for k in keys if k in rows):
+                found[(dataset_id, key)] = _archived_doc(dataset_id, key, archive, rows)
         return found

@@ -9,6 +9,7 @@ import requests
 from icalendar import Calendar
 
 from tests.live import published_platform
+from tests.unit.analysis_files import raw_quote_rows
 from tests.unit.test_sdmx_real_data import published
 
 pytestmark = [pytest.mark.broker, pytest.mark.shared_platform]
@@ -84,6 +85,65 @@ def test_corridor_exports_carry_the_published_figures_of_the_quarter(base):
                    if i["average_source"] == "observed"}
     assert {(o["SOURCE_AREA"], o["DEST_AREA"]): int(o["QUOTES_TRANSPARENT"]) for o in sdmx
             if o["SERIES"] == "OBSERVED" and o["AMOUNT"] == "USD200"} == transparent
+
+
+def _file_counts(period):
+    """{(source, destination): (quotes, non-transparent, negative FX margins)} of a quarter, from the file."""
+    counts = {}
+    for row in raw_quote_rows():
+        if row["period"] == period:
+            mine = counts.setdefault((row["source"], row["destination"]), [0, 0, 0])
+            margin = row["cc1.fx.margin"]
+            mine[0] += 1
+            mine[1] += row["transparent"] != "yes"
+            mine[2] += margin not in ("", "NA") and float(margin) < 0
+    return {k: tuple(v) for k, v in counts.items()}
+
+
+def test_corridor_exports_carry_the_quote_counts_of_the_file(base):
+    """The quality flags of issue 20 §2 in both exports: for every corridor of 2014Q1 (the real quotes),
+    the counts the CSV and the SDMX-CSV give equal those counted from the file."""
+    expected = _file_counts("2014Q1")
+    assert any(c[1] for c in expected.values()) and any(c[2] for c in expected.values())
+    table = rows(requests.get(f"{base}/api/v1/exports/corridors.csv", params={"period": "2014Q1"}, timeout=30))
+    header = table[0]
+    observed = [dict(zip(header, r)) for r in table[1:] if r[header.index("series")] == "observed"]
+    assert observed
+    for row in observed:
+        assert (int(row["quotes"]), int(row["quotes_non_transparent"]), int(row["negative_fx_margins"])) == \
+            expected[(row["source"], row["destination"])]
+        assert row["period_end"] == "2014-03-31" and int(row["age_days"]) > 0
+    assert all(r[header.index("quotes")] == "" for r in table[1:] if r[header.index("series")] != "observed")
+    sdmx = strict_sdmx(requests.get(f"{base}/api/v1/exports/corridors.sdmx.csv", params={"period": "2014Q1"},
+                                    timeout=30), "OBSERVATORY:RPW_CORRIDOR_COST(1.0)",
+                       ["FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES", "AMOUNT"], CORRIDOR_ATTRIBUTES, r"\d{4}-Q[1-4]")
+    filled = {(o["SOURCE_AREA"], o["DEST_AREA"]): (int(o["QUOTES"]), int(o["QUOTES_TRANSPARENT"]))
+              for o in sdmx if o["SERIES"] == "OBSERVED" and o["AMOUNT"] == "USD200"}
+    assert filled == {(r["source"], r["destination"]): (expected[(r["source"], r["destination"])][0],
+                                                        expected[(r["source"], r["destination"])][0] -
+                                                        expected[(r["source"], r["destination"])][1])
+                      for r in observed}
+
+
+def test_ldc_export_rows_say_their_period_series_and_age(base):
+    lens = requests.get(f"{base}/api/v1/ldc", timeout=30).json()
+    table = rows(requests.get(f"{base}/api/v1/exports/ldc.csv", timeout=30))
+    header = table[0]
+    exported = {r[0]: dict(zip(header, r)) for r in table[1:]}
+    assert set(exported) == {r["iso3"] for r in lens["rows"]}
+    for row in lens["rows"]:
+        line = exported[row["iso3"]]
+        if row["cost_pct"] is None:
+            assert line["cost_pct"] == "" and line["series"] == ""
+            continue
+        assert float(line["cost_pct"]) == pytest.approx(row["cost_pct"])
+        assert (line["period"], line["series"], int(line["age_days"])) == (row["period"], row["series"],
+                                                                             row["age_days"])
+    assert len({(r["period"], r["series"]) for r in lens["rows"] if r["cost_pct"] is not None}) > 1  # mixed rows
+    aggregate = lens["aggregate"]
+    same = [r["cost_pct"] for r in lens["rows"] if (r["period"], r["series"]) == (aggregate["period"],
+                                                                                   aggregate["series"])]
+    assert aggregate["value"] == pytest.approx(sum(same) / len(same)) and aggregate["rows_used"] == len(same)
 
 
 def test_indicator_exports_equal_the_indicators_of_every_quarter(base):
