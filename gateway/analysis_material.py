@@ -2,6 +2,7 @@
 a recipe makes a ``Material`` from the sources that run it (a request's, or
 the rebuild's), so a rebuilt view never reads the previous release's parts."""
 from gateway import analysis, analysis_scorecard
+from gateway.analysis_inputs import INPUTS
 from gateway.catalog_extras import with_country_extras
 from gateway.readmodel import Incomplete
 from observatory.clock import utcnow
@@ -10,9 +11,13 @@ from observatory.errors import NotFound
 
 
 class Material:
-    def __init__(self, sources, today=None):
+    """``as_of``: the time of the release to answer from (a pinned ``asOf``; None: the one in force)."""
+
+    def __init__(self, sources, today=None, as_of=None, inputs=INPUTS):
         self.sources = sources
         self.today = today or utcnow().date()
+        self.as_of = as_of
+        self._inputs = inputs
         self._memo = {}
 
     def _once(self, key, fetch):
@@ -20,20 +25,16 @@ class Material:
             self._memo[key] = fetch()
         return self._memo[key]
 
+    def inputs(self):
+        """This release's inputs (``gateway.analysis_inputs``): fetched once per release, not per answer."""
+        return self._once("inputs", lambda: self._inputs.get(self.sources.ingest, self.as_of))
+
     def figures(self, iso3s=()):
         """Corridor figures of every series; touching ``iso3s`` (all when empty)."""
-        if () in self._memo:  # everything is fetched already: filter it
-            wanted = set(iso3s)
-            return [f for f in self._memo[()] if not wanted or f["source"] in wanted or f["destination"] in wanted]
-        return self._once(tuple(sorted(iso3s)), lambda: self.sources.ingest.analysis_corridor_figures(list(iso3s)))
-
-    def summaries(self):
-        """Every known country's flow series (``country_summaries``)."""
-        every = sorted(countries().by_iso3)
-        return self._once("summaries", lambda: self.sources.ingest.country_summaries(every)["items"])
+        return self.inputs().figures_of(iso3s)
 
     def profile(self, iso3):
-        return self._once(("profile", iso3), lambda: self.sources.ingest.country_profile(iso3))
+        return self._once(("profile", iso3), lambda: self.sources.ingest.country_profile(iso3, as_of=self.as_of))
 
     def composed_profile(self, iso3):
         """The profile with the catalog's providers and practices (``None`` for them when it is away)."""
@@ -51,7 +52,7 @@ class Material:
                 raise NotFound(f"no figures for {source} → {destination}",
                                {"source": source, "destination": destination})
             chosen = period or analysis_scorecard.newest_surveyed_period(rows)
-            answer = self.sources.ingest.corridor(source, destination, chosen) if chosen else None
+            answer = self.sources.ingest.corridor(source, destination, chosen, as_of=self.as_of) if chosen else None
             if answer is not None and not answer.get("quotes"):
                 answer = None
             newest = analysis.corridor_newest(rows, source, destination)
@@ -79,7 +80,7 @@ class Material:
         return self._once(("sdg", area), lambda: analysis.sdg_answer(area, self.figures(sorted(members)), self.today))
 
     def peers(self, iso3, peers=()):
-        indicators = self._once("peer-indicators", lambda: analysis.peer_indicators(self.figures(), self.summaries()))
+        indicators = self.inputs().peer_indicators()
         return self._once(("peers", iso3, tuple(peers)),
                           lambda: analysis.peers_answer(iso3, None, None, peers, indicators))
 
@@ -90,5 +91,6 @@ class Material:
 
 
 def ldc_newest_costs(ingest):
-    """``{iso3: newest cost to receive}`` of every LDC (the LDC lens, its export)."""
-    return analysis.newest_country_costs(ingest.analysis_corridor_figures(sorted(analysis.ldc_members())), "receiving")
+    """``{iso3: newest cost to receive}`` of every LDC (the LDC lens, its export), computed once per release."""
+    members, newest = analysis.ldc_members(), INPUTS.get(ingest).newest_costs("receiving")
+    return {iso3: figure for iso3, figure in newest.items() if iso3 in members}

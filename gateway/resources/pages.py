@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from gateway import pages
 from gateway.analysis import ldc_members, newest_overview, sdg_answer
+from gateway.analysis_inputs import INPUTS
 from gateway.analysis_material import ldc_newest_costs
 from gateway.analysis_quality import corridor_with_quality
 from observatory.clock import utcnow
@@ -35,7 +36,7 @@ class Pages:
             except NotFound:  # nothing surveyed published yet
                 quarters = []
             corridors = all_corridors(s.ingest, quarters[-1]["period"])[1] if quarters else []
-            figures, today = s.ingest.analysis_corridor_figures([]), utcnow().date()
+            figures, today = INPUTS.get(s.ingest).figures, utcnow().date()
             newest = {"all": newest_overview(figures, None, today),
                       "ldc": newest_overview(figures, ldc_members(), today)}
             return pages.overview(quarters, corridors, newest)
@@ -68,7 +69,7 @@ class Pages:
         def compute(s):
             profile = s.ingest.country_profile(iso3, as_of=as_of)
             link = permalink(path, args, profile.get("vintage"))
-            newest = sdg_answer(iso3, s.ingest.analysis_corridor_figures([iso3]), utcnow().date())
+            newest = sdg_answer(iso3, INPUTS.get(s.ingest, as_of).figures_of([iso3]), utcnow().date())
             try:
                 composed = with_country_extras(profile, s.catalog, iso3, _country_schema.dump)
             except Incomplete as incomplete:

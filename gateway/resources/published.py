@@ -9,6 +9,7 @@ and is computed by ingest as of that release's time only (so it never mixes
 vintages, and every ``asOf`` within one release shares it)."""
 from urllib.parse import urlencode
 
+from gateway.analysis_inputs import INPUTS
 from gateway.analysis_quality import corridor_with_quality, profile_with_newest
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
 from gateway.paths import iso3_from_path
@@ -81,6 +82,6 @@ class PublishedFigures:
         return self._published(request, call, ("country", iso3),
                                lambda s, as_of, link: with_country_extras(
                                    link(profile_with_newest(s.ingest.country_profile(iso3, as_of=as_of),
-                                                            s.ingest.analysis_corridor_figures([iso3]))),
+                                                            INPUTS.get(s.ingest, as_of).figures_of([iso3]))),
                                    s.catalog, iso3, dump),
                                dumped=True)

@@ -175,6 +175,11 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
         """Every corridor figure of every series touching ``iso3s`` (issue 20's analysis)."""
         return analysis_queries.corridor_figures(self.store, [str(i) for i in (iso3s or [])][:500])
 
+    @rpc
+    def analysis_inputs(self, as_of=None, since=None):
+        """Everything issue 20's analysis computes from, of one vintage (``since``: only what changed)."""
+        return analysis_queries.analysis_inputs(self.store, as_of, str(since) if since else None)
+
     # -- the SDMX web service's sources (whole series, paged) ---------------------------------
     @rpc
     def corridor_cost_page(self, cursor=None, limit=200, source=None, destination=None, as_of=None, first=None,
