@@ -7,7 +7,8 @@ from gateway.catalog_extras import with_country_extras
 from gateway.readmodel import Incomplete
 from observatory.clock import utcnow
 from observatory.countries import countries
-from observatory.errors import NotFound
+from observatory.contracts.common import MAX_LIMIT
+from observatory.errors import NotFound, ServiceUnavailable
 
 
 class Material:
@@ -44,6 +45,15 @@ class Material:
             except Incomplete as incomplete:
                 return incomplete.payload
         return self._once(("composed", iso3), fetch)
+
+    def practices(self):
+        """The published practice library (``{"id", "title", "themes", "countries"}``), None without the catalog."""
+        def fetch():
+            try:
+                return self.sources.catalog.list_practices({"limit": MAX_LIMIT})["items"]
+            except ServiceUnavailable:
+                return None
+        return self._once("practices", fetch)
 
     def scorecard(self, source, destination, period=None):
         def fetch():

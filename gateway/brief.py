@@ -13,6 +13,7 @@ from gateway.analysis import LDC, ldc_members
 from gateway.analysis_pages import tracker_spec
 from gateway.brief_printer import Printer
 from gateway.pages import WEB, render
+from observatory.analysis.practices_fit import practices_that_fit, situation
 
 log = logging.getLogger(__name__)
 COMPOSED_AHEAD = 2  # briefs composed while one is printed
@@ -33,20 +34,37 @@ def latest_flows(profile):
     return flows
 
 
+def fitting_practices(material, iso3, sdg, pickup, peers):
+    """The library's practices that fit the country's situation (``practices_fit``), each saying why;
+    None when the catalog is away (the brief lists the practices tagged with the country then)."""
+    library = material.practices()
+    if library is None:
+        return None
+    ldc = next((g for g in peers["groups"] if g["kind"] == "ldc"), {"indicators": {}})
+    providers = (ldc["indicators"].get("surveyed_providers_to_receive") or {}).get("country")
+    receiving = sdg["receiving"]
+    needs = situation(receiving["headline"], receiving["trend"], pickup, providers, iso3 in ldc_members(),
+                      material.today)
+    return {"needs": needs, "chosen": practices_that_fit(needs, library, iso3)}
+
+
 def brief_context(material, iso3):
     """Everything a brief shows, each figure with its period, series, source and flags."""
     profile = material.composed_profile(iso3)
     sdg, receiving = material.sdg(iso3), material.receiving_summary(iso3)
     whatif = material.whatif(iso3, 3.0)
-    channels = Counter()
+    channels, pickup = Counter(), Counter()
     for source in [c["source"] for c in receiving["corridors"]]:
-        for k, n in material.scorecard(source, iso3)["mix"]["payment_instrument"].items():
-            channels[k] += n
+        mix = material.scorecard(source, iso3)["mix"]
+        channels.update(mix["payment_instrument"])
+        pickup.update(mix["pickup_method"])
     ranked = sorted(receiving["corridors"], key=lambda c: (c["average_total_cost_pct"] is None,
                                                            c["average_total_cost_pct"] or 0))
+    peers = material.peers(iso3)
     return {"country": profile["country"], "profile": profile, "sdg": sdg, "receiving": receiving,
             "corridors_by_cost": ranked, "channels": dict(channels.most_common()), "flows": latest_flows(profile),
-            "peers": material.peers(iso3), "whatif": whatif, "made_on": material.today.isoformat(),
+            "pickup": dict(pickup.most_common()), "practices": fitting_practices(material, iso3, sdg, pickup, peers),
+            "peers": peers, "whatif": whatif, "made_on": material.today.isoformat(),
             "figures": [("Average cost to receive", sdg["receiving"]["headline"]),
                         ("Average cost to send", sdg["sending"]["headline"])]}
 
