@@ -24,6 +24,7 @@ NEEDS = {
     "old_survey": ("data", "statistics", "cost measurement"),
     "ldc": ("least developed countries",),
 }
+MINOR_NEEDS = ("old_survey", "ldc")  # count half: they say less about what to change
 
 
 def cash_share(pickup_mix):
@@ -74,8 +75,9 @@ def situation(headline, trend, pickup_mix=None, providers=None, is_ldc=False, to
 
 def practices_that_fit(needs, practices, iso3=None, limit=6):
     """The practices (``{"id", "title", "themes", "countries"?}``) whose themes answer the most of
-    ``needs``; ties: those tagged with ``iso3`` first, then by id. Each with ``why``: the facts of
-    the needs it answers, and ``answers``: those needs."""
+    ``needs`` (``MINOR_NEEDS`` count half); ties: the more of its themes answer them, those tagged
+    with ``iso3``, then by id. Each with ``why``: the facts of the needs it answers, and
+    ``answers``: those needs."""
     fitting = []
     for practice in practices:
         themes = set(practice.get("themes") or ())
@@ -83,6 +85,8 @@ def practices_that_fit(needs, practices, iso3=None, limit=6):
         if answered:
             fitting.append({"id": practice["id"], "title": practice["title"], "themes": sorted(themes),
                             "answers": answered, "why": [needs[n] for n in answered],
-                            "tagged": iso3 in (practice.get("countries") or ())})
-    fitting.sort(key=lambda p: (-len(p["answers"]), not p["tagged"], p["id"]))
+                            "tagged": iso3 in (practice.get("countries") or ()),
+                            "weight": sum(0.5 if n in MINOR_NEEDS else 1 for n in answered),
+                            "themes_answering": len(themes & {t for n in needs for t in NEEDS[n]})})
+    fitting.sort(key=lambda p: (-p["weight"], -p["themes_answering"], not p["tagged"], p["id"]))
     return fitting[:limit]
