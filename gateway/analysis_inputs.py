@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict, defaultdict
 
 from gateway import analysis
+from observatory.errors import ObservatoryError
 
 log = logging.getLogger(__name__)
 KEPT_RELEASES = 4  # the current one, the one before (served while a rebuild runs), a few asOf reads
@@ -125,3 +126,12 @@ class InputsByRelease:
 
 
 INPUTS = InputsByRelease()
+
+
+def prefetch(ingest):
+    """On a ``dataset.published``: the new release's inputs fetched now (its changes only), so the first
+    analysis read after it does not wait for them; a service that does not answer leaves it to that read."""
+    try:
+        INPUTS.get(ingest)
+    except ObservatoryError as exc:
+        log.warning("analysis inputs not prefetched (%s): the first read fetches them", exc)

@@ -57,9 +57,11 @@ def _observed_rows(states, periods=None):
 
 
 def _series_rows(view, periods=None):
+    if periods is not None and not periods:
+        return []
     rows = []
-    for period in sorted(view.series_periods() if periods is None else periods):
-        for series, corridors in view.series_in_period(period).items():
+    for period, by_series in sorted(view.series_by_period(periods).items()):
+        for series, corridors in by_series.items():
             if series in SERIES:
                 rows.extend(_row(key, period, series, entry) for key, entry in corridors.items())
     return rows

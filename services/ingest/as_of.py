@@ -49,6 +49,10 @@ class PublishedNow:
     def series_periods(self):
         return self.store.series.series_periods()
 
+    def series_by_period(self, periods=None):
+        """{period: {series: {"SRC:DST": entry}}} of the official and derived series (one read)."""
+        return self.store.series.series_by_period(("official", "derived"), periods)
+
     def country_series(self, iso3s):
         return self.store.series.country_series(iso3s)
 
@@ -76,6 +80,9 @@ class PublishedAt(PublishedNow):
 
     def series_periods(self):
         return self.store.vintages.series_periods_at(self.at)
+
+    def series_by_period(self, periods=None):
+        return self.store.vintages.series_by_period_at(self.at, periods)
 
     def country_series(self, iso3s):
         return self.store.vintages.country_series_at(iso3s, self.at)

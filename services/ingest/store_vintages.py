@@ -144,6 +144,19 @@ class VintageStore:
             found.setdefault(d["payload"]["series"], {})[d["payload"]["key"]] = _entry(d)
         return found
 
+    def series_by_period_at(self, at, periods=None):
+        """{period: {series: {"SRC:DST": entry}}} of the official and derived series as published at ``at``
+        (``periods``: only those), in one query."""
+        query = {"flow": CORRIDOR_FLOW, "obs.AMOUNT": "USD200", "obs.SERIES": {"$in": ["OFFICIAL", "DERIVED"]},
+                 "action": REPLACE, **in_force(at)}
+        if periods:
+            query["period"] = {"$in": [sdmx_quarter(p) for p in periods]}
+        found = {}
+        for d in self.versions.find(query, {"payload": 1, "period": 1}):
+            by_series = found.setdefault(d["period"].replace("-", ""), {})
+            by_series.setdefault(d["payload"]["series"], {})[d["payload"]["key"]] = _entry(d)
+        return found
+
     def series_periods_at(self, at):
         docs = self.versions.find({"flow": CORRIDOR_FLOW, "obs.SERIES": {"$in": ["OFFICIAL", "DERIVED"]},
                                    "action": REPLACE, **in_force(at)}, {"period": 1})
