@@ -140,10 +140,11 @@ def corridor_newest(figures, source, destination):
     return newest_by(rows, key=lambda f: "corridor").get("corridor")
 
 
-def whatif_answer(country, figures, profile, target_pct, corridor=None, today=None):
+def whatif_answer(country, figures, profile, target_pct, corridor=None, today=None, flows=None):
     """``GET /api/v1/whatif``: a country's savings from its newest cost to
     receive and latest inflows, or a corridor's from its newest cost and its
-    bilateral-matrix flow (``profile`` is the receiving country's)."""
+    bilateral-matrix flow (``profile`` is the receiving country's; a
+    country's inflows are read from ``flows`` records when given, else from it)."""
     if corridor:
         source, destination = corridor
         cost = corridor_newest(figures, source, destination)
@@ -155,7 +156,7 @@ def whatif_answer(country, figures, profile, target_pct, corridor=None, today=No
         answer = whatif_savings(destination, cost, inflows, target_pct, corridor=f"{source}-{destination}")
     else:
         cost = newest_country_costs(figures, "receiving").get(country)
-        inflows = latest_inflow(flow_records([profile]), country)
+        inflows = latest_inflow(flow_records([profile]) if flows is None else flows, country)
         answer = whatif_savings(country, cost, inflows, target_pct)
     answer["cost_source"] = SOURCES.get(answer["cost_series"]) if answer["cost_series"] else None
     answer["quality"] = flags_for(cost, today) if cost and today else None

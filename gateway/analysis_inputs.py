@@ -132,6 +132,6 @@ def prefetch(ingest):
     """On a ``dataset.published``: the new release's inputs fetched now (its changes only), so the first
     analysis read after it does not wait for them; a service that does not answer leaves it to that read."""
     try:
-        INPUTS.get(ingest)
+        INPUTS.get(ingest).peer_indicators()  # and what the peers and briefs derive from them
     except ObservatoryError as exc:
         log.warning("analysis inputs not prefetched (%s): the first read fetches them", exc)

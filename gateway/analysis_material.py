@@ -1,6 +1,8 @@
 """What one analysis answer is computed from, fetched once per recipe run:
 a recipe makes a ``Material`` from the sources that run it (a request's, or
 the rebuild's), so a rebuilt view never reads the previous release's parts."""
+import eventlet
+
 from gateway import analysis, analysis_scorecard
 from gateway.analysis_inputs import INPUTS
 from gateway.catalog_extras import with_country_extras
@@ -9,6 +11,9 @@ from observatory.clock import utcnow
 from observatory.countries import countries
 from observatory.contracts.common import MAX_LIMIT
 from observatory.errors import NotFound, ServiceUnavailable
+
+
+CORRIDORS_AT_ONCE = 4
 
 
 class Material:
@@ -76,12 +81,14 @@ class Material:
         def fetch():
             surveyed = sorted({f["source"] for f in self.figures([iso3])
                                if f["series"] == "observed" and f["destination"] == iso3})
-            cards = []
-            for source in surveyed:
+
+            def card(source):
                 try:
-                    cards.append(self.scorecard(source, iso3))
+                    return self.scorecard(source, iso3)
                 except NotFound:
-                    continue
+                    return None
+            # the corridor answers asked a few at once: each is one RPC, mostly waiting
+            cards = [c for c in eventlet.GreenPool(CORRIDORS_AT_ONCE).imap(card, surveyed) if c is not None]
             return analysis_scorecard.receiving_summary(iso3, cards)
         return self._once(("receiving", iso3), fetch)
 
@@ -95,9 +102,15 @@ class Material:
                           lambda: analysis.peers_answer(iso3, None, None, peers, indicators))
 
     def whatif(self, country, target_pct, corridor=None):
+        """A corridor's flow is in the receiving country's profile (the matrix); a country's inflows are
+        in this release's flow series already (no profile read)."""
         destination = corridor[1] if corridor else country
-        return analysis.whatif_answer(destination, self.figures([destination]), self.profile(destination),
-                                      target_pct, corridor, self.today)
+        if corridor:
+            return analysis.whatif_answer(destination, self.figures([destination]), self.profile(destination),
+                                          target_pct, corridor, self.today)
+        flows = [r for r in self.inputs().flows if r["iso3"] == destination]
+        return analysis.whatif_answer(destination, self.figures([destination]), None, target_pct, None, self.today,
+                                      flows)
 
 
 def ldc_newest_costs(ingest):
