@@ -50,8 +50,11 @@ def fitting_practices(material, iso3, sdg, pickup, peers):
 
 def brief_context(material, iso3):
     """Everything a brief shows, each figure with its period, series, source and flags."""
-    profile = material.composed_profile(iso3)
-    sdg, receiving = material.sdg(iso3), material.receiving_summary(iso3)
+    # Its three reads that wait on services (profile, corridor answers, practice library) go at once.
+    reads = [eventlet.spawn(read) for read in (lambda: material.composed_profile(iso3),
+                                               lambda: material.receiving_summary(iso3), material.practices)]
+    profile, receiving, _ = [read.wait() for read in reads]
+    sdg = material.sdg(iso3)
     whatif = material.whatif(iso3, 3.0)
     channels, pickup = Counter(), Counter()
     for source in [c["source"] for c in receiving["corridors"]]:
