@@ -3,6 +3,7 @@ figures published then, not the current ones; after a re-publication the
 answers without asOf are the revised figures (the gateway fetched only what
 the new releases changed). Expected values are computed here from the
 quarter's rows (tests/vintage_files.py), not by the parsers."""
+import logging
 import statistics
 
 import pytest
@@ -44,7 +45,8 @@ def answers(base, iso3, **params):
     return sdg.json(), peers.json()
 
 
-def test_the_sdg_tracker_and_peers_asof_a_release_answer_its_figures(vhost_pipeline):
+def test_the_sdg_tracker_and_peers_asof_a_release_answer_its_figures(vhost_pipeline, caplog):
+    caplog.set_level(logging.INFO, logger="gateway.analysis_inputs")
     files = quarter_and_revision()
     header, moved = files["header"], files["moved"]
     first, _ = averages(header, files["first"])
@@ -67,6 +69,8 @@ def test_the_sdg_tracker_and_peers_asof_a_release_answer_its_figures(vhost_pipel
         assert upload(base, DATABANK.read_bytes(), "rpw-corridor-averages")["status"] == "completed"
 
         sdg_now, peers_now = answers(base, iso3)
+        fetched = [r.getMessage() for r in caplog.records if r.name == "gateway.analysis_inputs"]
+        assert any(f"the changes since {vintage['id']}" in m for m in fetched), fetched  # not everything again
         assert sdg_now["vintage"]["id"] != vintage["id"]
         assert observed_average(sdg_now) == pytest.approx(country_mean(revised, iso3))
         official = {r["period"]: r["value"] for r in sdg_now["receiving"]["averages"] if r["series"] == "official"}
