@@ -56,6 +56,15 @@ class Inputs:
                 self._derived[name] = compute()
             return self._derived[name]
 
+    def kept(self, name):
+        with self._lock:
+            return self._derived.get(name)
+
+    def keep(self, name, value):
+        """Keep what another read of this release answered (a country profile), for the views after it."""
+        with self._lock:
+            self._derived.setdefault(name, value)
+
     def peer_indicators(self):
         """``analysis.peer_indicators`` with the number of surveyed providers, once per release."""
         def compute():

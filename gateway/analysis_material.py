@@ -1,19 +1,15 @@
 """What one analysis answer is computed from, fetched once per recipe run:
 a recipe makes a ``Material`` from the sources that run it (a request's, or
 the rebuild's), so a rebuilt view never reads the previous release's parts."""
-import eventlet
-
 from gateway import analysis, analysis_scorecard
 from gateway.analysis_inputs import INPUTS
 from gateway.catalog_extras import with_country_extras
 from gateway.readmodel import Incomplete
 from observatory.clock import utcnow
+from observatory.analysis.periods import sort_key
 from observatory.countries import countries
 from observatory.contracts.common import MAX_LIMIT
 from observatory.errors import NotFound, ServiceUnavailable
-
-
-CORRIDORS_AT_ONCE = 4
 
 
 class Material:
@@ -25,6 +21,7 @@ class Material:
         self.as_of = as_of
         self._inputs = inputs
         self._memo = {}
+        self._quotes = {}  # (period, source, destination) -> the observed quotes published
 
     def _once(self, key, fetch):
         if key not in self._memo:
@@ -40,7 +37,17 @@ class Material:
         return self.inputs().figures_of(iso3s)
 
     def profile(self, iso3):
-        return self._once(("profile", iso3), lambda: self.sources.ingest.country_profile(iso3, as_of=self.as_of))
+        """Ingest's country profile, read once per release: kept with the inputs when it is of their release."""
+        def fetch():
+            inputs = self.inputs()
+            held = inputs.kept(("profile", iso3))
+            if held is not None:
+                return held
+            profile = self.sources.ingest.country_profile(iso3, as_of=self.as_of)
+            if (profile.get("vintage") or {}).get("id") == (inputs.vintage or {}).get("id"):
+                inputs.keep(("profile", iso3), profile)  # not one of a release that came meanwhile
+            return profile
+        return self._once(("profile", iso3), fetch)
 
     def composed_profile(self, iso3):
         """The profile with the catalog's providers and practices (``None`` for them when it is away)."""
@@ -60,6 +67,25 @@ class Material:
                 return None
         return self._once("practices", fetch)
 
+    def newest_surveyed(self, iso3s):
+        """``[(period, source, destination)]``: each surveyed corridor into ``iso3s`` in its newest quarter."""
+        newest = {}
+        for f in self.figures(list(iso3s)):
+            if f["series"] == "observed" and f["destination"] in iso3s:
+                held = newest.get((f["source"], f["destination"]))
+                newest[(f["source"], f["destination"])] = f["period"] if held is None else \
+                    max(held, f["period"], key=sort_key)
+        return sorted((period, s, d) for (s, d), period in newest.items())
+
+    def surveyed_quotes(self, corridors):
+        """``{(period, source, destination): quotes}``, those not held read in one call."""
+        missing = sorted({c for c in corridors if c not in self._quotes})
+        if missing:
+            found = self.sources.ingest.analysis_corridor_quotes([list(c) for c in missing], as_of=self.as_of)
+            for corridor in missing:
+                self._quotes[corridor] = found.get(":".join(corridor)) or []
+        return {c: self._quotes[c] for c in corridors}
+
     def scorecard(self, source, destination, period=None):
         def fetch():
             rows = [f for f in self.figures([destination]) if (f["source"], f["destination"]) == (source, destination)]
@@ -67,9 +93,9 @@ class Material:
                 raise NotFound(f"no figures for {source} → {destination}",
                                {"source": source, "destination": destination})
             chosen = period or analysis_scorecard.newest_surveyed_period(rows)
-            answer = self.sources.ingest.corridor(source, destination, chosen, as_of=self.as_of) if chosen else None
-            if answer is not None and not answer.get("quotes"):
-                answer = None
+            quotes = self.surveyed_quotes([(chosen, source, destination)])[(chosen, source, destination)] \
+                if chosen else []
+            answer = {"period": chosen, "quotes": quotes} if quotes else None
             newest = analysis.corridor_newest(rows, source, destination)
             return analysis_scorecard.scorecard_answer(source, destination, newest, answer, self.today)
         return self._once(("scorecard", source, destination, period), fetch)
@@ -79,16 +105,14 @@ class Material:
             raise NotFound(f"unknown country {iso3}", {"iso3": iso3})
 
         def fetch():
-            surveyed = sorted({f["source"] for f in self.figures([iso3])
-                               if f["series"] == "observed" and f["destination"] == iso3})
-
-            def card(source):
+            corridors = self.newest_surveyed({iso3})
+            self.surveyed_quotes(corridors)  # every corridor's quotes in one call
+            cards = []
+            for _, source, _ in corridors:
                 try:
-                    return self.scorecard(source, iso3)
+                    cards.append(self.scorecard(source, iso3))
                 except NotFound:
-                    return None
-            # the corridor answers asked a few at once: each is one RPC, mostly waiting
-            cards = [c for c in eventlet.GreenPool(CORRIDORS_AT_ONCE).imap(card, surveyed) if c is not None]
+                    continue
             return analysis_scorecard.receiving_summary(iso3, cards)
         return self._once(("receiving", iso3), fetch)
 

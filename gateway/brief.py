@@ -100,8 +100,8 @@ class PdfMaker:
         progress = {} if progress is None else progress
         progress.update(done=0, total=len(members))
         started = time.monotonic()
-        material.figures()  # fetched once for all of them, like the peers' inputs
-        material.peers(members[0])
+        material.peers(members[0])  # the inputs of the release and the peers', computed once for all of them
+        material.surveyed_quotes(material.newest_surveyed(set(members)))  # every scorecard's quotes in one call
         buffer = io.BytesIO()
         with Printer() as printer, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             def brief_pdf(iso3):  # composed (from the material computed once) while other tabs print

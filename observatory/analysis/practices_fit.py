@@ -47,7 +47,8 @@ def situation(headline, trend, pickup_mix=None, providers=None, is_ldc=False, to
     surveyed into it in its newest quarter."""
     needs = {}
     if headline and headline["value"] > CEILING_PCT:
-        needs["cost_above_ceiling"] = f"the cost to receive, {_figure(headline)}, is above the {CEILING_PCT:g} % ceiling"
+        needs["cost_above_ceiling"] = f"the cost to receive, {_figure(headline)}, is above the " \
+                                      f"{CEILING_PCT:g} % ceiling"
     if headline and headline["value"] > TARGET_PCT:
         year, reason = (trend or {}).get("reach_target_year"), (trend or {}).get("reason")
         if year is None or year > SDG_YEAR:

@@ -11,6 +11,7 @@ release grows with what that release changed."""
 from observatory.countries import countries
 from services.ingest import as_of as vintage
 from services.ingest.keys import corridor_key
+from services.ingest.queries import _quote_view as quote_view
 
 SERIES = ("official", "derived")
 OBSERVED_KINDS = ("rpw-quotes", "bilateral-matrix")  # releases that switch observed period states
@@ -78,22 +79,23 @@ def flow_records(view):
 def surveyed_providers(store, states):
     """``{"receiving"|"sending": {iso3: {"value", "period", "series"}}}``: per country, the distinct
     providers (firms) quoted into it (or out of it) in its newest surveyed period."""
-    newest = {direction: {} for direction in SIDES}
+    newest = {direction: {} for direction in SIDES}  # direction -> iso3 -> (period, [(dataset id, corridor key)])
     for period, state in states.items():
         for key, entry in state.get("corridors", {}).items():
-            ends = dict(zip(("source", "destination"), key.split(":")))
-            for direction, side in SIDES.items():
-                held = newest[direction].get(ends[side])
+            source, destination = key.split(":")
+            staged = (entry.get("dataset_id"), corridor_key(period, source, destination))
+            for direction, iso3 in (("receiving", destination), ("sending", source)):
+                held = newest[direction].get(iso3)
                 if held is None or period > held[0]:
-                    newest[direction][ends[side]] = (period, [])
-                if newest[direction][ends[side]][0] == period:
-                    newest[direction][ends[side]][1].append((entry.get("dataset_id"), corridor_key(period, *key.split(":"))))
-    pairs = {pair for by_country in newest.values() for _, found in by_country.values() for pair in found}
-    docs = store.publication.staged_docs(pairs)
-    firms_of = {pair: {dict(zip(doc["quote_fields"], q))["firm"] for q in doc["quotes"]} for pair, doc in docs.items()}
-    return {direction: {iso3: {"value": len(set().union(*(firms_of.get(p, set()) for p in found))),
+                    newest[direction][iso3] = held = (period, [])
+                if held[0] == period:
+                    held[1].append(staged)
+    docs = store.publication.staged_docs({pair for by_country in newest.values()
+                                          for _, pairs in by_country.values() for pair in pairs})
+    firms = {pair: {dict(zip(doc["quote_fields"], q))["firm"] for q in doc["quotes"]} for pair, doc in docs.items()}
+    return {direction: {iso3: {"value": len(set().union(*(firms.get(p, set()) for p in pairs))),
                                "period": period, "series": "observed"}
-                        for iso3, (period, found) in by_country.items()}
+                        for iso3, (period, pairs) in by_country.items()}
             for direction, by_country in newest.items()}
 
 
@@ -136,3 +138,25 @@ def analysis_inputs(store, as_of=None, since=None):
             "series_periods": series, "figures": [r for r in rows if r["value"] is not None],
             "flows": flow_records(view) if changed["flows"] else None,
             "providers": surveyed_providers(store, states) if observed else None}
+
+
+def corridor_quotes(store, corridors, as_of=None):
+    """``{"PERIOD:SRC:DST": [quote]}``: the published observed quotes of many corridor-periods at once
+    (``corridors``: ``[period, source, destination]`` triples; one query for the states, one for the
+    quotes), each quote as the corridor answer shows it; corridor-periods not published are left out.
+    A brief's scorecards read them in one call instead of a corridor answer each."""
+    view = vintage.published(store, as_of)
+    wanted = {corridor_key(*c) for c in corridors}
+    periods = view.periods()
+    states = store.publication.load_states([periods[p] for p in {k.split(":")[0] for k in wanted} if p in periods])
+    pairs = {}
+    for key in wanted:
+        period, source, destination = key.split(":")
+        entry = (states.get(period) or {}).get("corridors", {}).get(f"{source}:{destination}")
+        if entry and entry.get("dataset_id"):
+            pairs[(entry["dataset_id"], key)] = key
+    found = {}
+    for (dataset_id, key), doc in store.publication.staged_docs(list(pairs)).items():
+        quotes = (quote_view(dict(zip(doc["quote_fields"], q)), dataset_id) for q in doc["quotes"])
+        found[key] = sorted(quotes, key=lambda q: (not q["counted_in_average"], q["total_cost_pct"]))
+    return found
