@@ -19,6 +19,8 @@ SOURCES = {"observed": "computed here from World Bank RPW provider quotes (USD 2
            "derived": "third-party means of World Bank RPW quotes (not an official series)"}
 COUNTRY_METHOD = ("a country's cost in a period and series: the simple mean of the averages of the corridors into "
                   "(to receive) or out of (to send) it in that period and series; series are never blended")
+SURVEYED_PROVIDERS = ("World Bank RPW provider quotes: the distinct providers quoted {side} the country in its "
+                      "newest surveyed quarter")
 INFLOW_PCT_GDP = ("wdi_inflows_pct_gdp", "knomad_inflows_pct_gdp")
 
 
@@ -107,9 +109,10 @@ def _newest_flow(records, series_names):
     return merged
 
 
-def peer_indicators(figures, summaries):
-    """``{indicator: {iso3: newest figure}}`` of every country (the peers' inputs)."""
-    records = flow_records(summaries)
+def peer_indicators(figures, summaries=None, flows=None):
+    """``{indicator: {iso3: newest figure}}`` of every country (the peers' inputs), from the flow
+    series of ingest's ``summaries`` or its ``flows`` records."""
+    records = flow_records(summaries) if flows is None else flows
     return {"cost_to_receive_pct": newest_country_costs(figures, "receiving"),
             "cost_to_send_pct": newest_country_costs(figures, "sending"),
             "inflows_usd_millions": _newest_flow(records, ("knomad_inflows_usd_m", "wdi_inflows_usd_m")),
@@ -126,7 +129,9 @@ def peers_answer(iso3, figures, summaries, peers=(), indicators=None):
     return {**peer_benchmark(iso3, indicators, peers), "peers": list(peers),
             "sources": {"cost_to_receive_pct": COUNTRY_METHOD, "cost_to_send_pct": COUNTRY_METHOD,
                         "inflows_usd_millions": "KNOMAD/World Bank, else WDI (BX.TRF.PWKR.CD.DT)",
-                        "inflows_pct_gdp": "WDI (BX.TRF.PWKR.DT.GD.ZS), else KNOMAD"}}
+                        "inflows_pct_gdp": "WDI (BX.TRF.PWKR.DT.GD.ZS), else KNOMAD",
+                        "surveyed_providers_to_receive": SURVEYED_PROVIDERS.format(side="into"),
+                        "surveyed_providers_to_send": SURVEYED_PROVIDERS.format(side="out of")}}
 
 
 def corridor_newest(figures, source, destination):
@@ -135,10 +140,11 @@ def corridor_newest(figures, source, destination):
     return newest_by(rows, key=lambda f: "corridor").get("corridor")
 
 
-def whatif_answer(country, figures, profile, target_pct, corridor=None, today=None):
+def whatif_answer(country, figures, profile, target_pct, corridor=None, today=None, flows=None):
     """``GET /api/v1/whatif``: a country's savings from its newest cost to
     receive and latest inflows, or a corridor's from its newest cost and its
-    bilateral-matrix flow (``profile`` is the receiving country's)."""
+    bilateral-matrix flow (``profile`` is the receiving country's; a
+    country's inflows are read from ``flows`` records when given, else from it)."""
     if corridor:
         source, destination = corridor
         cost = corridor_newest(figures, source, destination)
@@ -150,7 +156,7 @@ def whatif_answer(country, figures, profile, target_pct, corridor=None, today=No
         answer = whatif_savings(destination, cost, inflows, target_pct, corridor=f"{source}-{destination}")
     else:
         cost = newest_country_costs(figures, "receiving").get(country)
-        inflows = latest_inflow(flow_records([profile]), country)
+        inflows = latest_inflow(flow_records([profile]) if flows is None else flows, country)
         answer = whatif_savings(country, cost, inflows, target_pct)
     answer["cost_source"] = SOURCES.get(answer["cost_series"]) if answer["cost_series"] else None
     answer["quality"] = flags_for(cost, today) if cost and today else None

@@ -16,16 +16,25 @@ def tracker_spec(tracker):
 
 def sdg_page(answer):
     specs = {d: tracker_spec(answer[d]) for d in ("receiving", "sending")}
-    return render("sdg.html", title=f"{answer['name']}: SDG 10.c tracker", a=answer, specs=specs)
+    return render("sdg.html", title=f"{answer['name']}: SDG 10.c tracker", a=answer, specs=specs,
+                  permalink=answer.get("permalink"), vintage=answer.get("vintage"))
+
+
+def _region_bars(answer, indicator, name, unit, lines=()):
+    """A bar per member of the country's region: each one's own newest figure of ``indicator``."""
+    region = next((g for g in answer["groups"] if g["kind"] == "region"), None)
+    rows = (region or {"indicators": {}})["indicators"].get(indicator, {}).get("rows", [])
+    return {"x": [r["iso3"] for r in rows], "unit": unit, "lines": list(lines),
+            "series": [{"name": name, "type": "bar", "values": [r["value"] for r in rows]}]}
 
 
 def peers_page(answer):
-    region = next((g for g in answer["groups"] if g["kind"] == "region"), None)
-    rows = (region or {"indicators": {}})["indicators"].get("cost_to_receive_pct", {}).get("rows", [])
-    spec = {"x": [r["iso3"] for r in rows], "unit": "%", "lines": SDG_LINES,
-            "series": [{"name": "cost to receive (each country's newest period)", "type": "bar",
-                        "values": [r["value"] for r in rows]}]}
-    return render("peers.html", title=f"{answer['country']} among its peers", a=answer, spec=spec)
+    spec = _region_bars(answer, "cost_to_receive_pct", "cost to receive (each country's newest period)", "%",
+                        SDG_LINES)
+    providers = _region_bars(answer, "surveyed_providers_to_receive",
+                             "providers surveyed into the country (each country's newest surveyed quarter)", "")
+    return render("peers.html", title=f"{answer['country']} among its peers", a=answer, spec=spec,
+                  providers_spec=providers, permalink=answer.get("permalink"), vintage=answer.get("vintage"))
 
 
 def scorecard_page(card):

@@ -13,9 +13,10 @@ from gateway.analysis import LDC, ldc_members
 from gateway.analysis_pages import tracker_spec
 from gateway.brief_printer import Printer
 from gateway.pages import WEB, render
+from observatory.analysis.practices_fit import practices_that_fit, situation
 
 log = logging.getLogger(__name__)
-COMPOSED_AHEAD = 2  # briefs composed while one is printed
+PRINTED_AT_ONCE = 3  # briefs printed at once, each in a tab of the one browser (composed meanwhile)
 FLOW_SERIES = ("knomad_inflows_usd_m", "wdi_inflows_usd_m", "knomad_inflows_pct_gdp", "wdi_inflows_pct_gdp",
                "knomad_outflows_usd_m", "wdi_outflows_usd_m")
 
@@ -33,20 +34,40 @@ def latest_flows(profile):
     return flows
 
 
+def fitting_practices(material, iso3, sdg, pickup, peers):
+    """The library's practices that fit the country's situation (``practices_fit``), each saying why;
+    None when the catalog is away (the brief lists the practices tagged with the country then)."""
+    library = material.practices()
+    if library is None:
+        return None
+    ldc = next((g for g in peers["groups"] if g["kind"] == "ldc"), {"indicators": {}})
+    providers = (ldc["indicators"].get("surveyed_providers_to_receive") or {}).get("country")
+    receiving = sdg["receiving"]
+    needs = situation(receiving["headline"], receiving["trend"], pickup, providers, iso3 in ldc_members(),
+                      material.today)
+    return {"needs": needs, "chosen": practices_that_fit(needs, library, iso3)}
+
+
 def brief_context(material, iso3):
     """Everything a brief shows, each figure with its period, series, source and flags."""
-    profile = material.composed_profile(iso3)
-    sdg, receiving = material.sdg(iso3), material.receiving_summary(iso3)
+    # Its three reads that wait on services (profile, corridor answers, practice library) go at once.
+    reads = [eventlet.spawn(read) for read in (lambda: material.composed_profile(iso3),
+                                               lambda: material.receiving_summary(iso3), material.practices)]
+    profile, receiving, _ = [read.wait() for read in reads]
+    sdg = material.sdg(iso3)
     whatif = material.whatif(iso3, 3.0)
-    channels = Counter()
+    channels, pickup = Counter(), Counter()
     for source in [c["source"] for c in receiving["corridors"]]:
-        for k, n in material.scorecard(source, iso3)["mix"]["payment_instrument"].items():
-            channels[k] += n
+        mix = material.scorecard(source, iso3)["mix"]
+        channels.update(mix["payment_instrument"])
+        pickup.update(mix["pickup_method"])
     ranked = sorted(receiving["corridors"], key=lambda c: (c["average_total_cost_pct"] is None,
                                                            c["average_total_cost_pct"] or 0))
+    peers = material.peers(iso3)
     return {"country": profile["country"], "profile": profile, "sdg": sdg, "receiving": receiving,
             "corridors_by_cost": ranked, "channels": dict(channels.most_common()), "flows": latest_flows(profile),
-            "peers": material.peers(iso3), "whatif": whatif, "made_on": material.today.isoformat(),
+            "pickup": dict(pickup.most_common()), "practices": fitting_practices(material, iso3, sdg, pickup, peers),
+            "peers": peers, "whatif": whatif, "made_on": material.today.isoformat(),
             "figures": [("Average cost to receive", sdg["receiving"]["headline"]),
                         ("Average cost to send", sdg["sending"]["headline"])]}
 
@@ -79,17 +100,15 @@ class PdfMaker:
         progress = {} if progress is None else progress
         progress.update(done=0, total=len(members))
         started = time.monotonic()
-        material.figures()  # fetched once for all of them, like the peers' inputs
-        material.peers(members[0])
-        buffer, printing = io.BytesIO(), 0.0
-        # The next briefs are composed (RPC) while the browser prints one (its own processes).
-        pages = eventlet.GreenPool(COMPOSED_AHEAD).imap(lambda iso3: (iso3, self.html(material, iso3)), members)
+        material.peers(members[0])  # the inputs of the release and the peers', computed once for all of them
+        material.surveyed_quotes(material.newest_surveyed(set(members)))  # every scorecard's quotes in one call
+        buffer = io.BytesIO()
         with Printer() as printer, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for iso3, html in pages:
-                before = time.monotonic()
-                archive.writestr(f"brief-{iso3}.pdf", printer.print_html(html, f"brief-{iso3}"))
-                printing += time.monotonic() - before
+            def brief_pdf(iso3):  # composed (from the material computed once) while other tabs print
+                return iso3, printer.print_html(self.html(material, iso3), f"brief-{iso3}")
+            for iso3, pdf in eventlet.GreenPool(PRINTED_AT_ONCE).imap(brief_pdf, members):
+                archive.writestr(f"brief-{iso3}.pdf", pdf)
                 progress["done"] += 1
-        log.info("printed %d briefs of the %s group in %.1f s (%.1f s of it printing)", len(members), LDC,
-                 time.monotonic() - started, printing)
+        log.info("printed %d briefs of the %s group in %.1f s, %d at a time", len(members), LDC,
+                 time.monotonic() - started, PRINTED_AT_ONCE)
         return buffer.getvalue()

@@ -1,8 +1,11 @@
 """Printing pages to PDF with the browser itself: one headless Chromium,
 driven over the DevTools protocol (``Page.printToPDF``, through
 websocket-client), prints every page it is given; starting a browser per page
-cost 1.5-3 s each, too slow for every LDC's brief at once."""
+cost 1.5-3 s each, too slow for every LDC's brief at once. Several pages can
+be printed at once, each in a tab of its own (each call from its own green
+thread): one reader dispatches the browser's answers to the calls by id."""
 import base64
+import itertools
 import json
 import os
 import shutil
@@ -10,6 +13,9 @@ import subprocess
 import tempfile
 import time
 
+import eventlet
+import eventlet.semaphore
+from eventlet.event import Event
 import websocket
 
 from observatory.errors import ServiceUnavailable
@@ -41,8 +47,24 @@ class Printer:
         except Exception:
             self._stop()
             raise
-        self.next_id = 0
+        self.ids = itertools.count(1)
+        self.waiting = {}  # call id -> Event its answer is sent to
+        self.sending = eventlet.semaphore.Semaphore()
+        self.reader = eventlet.spawn(self._read)
         return self
+
+    def _read(self):
+        """Hand each answer to the call waiting for it; events of the pages are skipped."""
+        try:
+            while True:
+                answer = json.loads(self.socket.recv())
+                waiter = self.waiting.pop(answer.get("id"), None)
+                if waiter is not None:
+                    waiter.send(answer)
+        except Exception as exc:  # the socket closed (the printer stops) or broke: every waiting call fails
+            for waiter in list(self.waiting.values()):
+                waiter.send({"error": {"message": f"the browser's connection ended: {exc}"}})
+            self.waiting.clear()
 
     def _address(self, profile):
         """The browser's DevTools address, from the file it writes once it listens."""
@@ -60,17 +82,22 @@ class Printer:
         raise ServiceUnavailable("the browser that prints briefs did not start", {"pdf": "unavailable"})
 
     def call(self, method, params=None, session=None):
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params or {}}
+        call_id, waiter = next(self.ids), Event()
+        message = {"id": call_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
-        self.socket.send(json.dumps(message))
-        while True:  # events of the pages are skipped: only this call's answer is wanted
-            answer = json.loads(self.socket.recv())
-            if answer.get("id") == self.next_id:
-                if "error" in answer:
-                    raise ServiceUnavailable(f"the browser refused {method}", {"error": answer["error"]})
-                return answer.get("result", {})
+        self.waiting[call_id] = waiter
+        with self.sending:  # one frame at a time on the socket
+            self.socket.send(json.dumps(message))
+        try:
+            with eventlet.Timeout(PAGE_SECONDS, ServiceUnavailable(f"the browser did not answer {method}",
+                                                                   {"pdf": "unavailable"})):
+                answer = waiter.wait()
+        finally:
+            self.waiting.pop(call_id, None)
+        if "error" in answer:
+            raise ServiceUnavailable(f"the browser refused {method}", {"error": answer["error"]})
+        return answer.get("result", {})
 
     def print_file(self, path):
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -109,5 +136,6 @@ class Printer:
     def __exit__(self, *exc):
         try:
             self.socket.close()
+            self.reader.kill()
         finally:
             self._stop()

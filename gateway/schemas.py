@@ -4,6 +4,7 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from gateway.auth import MEMBER, OPERATOR, PROVIDER, REPORTER, ROLES, SUBSCRIBER
+from observatory.contracts.analysis import PeersQuerySchema
 from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
 from observatory.contracts.common import PageQuerySchema
 from observatory.pagination import MAX_OFFSET
@@ -243,3 +244,7 @@ class ProviderPageQuerySchema(FormQuery, ProviderQuerySchema):
 class PracticePageQuerySchema(FormQuery, PracticeQuerySchema):
     class Meta:
         exclude = ("status",)  # the pages show what is published
+
+
+class PeersAsOfQuerySchema(AsOfQuery, PeersQuerySchema):
+    """The peers as published at ``asOf`` (the figures of that vintage)."""

@@ -7,6 +7,7 @@ services' events drive the read model; nothing else refreshes it.
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
+from gateway import analysis_inputs
 from gateway.dependencies import Authenticator, DeadLetterAdmin
 from gateway.exceptions import RouteNotFound
 from gateway.http import http
@@ -103,6 +104,7 @@ class GatewayService:
     # ``providers.changed`` (gateway.changes decides what each event announces).
     @broadcast_handler("ingest", "dataset.published")
     def on_dataset_published(self, payload):
+        analysis_inputs.prefetch(self.ingest)  # the analysis' inputs of the new release, before views need them
         self.reads.on_event("dataset.published", event_data(payload), _sources(self))
 
     @broadcast_handler("catalog", "providers.changed")

@@ -7,6 +7,7 @@ from gateway.brief import PdfMaker
 from gateway.analysis import LDC, ldc_members
 from gateway.analysis_material import Material
 from gateway.paths import iso3_from_path
+from gateway.resources.published import permalink, pinned
 from observatory.errors import InvalidInput
 
 HTML = "text/html"
@@ -53,14 +54,29 @@ class Analysis:
     def _page(self, request, key, compute):
         return self.views.respond(request, ("page", "analysis", *key), lambda s: compute(Material(s)), HTML)
 
+    def _published(self, request, call, key, compute, mimetype=None):
+        """An answer (or page) of one vintage: asOf pins it to the release then, like the other published
+        reads (``gateway.resources.published``), its figures that release's; it names it, with a permalink."""
+        key, as_of = pinned(self.views, key, call.params.get("as_of"))
+        path, args = request.path, list(request.args.items(multi=True))
+
+        def answer(sources):
+            material = Material(sources, as_of=as_of)
+            vintage = material.inputs().vintage
+            return compute(material, {"vintage": vintage, "permalink": permalink(path, args, vintage)})
+        if mimetype:
+            return self.views.respond(request, ("page", "analysis", *key), answer, mimetype)
+        dump = call.response_schema.dump
+        return self.views.respond(request, ("analysis", *key), lambda s: dump(answer(s)))
+
     # -- answers ------------------------------------------------------------------------------
     def sdg(self, request, call):
         area = _area(call)
-        return self._json(request, call, ("sdg", area), lambda m: m.sdg(area))
+        return self._published(request, call, ("sdg", area), lambda m, pin: {**m.sdg(area), **pin})
 
     def peers(self, request, call):
         iso3, peers = _area(call), _peers(call)
-        return self._json(request, call, ("peers", iso3, peers), lambda m: m.peers(iso3, peers))
+        return self._published(request, call, ("peers", iso3, peers), lambda m, pin: {**m.peers(iso3, peers), **pin})
 
     def scorecard(self, request, call):
         (source, destination), period = _corridor(call), call.params.get("period")
@@ -79,11 +95,13 @@ class Analysis:
     # -- pages --------------------------------------------------------------------------------
     def page_sdg(self, request, call):
         area = _area(call)
-        return self._page(request, ("sdg", area), lambda m: analysis_pages.sdg_page(m.sdg(area)))
+        return self._published(request, call, ("sdg", area),
+                               lambda m, pin: analysis_pages.sdg_page({**m.sdg(area), **pin}), HTML)
 
     def page_peers(self, request, call):
         iso3, peers = _area(call), _peers(call)
-        return self._page(request, ("peers", iso3, peers), lambda m: analysis_pages.peers_page(m.peers(iso3, peers)))
+        return self._published(request, call, ("peers", iso3, peers),
+                               lambda m, pin: analysis_pages.peers_page({**m.peers(iso3, peers), **pin}), HTML)
 
     def page_scorecard(self, request, call):
         (source, destination), period = _corridor(call), call.params.get("period")

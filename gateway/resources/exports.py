@@ -7,7 +7,8 @@ vintage it reflects (``published.permalink``)."""
 from gateway import exports, national
 from gateway.ldc import ldc_rows
 from gateway.paths import iso3_from_path
-from gateway.resources.published import ingest_at, permalink, published_then
+from gateway.ingest_as_of import ingest_at
+from gateway.resources.published import permalink, published_then
 from gateway.resources.releases import every_release
 from gateway.resources.whole_lists import all_corridors, every_quarter, ldc_lens_material
 

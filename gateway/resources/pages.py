@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from gateway import pages
 from gateway.analysis import sdg_answer
+from gateway.analysis_inputs import INPUTS
 from gateway.analysis_quality import corridor_with_quality
 from observatory.clock import utcnow
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
@@ -41,7 +42,7 @@ class Pages:
         def compute(ingest, **footer):
             quarters = surveyed_quarters(ingest)
             corridors = all_corridors(ingest, quarters[-1]["period"])[1] if quarters else []
-            answer = overview_answer(quarters, ingest.analysis_corridor_figures([]), utcnow().date())
+            answer = overview_answer(quarters, INPUTS.get(ingest).figures, utcnow().date())
             return pages.overview(quarters, corridors, answer["newest"], **footer)
 
         return self._page_of_one_vintage(request, call, ("overview",), compute)
@@ -72,7 +73,7 @@ class Pages:
         def compute(s):
             profile = s.ingest.country_profile(iso3, as_of=as_of)
             link = permalink(path, args, profile.get("vintage"))
-            newest = sdg_answer(iso3, s.ingest.analysis_corridor_figures([iso3], as_of=as_of), utcnow().date())
+            newest = sdg_answer(iso3, INPUTS.get(s.ingest, as_of).figures_of([iso3]), utcnow().date())
             try:
                 composed = with_country_extras(profile, s.catalog, iso3, _country_schema.dump)
             except Incomplete as incomplete:

@@ -7,12 +7,13 @@ permalink: the same URL with ``asOf`` = that release's time. An answer asked
 ``asOf`` a time is kept under its view's key and the release then in force,
 and is computed by ingest as of that release's time only (so it never mixes
 vintages, and every ``asOf`` within one release shares it)."""
-import functools
 import json
 from urllib.parse import urlencode
 
+from gateway.analysis_inputs import INPUTS
 from gateway.analysis_quality import corridor_with_quality, profile_with_newest
 from gateway.catalog_extras import with_catalog_extras, with_country_extras
+from gateway.ingest_as_of import ingest_at
 from gateway.ldc import ldc_lens
 from gateway.overview import overview_answer, surveyed_quarters
 from gateway.paths import iso3_from_path
@@ -37,28 +38,6 @@ def pinned(views, key, as_of):
         return key, None
     vintage = views.sources.ingest.vintage_at(as_of)
     return (*key, ("vintage", vintage["id"] if vintage else None)), (vintage["published_at"] if vintage else as_of)
-
-
-# The ingest reads that answer as of a time (the rest answer only now).
-AS_OF_READS = frozenset({"list_corridors", "corridor", "corridor_history", "indicators", "country_summaries",
-                         "country_profile", "analysis_corridor_figures", "corridor_quote_counts"})
-
-
-class IngestAsOf:
-    """The ingest proxy with ``as_of`` passed to each read that takes one: the helpers that gather whole
-    lists (``whole_lists``, ``ldc_newest_costs``) then answer of one vintage unchanged."""
-
-    def __init__(self, ingest, as_of):
-        self._ingest, self._as_of = ingest, as_of
-
-    def __getattr__(self, name):
-        method = getattr(self._ingest, name)
-        return functools.partial(method, as_of=self._as_of) if name in AS_OF_READS else method
-
-
-def ingest_at(ingest, as_of):
-    """``ingest`` itself for now (``as_of`` None), else its reads as of that time."""
-    return ingest if as_of is None else IngestAsOf(ingest, as_of)
 
 
 VINTAGE_NOW = ("vintage-now",)
@@ -146,8 +125,7 @@ class PublishedFigures:
         return self._published(request, call, ("country", iso3),
                                lambda s, as_of, link: with_country_extras(
                                    link(profile_with_newest(s.ingest.country_profile(iso3, as_of=as_of),
-                                                            s.ingest.analysis_corridor_figures([iso3],
-                                                                                               as_of=as_of))),
+                                                            INPUTS.get(s.ingest, as_of).figures_of([iso3]))),
                                    s.catalog, iso3, dump),
                                dumped=True)
 
@@ -164,4 +142,4 @@ class PublishedFigures:
 
     def overview(self, request, call):
         return self._of_one_vintage(request, call, ("overview",), lambda ingest: overview_answer(
-            surveyed_quarters(ingest), ingest.analysis_corridor_figures([]), utcnow().date()))
+            surveyed_quarters(ingest), INPUTS.get(ingest).figures, utcnow().date()))

@@ -1,8 +1,8 @@
 """Policy analysis (issue 20): answers and pages, readable by anyone."""
 from gateway.routes.table import API, Route
+from gateway.schemas import AsOfQuerySchema, PeersAsOfQuerySchema
 from observatory.contracts.analysis import (
     BriefsProgressSchema,
-    PeersQuerySchema,
     PeersSchema,
     ReceivingSummarySchema,
     ScorecardQuerySchema,
@@ -17,11 +17,11 @@ HTML = "text/html"
 ROUTES = (
     Route("GET", f"{API}/countries/<iso3>/sdg", "sdg",
           "SDG 10.c tracker: the average cost of sending to and from a country (or LDC: the group) per period and "
-          "series against 3 %, corridors above 5 %, the trend and the year 3 % would be reached",
-          response=SdgSchema, errors=(400, 404)),
+          "series against 3 %, corridors above 5 %, the trend and the year 3 % would be reached; asOf: as published "
+          "then", query=AsOfQuerySchema, response=SdgSchema, errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>/peers", "peers",
-          "Peer benchmark: a country against its region, income group, the LDCs and chosen peers, with its rank",
-          query=PeersQuerySchema, response=PeersSchema, errors=(400, 404)),
+          "Peer benchmark: a country against its region, income group, the LDCs and chosen peers, with its rank; "
+          "asOf: as published then", query=PeersAsOfQuerySchema, response=PeersSchema, errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>/scorecards", "receiving_scorecards",
           "Every surveyed corridor into a country, each in its newest surveyed quarter: providers, spread, shares",
           response=ReceivingSummarySchema, errors=(400, 404)),
@@ -37,9 +37,9 @@ ROUTES = (
           "Every LDC's brief as PDF, in one zip: printed in the background after each release; 202 with the "
           "progress (and Retry-After) until it is ready", media="application/zip",
           errors=((202, BriefsProgressSchema), 503)),
-    Route("GET", "/countries/<iso3>/sdg", "page_sdg", "A country's SDG 10.c tracker (LDC: the group)", media=HTML,
-          errors=(400, 404)),
-    Route("GET", "/countries/<iso3>/peers", "page_peers", "A country among its peers", query=PeersQuerySchema,
+    Route("GET", "/countries/<iso3>/sdg", "page_sdg", "A country's SDG 10.c tracker (LDC: the group)",
+          query=AsOfQuerySchema, media=HTML, errors=(400, 404)),
+    Route("GET", "/countries/<iso3>/peers", "page_peers", "A country among its peers", query=PeersAsOfQuerySchema,
           media=HTML, errors=(400, 404)),
     Route("GET", "/countries/<iso3>/brief", "page_brief", "The country brief, print-ready", media=HTML,
           errors=(400, 404)),

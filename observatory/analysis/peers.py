@@ -11,7 +11,8 @@ from observatory.errors import InvalidInput
 
 # Which end of an indicator ranks first: the cheapest cost, the largest flow.
 RANK_FIRST = {"cost_to_receive_pct": "lowest", "cost_to_send_pct": "lowest", "inflows_usd_millions": "highest",
-              "inflows_pct_gdp": "highest", "surveyed_providers": "highest"}
+              "inflows_pct_gdp": "highest", "surveyed_providers_to_receive": "highest",
+              "surveyed_providers_to_send": "highest"}
 RANK_METHOD = ("competition ranking: rank 1 is the lowest cost or the highest flow and provider count; equal "
                "values share the best rank (1, 2, 2, 4); members without a value are not ranked and are counted "
                "in members_without_value; ranks compare each member's own newest figure, whatever its period")

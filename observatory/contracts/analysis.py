@@ -4,6 +4,7 @@ period, series, source and quality flags; and their queries."""
 from marshmallow import Schema, fields, validate
 
 from observatory.analysis.peers import MAX_PEERS
+from observatory.contracts.vintages import permalink_field, vintage_field
 from observatory.vocabulary import ISO3_PATTERN, PERIOD_PATTERN, pattern
 
 _ISO3 = pattern(ISO3_PATTERN, error="an ISO 3166 alpha-3 code like NPL")
@@ -81,6 +82,7 @@ class SdgSchema(Schema):
     members = fields.Integer()
     receiving = fields.Nested(TrackerSchema, metadata={"description": "the cost of sending to the area"})
     sending = fields.Nested(TrackerSchema, metadata={"description": "the cost of sending from the area"})
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class PeerRowSchema(Schema):
@@ -124,6 +126,7 @@ class PeersSchema(Schema):
     rank_method = fields.String()
     sources = fields.Dict(keys=fields.String(), values=fields.String())
     groups = fields.List(fields.Nested(PeerGroupSchema))
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class SmartSchema(Schema):

@@ -49,9 +49,9 @@ class PublishedNow:
     def series_periods(self):
         return self.store.series.series_periods()
 
-    def series_averages(self, series):
-        """{"SRC:DST": {period: average}} of one corridor series (official, derived)."""
-        return self.store.series.series_averages(series)
+    def series_by_period(self, periods=None):
+        """{period: {series: {"SRC:DST": entry}}} of the official and derived series (one read)."""
+        return self.store.series.series_by_period(("official", "derived"), periods)
 
     def country_series(self, iso3s):
         return self.store.series.country_series(iso3s)
@@ -81,13 +81,8 @@ class PublishedAt(PublishedNow):
     def series_periods(self):
         return self.store.vintages.series_periods_at(self.at)
 
-    def series_averages(self, series):
-        """As now, from the versions in force then: one read per period of the official and derived series."""
-        points = {}
-        for period in sorted(self.series_periods()):
-            for key, entry in self.series_in_period(period).get(series, {}).items():
-                points.setdefault(key, {})[period] = entry.get("average_total_cost_pct")
-        return points
+    def series_by_period(self, periods=None):
+        return self.store.vintages.series_by_period_at(self.at, periods)
 
     def country_series(self, iso3s):
         return self.store.vintages.country_series_at(iso3s, self.at)

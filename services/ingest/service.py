@@ -181,6 +181,17 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
         """The quote counts behind each observed corridor average of a quarter (the exports' quality flags)."""
         return quality_queries.corridor_quote_counts(self.store, period, as_of=as_of)
 
+    @rpc
+    def analysis_inputs(self, as_of=None, since=None):
+        """Everything issue 20's analysis computes from, of one vintage (``since``: only what changed)."""
+        return analysis_queries.analysis_inputs(self.store, as_of, str(since) if since else None)
+
+    @rpc
+    def analysis_corridor_quotes(self, corridors, as_of=None):
+        """The observed quotes of many corridor-periods (``[period, source, destination]``) at once."""
+        return analysis_queries.corridor_quotes(self.store, [[str(v) for v in c][:3] for c in corridors][:2000],
+                                                as_of)
+
     # -- the SDMX web service's sources (whole series, paged) ---------------------------------
     @rpc
     def corridor_cost_page(self, cursor=None, limit=200, source=None, destination=None, as_of=None, first=None,

@@ -42,6 +42,14 @@ class SeriesStore:
         """{series: {"SRC:DST": entry}} of one period."""
         return {d["series"]: d.get("corridors", {}) for d in self.series.find({"period": period})}
 
+    def series_by_period(self, series_names, periods=None):
+        """{period: {series: {"SRC:DST": entry}}} of these series (``periods``: only those), in one query."""
+        query = {"series": {"$in": list(series_names)}, **({"period": {"$in": list(periods)}} if periods else {})}
+        found = {}
+        for d in self.series.find(query):
+            found.setdefault(d["period"], {})[d["series"]] = d.get("corridors", {})
+        return found
+
     def series_periods(self):
         return set(self.series.distinct("period"))
 

@@ -94,6 +94,16 @@ class VintageStore:
         return list(self.releases.find({}, {"periods": 0, "state_ids": 0}).sort(
             [("published_at", ASCENDING), ("_id", ASCENDING)]).skip(offset).limit(limit))
 
+    def releases_after(self, release_id):
+        """The releases published after ``release_id``, oldest first (what they changed, not their
+        period lists), or None when it is not a release."""
+        since = self.releases.find_one({"_id": release_id}, {"published_at": 1})
+        if since is None:
+            return None
+        # at the same instant too (a tie's order is not known): counting one twice only costs a re-read
+        return list(self.releases.find({"published_at": {"$gte": since["published_at"]}, "_id": {"$ne": release_id}},
+                                       {"periods": 0, "state_ids": 0}).sort([("published_at", ASCENDING)]))
+
     def datasets_released(self, at):
         """The datasets a release published at or before ``at``."""
         return set(self.releases.distinct("dataset_id", {"published_at": {"$lte": at}})) - {None}
@@ -132,6 +142,19 @@ class VintageStore:
                                      "obs.SERIES": {"$in": ["OFFICIAL", "DERIVED"]}, "action": REPLACE,
                                      **in_force(at)}, {"payload": 1}):
             found.setdefault(d["payload"]["series"], {})[d["payload"]["key"]] = _entry(d)
+        return found
+
+    def series_by_period_at(self, at, periods=None):
+        """{period: {series: {"SRC:DST": entry}}} of the official and derived series as published at ``at``
+        (``periods``: only those), in one query."""
+        query = {"flow": CORRIDOR_FLOW, "obs.AMOUNT": "USD200", "obs.SERIES": {"$in": ["OFFICIAL", "DERIVED"]},
+                 "action": REPLACE, **in_force(at)}
+        if periods:
+            query["period"] = {"$in": [sdmx_quarter(p) for p in periods]}
+        found = {}
+        for d in self.versions.find(query, {"payload": 1, "period": 1}):
+            by_series = found.setdefault(d["period"].replace("-", ""), {})
+            by_series.setdefault(d["payload"]["series"], {})[d["payload"]["key"]] = _entry(d)
         return found
 
     def series_periods_at(self, at):

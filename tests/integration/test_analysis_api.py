@@ -185,6 +185,39 @@ def test_peers_rank_the_share_of_gdp_as_the_wdi_file_gives_it(base, iso3):
     assert (cost["country"]["series"], cost["country"]["period"]) == (series, period)
 
 
+def raw_surveyed_providers(side):
+    """``{iso3: (distinct firms, period)}``: the firms quoted into (``destination``) or out of (``source``)
+    each country in its newest quarter of the quotes file."""
+    firms = defaultdict(set)
+    for row in raw_quote_rows():
+        firms[(row[side], row["period"])].add(row["firm"])
+    newest = {}
+    for (iso3, period), names in firms.items():
+        if iso3 not in newest or period_key(period) > period_key(newest[iso3][1]):
+            newest[iso3] = (len(names), period)
+    return newest
+
+
+@pytest.mark.parametrize("iso3", COUNTRIES + ("FRA",))
+def test_peers_count_and_rank_the_surveyed_providers_as_the_quotes_file_holds_them(base, iso3):
+    answer = get(base, f"/api/v1/countries/{iso3}/peers").json()
+    page = get(base, f"/countries/{iso3}/peers").text
+    members = {c.iso3 for c in countries().by_iso3.values() if c.is_ldc()} | {iso3}
+    for indicator, side in (("surveyed_providers_to_receive", "destination"),
+                            ("surveyed_providers_to_send", "source")):
+        raw = raw_surveyed_providers(side)
+        result = next(g for g in answer["groups"] if g["kind"] == "ldc")["indicators"][indicator]
+        counts = [raw[m][0] for m in members if m in raw]
+        assert result["ranked"] == len(counts)
+        if iso3 not in raw:
+            assert result["country"] is None and result["rank"] is None
+            continue
+        assert (result["country"]["value"], result["country"]["period"]) == raw[iso3]
+        assert result["rank"] == 1 + sum(c > raw[iso3][0] for c in counts)
+        assert float(data_attrs(page, f"ldc-{indicator}")["value"]) == raw[iso3][0]
+    assert 'id="peers-providers-chart"' in page
+
+
 @pytest.mark.parametrize("iso3", COUNTRIES)
 def test_whatif_savings_are_inflows_times_the_gap_to_the_target_with_the_inputs_named(base, iso3):
     answer = get(base, "/api/v1/whatif", country=iso3, target_pct="2.5").json()

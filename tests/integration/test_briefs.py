@@ -56,6 +56,7 @@ def test_a_brief_pdf_opens_holds_the_headline_and_its_links_resolve(base, iso3, 
     assert f"{headline['value']:.2f} %".encode() in text and headline["period"].encode() in text
     savings = requests.get(f"{base}/api/v1/whatif", params={"country": iso3}, timeout=30).json()
     assert f"{savings['savings_usd_millions']:,.1f}".encode() in text
+    assert b"fits because" in text and b"cash or at an agent" in text  # practices chosen by its situation
     links = set(re.findall(rb"/URI \((http[^)]+)\)", answer.content))
     assert any(link.endswith(f"/countries/{iso3}/brief".encode()) for link in links), links
     for link in links:
@@ -86,6 +87,8 @@ def test_the_brief_page_prints_the_apis_figures(base, browser):
     wait_for(lambda: chart_drawn(browser, "brief-trend"), timeout=10, what="the brief's chart")
     badge = browser.find_element("css selector", "#headline .badge")
     assert headline["period"] in badge.get_attribute("title")
+    practices = browser.find_elements("css selector", "#brief-practices li[data-practice]")
+    assert practices and all("fits because" in p.text for p in practices)
 
 
 def test_the_sdg_page_shows_the_tracker_and_draws_it(base, browser):
@@ -105,6 +108,10 @@ def test_the_peers_page_shows_ranks_and_a_chart(base, browser):
     assert values["peers-cost_to_receive_pct"] == pytest.approx(peers["cost_to_receive_pct"]["country"]["value"])
     assert values["peers-cost_to_receive_pct-rank"] == peers["cost_to_receive_pct"]["rank"]
     wait_for(lambda: chart_drawn(browser, "peers-chart"), timeout=10, what="the peers chart")
+    providers = peers["surveyed_providers_to_receive"]
+    assert values["peers-surveyed_providers_to_receive"] == providers["country"]["value"]
+    assert values["peers-surveyed_providers_to_receive-rank"] == providers["rank"]
+    wait_for(lambda: chart_drawn(browser, "peers-providers-chart"), timeout=10, what="the providers chart")
 
 
 def test_the_scorecard_page_shows_the_apis_card(base, browser):

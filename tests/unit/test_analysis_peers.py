@@ -22,7 +22,7 @@ def _indicators():
     return {"inflows_pct_gdp": newest_per_country(flow_records(), "wdi_inflows_pct_gdp"),
             "cost_to_receive_pct": newest_per_country(flow_records(), "wdi_cost_to_receive_pct"),
             "inflows_usd_millions": newest_per_country(flow_records(), "knomad_inflows_usd_m"),
-            "surveyed_providers": surveyed_providers(quotes())}
+            "surveyed_providers_to_receive": surveyed_providers(quotes())}
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_the_group_average_uses_only_members_of_one_year(indicators, iso3):
 def test_the_surveyed_providers_are_the_distinct_firms_of_the_newest_quarter(indicators, iso3):
     raw = [r for r in raw_quote_rows() if r["destination"] == iso3]
     newest = max(r["period"] for r in raw)
-    figure = indicators["surveyed_providers"][iso3]
+    figure = indicators["surveyed_providers_to_receive"][iso3]
     assert (figure["value"], figure["period"]) == (len({r["firm"] for r in raw if r["period"] == newest}), newest)
 
 

@@ -9,7 +9,7 @@ import io
 from gateway.exports import LDC_COLUMNS, QUALITY_COLUMNS, corridors_csv, indicators_csv
 from gateway.ldc import ldc_lens
 from gateway.ldc_newest import observed_periods, with_quote_counts
-from gateway.resources.published import AS_OF_READS, ingest_at
+from gateway.ingest_as_of import AS_OF_READS, ingest_at
 from tests.vintage_files import quarter_and_revision, quote_counts
 
 TODAY = dt.date(2026, 12, 2)
