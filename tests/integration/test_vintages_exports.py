@@ -19,6 +19,7 @@ from services.ingest.service import IngestService
 from tests.ingest_files import DATABANK, as_csv, official_corridor_quarters
 from tests.integration.test_vintages_api import ADMIN, AUTH, QUARTER, get, upload
 from tests.live import live_services
+from tests.unit.test_sdmx_real_data import published as as_sdmx_writes
 from tests.vintage_files import averages, newest_by_country, one_pair_mean, quarter_and_revision, quote_counts
 
 pytestmark = [pytest.mark.broker]
@@ -62,15 +63,18 @@ def assert_corridor_csv(rows, expected, counts):
 
 
 def sdmx_observed(response):
-    """{(source, destination): (OBS_VALUE, QUOTES, QUOTES_TRANSPARENT)} of the observed USD 200 rows."""
-    return {(r["SOURCE_AREA"], r["DEST_AREA"]): (float(r["OBS_VALUE"]), int(r["QUOTES"]), int(r["QUOTES_TRANSPARENT"]))
+    """{(source, destination): (OBS_VALUE, QUOTES, QUOTES_TRANSPARENT, DECIMALS)} of the observed USD 200 rows."""
+    return {(r["SOURCE_AREA"], r["DEST_AREA"]): (float(r["OBS_VALUE"]), int(r["QUOTES"]), int(r["QUOTES_TRANSPARENT"]),
+                                                 int(r["DECIMALS"]))
             for r in table(response) if r["SERIES"] == "OBSERVED" and r["AMOUNT"] == "USD200" and r["OBS_VALUE"]}
 
 
 def assert_sdmx_corridors(response, expected, counts, transparent):
+    """The file's averages as SDMX writes them (at each row's DECIMALS), and the quote counts."""
     found = sdmx_observed(response)
-    assert {k: v for k, (v, _, _) in found.items()} == pytest.approx(expected)
-    assert {k: (q, t) for k, (_, q, t) in found.items()} == {k: (counts[k][0], transparent[k]) for k in expected}
+    assert {k: v for k, (v, _, _, _) in found.items()} == {k: as_sdmx_writes(expected[k], d) for k, (_, _, _, d) in found.items()}
+    assert set(found) == set(expected)
+    assert {k: (q, t) for k, (_, q, t, _) in found.items()} == {k: (counts[k][0], transparent[k]) for k in expected}
 
 
 def transparent_counts(counts):
@@ -197,9 +201,10 @@ def test_exports_lens_and_overview_answer_each_vintage_and_pin_it(vhost_pipeline
         assert int(indicators[0]["negative_fx_margins"]) == sum(c[2] for c in first_counts.values())
         indicators_now = table(get(base, EXPORTS[2]))
         assert float(indicators_now[0]["global_average_pct"]) == pytest.approx(revised_global)
-        sdmx_global = {r["TIME_PERIOD"]: float(r["OBS_VALUE"]) for r in table(get(base, links[EXPORTS[3]]))
-                       if r["INDICATOR"] == "GLOBAL_AVG"}
-        assert sdmx_global == {"2011-Q1": pytest.approx(first_global)}
+        sdmx_global = {r["TIME_PERIOD"]: (float(r["OBS_VALUE"]), int(r["DECIMALS"]))
+                       for r in table(get(base, links[EXPORTS[3]])) if r["INDICATOR"] == "GLOBAL_AVG"}
+        assert {p: v for p, (v, _) in sdmx_global.items()} == \
+            {"2011-Q1": as_sdmx_writes(first_global, sdmx_global["2011-Q1"][1])}
         ldc_then = {r["iso3"]: r for r in table(get(base, links[EXPORTS[4]]))}
         assert {k: float(r["cost_pct"]) for k, r in ldc_then.items() if r["cost_pct"]} == \
             pytest.approx({k: v[2] for k, v in first_newest.items()})
