@@ -4,10 +4,15 @@ paged; and a country's ``national`` series beside its mirror check (the same
 country-year from KNOMAD and WDI, and the sending side of the bilateral
 matrix, with the gap in percent). Never mixed into the World Bank's series."""
 from observatory.clock import iso
+from observatory.sdmx.structures import structure_of
+from services.ingest import releases
+
+STRUCTURE = structure_of("NATIONAL_REMITTANCES")
 
 MIRROR_SERIES = {"INFLOW": ("knomad_inflows_usd_m", "wdi_inflows_usd_m"),
                  "OUTFLOW": ("knomad_outflows_usd_m", "wdi_outflows_usd_m")}
 PARTS_OF_YEAR = {"Q": 4, "M": 12}
+NOT_ATTRIBUTES = {*STRUCTURE.dimension_ids, "TIME_PERIOD", "OBS_VALUE"}
 
 
 def sdmx_observation(doc):
@@ -90,20 +95,45 @@ def country_national(store, iso3):
     if not docs:
         return {"country": iso3, "series": [], "mirror_check": [], "reporters": []}
     reporters = store.national.reporter_names({d["reporter_id"] for d in docs if d.get("reporter_id")})
+    earlier = earlier_versions(store, iso3)
     names = sorted({r["name"] for r in reporters.values()})
     series = [{"key": d["key"], **d["dims"], "time_period": d["time_period"], "value": d["value"],
                "unit_measure": d.get("attrs", {}).get("UNIT_MEASURE"),
                "unit_mult": d.get("attrs", {}).get("UNIT_MULT"), "obs_status": d.get("attrs", {}).get("OBS_STATUS"),
-               "published_at": iso(d.get("published_at")), "revisions": len(d.get("revisions", []))}
+               "published_at": iso(d.get("published_at")), "revisions": len(earlier.get(d["_id"], ()))}
               for d in docs]
     return {"country": iso3, "source": "national", "label": "submitted by " + ", ".join(names),
             "reporters": [{"id": rid, "name": r["name"], "kind": r["kind"]} for rid, r in sorted(reporters.items())],
             "series": series, "mirror_check": mirror_check(store, iso3, yearly_totals(docs))}
 
 
+def _observation_id(version):
+    """The national observation a version is of: ``<series key>@<time period>``."""
+    return f"{version['skey']}@{version['obs']['TIME_PERIOD']}"
+
+
+def earlier_versions(store, iso3):
+    """{observation id: [its versions before the one in force]} of a country, oldest first."""
+    found = {}
+    for version in store.vintages.national_versions(iso3):
+        found.setdefault(_observation_id(version), []).append(version)
+    return {oid: versions[:-1] for oid, versions in found.items()}
+
+
+def _revision(version):
+    obs, submission = version.get("obs") or {}, releases.submission_of(version["release"])
+    deleted = version["action"] == "D"
+    return {"value": None if deleted else obs.get("OBS_VALUE"),
+            "attrs": {k: v for k, v in obs.items() if k not in NOT_ATTRIBUTES and v is not None},
+            "submission_id": submission, "published_at": iso(version["valid_from"]),
+            "deleted": submission if deleted else None,
+            "replaced_at": iso(version.get("valid_to"))}
+
+
 def observation_history(store, iso3):
-    """Every published national observation of a country with its earlier values (the revisions)."""
+    """Every published national observation of a country with its earlier values: its versions in the
+    vintages before the one in force (the revisions)."""
+    earlier = earlier_versions(store, iso3)
     return [{"id": d["_id"], "value": d["value"], "deleted": d.get("deleted"),
-             "revisions": [{**r, "published_at": iso(r.get("published_at")), "replaced_at": iso(r.get("replaced_at"))}
-                           for r in d.get("revisions", [])]}
+             "revisions": [_revision(v) for v in earlier.get(d["_id"], ())]}
             for d in store.national.country_observations(iso3, include_deleted=True)]
