@@ -18,7 +18,7 @@ from services.ingest.importer import run_import
 from services.ingest.models import Dataset
 from services.ingest.store import STORE_ALIAS, IngestStore
 from tests.ingest_files import WDI_INFLOWS, as_csv
-from tests.vintage_files import averages, quarter_and_revision
+from tests.vintage_files import averages, quarter_and_revision, total_costs
 
 PERIOD, QUARTER = "2011_1Q", "2011Q1"
 
@@ -210,21 +210,6 @@ def test_a_country_flows_revision_that_drops_years_deletes_those_figures_only(st
     assert queries.country_profile(store, "NPL")["series"]["wdi_inflows_usd_m"]["values"] == now
 
 
-TOTAL_COSTS = {"USD200": "cc1.total.cost..", "USD500": "cc2.total.cost.."}
-
-
-def file_total_costs(header, rows, corridors):
-    """{(source, destination): sorted [(firm, amount, total cost)]} of these corridors' quotes, as the file has them."""
-    s, d, firm = (header.index(n) for n in ("source", "destination", "firm"))
-    found = {c: [] for c in corridors}
-    for row in rows:
-        if (row[s], row[d]) in found:
-            found[(row[s], row[d])] += [(row[firm].strip(), amount, float(row[header.index(column)]))
-                                        for amount, column in TOTAL_COSTS.items()
-                                        if row[header.index(column)] not in ("", "NA")]
-    return {c: sorted(v) for c, v in found.items()}
-
-
 def version_total_costs(observations, corridors):
     found = {c: [] for c in corridors}
     for o in observations:
@@ -238,7 +223,7 @@ def test_provider_prices_as_of_each_vintage_are_that_files_quotes(store, files, 
     header, corridors = files["header"], (files["moved"], files["emptied"])
     for at, rows in ((t1, files["first"]), (t2, files["revised"])):
         kept = _changes(store, "RPW_PRICES", limit=1000, as_of=at)
-        assert version_total_costs(kept, corridors) == pytest.approx(file_total_costs(header, rows, corridors))
+        assert version_total_costs(kept, corridors) == pytest.approx(total_costs(header, rows, corridors))
         s, d = header.index("source"), header.index("destination")
         assert {(o["SOURCE_AREA"], o["DEST_AREA"]) for o in kept} == {(r[s], r[d]) for r in rows}
     released = vintage_queries.list_vintages(store)["items"]
@@ -252,8 +237,8 @@ def test_provider_prices_updated_after_are_only_the_removed_quotes(store, files,
     # only the two corridors whose quotes the revision removed; every other corridor-period is not rewritten
     assert {(o["SOURCE_AREA"], o["DEST_AREA"]) for o in changed} == {moved, emptied}
     assert all(o["validFrom"] == t2 for o in changed)
-    first = file_total_costs(header, files["first"], (moved, emptied))
-    revised = file_total_costs(header, files["revised"], (moved, emptied))
+    first = total_costs(header, files["first"], (moved, emptied))
+    revised = total_costs(header, files["revised"], (moved, emptied))
     removed = sum(len(first[c]) - len(revised[c]) for c in (moved, emptied))
     deleted = [o for o in changed if o["ACTION"] == "D" and o["MEASURE"] == "TOTAL_COST"]
     assert len(deleted) == removed and removed > 0
