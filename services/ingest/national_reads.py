@@ -5,7 +5,7 @@ country-year from KNOMAD and WDI, and the sending side of the bilateral
 matrix, with the gap in percent). Never mixed into the World Bank's series."""
 from observatory.clock import iso
 from observatory.sdmx.structures import structure_of
-from services.ingest import releases
+from services.ingest import as_of, releases
 
 STRUCTURE = structure_of("NATIONAL_REMITTANCES")
 
@@ -63,10 +63,11 @@ def gap_pct(national, other):
     return round((national - other) / other * 100, 2)
 
 
-def mirror_check(store, iso3, totals):
-    """Per measure and year: the national figure, KNOMAD's, WDI's and the matrix's sending-side total."""
-    series = store.series.country_series([iso3]).get(iso3, {})
-    matrix_years = set(store.series.matrix_years())
+def mirror_check(view, iso3, totals):
+    """Per measure and year: the national figure, KNOMAD's, WDI's and the matrix's sending-side total, as
+    ``view`` (``as_of.published``: now, or a vintage) has them."""
+    series = view.country_series([iso3]).get(iso3, {})
+    matrix_years = set(view.matrix_years())
     rows = []
     for measure, years in sorted(totals.items()):
         knomad_name, wdi_name = MIRROR_SERIES[measure]
@@ -75,7 +76,7 @@ def mirror_check(store, iso3, totals):
             wdi = _value(series.get(wdi_name), year)
             matrix = None
             if measure == "INFLOW" and int(year) in matrix_years:
-                senders = store.series.senders_to(int(year), iso3)
+                senders = view.senders_to(int(year), iso3)
                 matrix = round(sum(s["usd_millions"] for s in senders if s["usd_millions"] is not None), 3)
             rows.append({"measure": measure, "year": int(year), "national_usd_millions": round(national, 3),
                          "knomad_usd_millions": knomad, "knomad_gap_pct": gap_pct(national, knomad),
@@ -89,9 +90,11 @@ def _value(entry, year):
     return values[str(year)] if str(year) in values else values.get(int(year))
 
 
-def country_national(store, iso3):
-    """A country's national series and mirror check; ``series`` empty when its institution published none."""
-    docs = store.national.country_observations(iso3)
+def country_national(store, iso3, view=None):
+    """A country's national series and mirror check; ``series`` empty when its institution published none.
+    ``view`` (``as_of.published``): what was published then (default: now)."""
+    view = view or as_of.PublishedNow(store)
+    docs = view.national_observations(iso3)
     if not docs:
         return {"country": iso3, "series": [], "mirror_check": [], "reporters": []}
     reporters = store.national.reporter_names({d["reporter_id"] for d in docs if d.get("reporter_id")})
@@ -104,7 +107,7 @@ def country_national(store, iso3):
               for d in docs]
     return {"country": iso3, "source": "national", "label": "submitted by " + ", ".join(names),
             "reporters": [{"id": rid, "name": r["name"], "kind": r["kind"]} for rid, r in sorted(reporters.items())],
-            "series": series, "mirror_check": mirror_check(store, iso3, yearly_totals(docs))}
+            "series": series, "mirror_check": mirror_check(view, iso3, yearly_totals(docs))}
 
 
 def _observation_id(version):

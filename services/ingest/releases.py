@@ -149,6 +149,7 @@ def record_matrix(store, dataset_id, rows):
         after.update(vintages.matrix_figures(row))
     return _record(store, dataset_release_id(dataset_id), utcnow(),
                    {"dataset_id": dataset_id, "kind": "bilateral-matrix", "action": "published",
+                    "matrix_years": sorted({int(r["year"]) for r in rows.values()}),
                     "periods_changed": sorted({str(r["year"]) for r in rows.values()})}, before, after)
 
 
@@ -174,5 +175,5 @@ def record_national(store, submission, before, after, published_at):
         new.update(vintages.national_figure(observation))
     return _record(store, national_release_id(submission["_id"]), published_at,
                    {"dataset_id": None, "kind": "national", "action": "published", "submission_id": submission["_id"],
-                    "country": submission["country"], "periods_changed": sorted(submission.get("periods") or [])},
-                   old, new)
+                    "reporter_id": submission.get("reporter_id"), "country": submission["country"],
+                    "periods_changed": sorted(submission.get("periods") or [])}, old, new)

@@ -104,11 +104,14 @@ class VintageStore:
         by_flow = {}
         for key, action, observation, payload in found:
             flow = key.split(":", 1)[0]
-            by_flow.setdefault(flow, []).append({
-                "_id": version_id(key, release), "fkey": key, "flow": flow,
-                "skey": key.split(":", 1)[1].rsplit(":", 1)[0], "period": key.rsplit(":", 1)[1], "obs": observation,
-                "payload": payload, "action": action, "release": release["_id"], "valid_from": release["published_at"],
-                "valid_to": None, "to_release": None})
+            doc = {"_id": version_id(key, release), "fkey": key, "flow": flow,
+                   "skey": key.split(":", 1)[1].rsplit(":", 1)[0], "period": key.rsplit(":", 1)[1],
+                   "obs": {k: v for k, v in observation.items() if v is not None},  # a read drops None anyway
+                   "action": action, "release": release["_id"], "valid_from": release["published_at"],
+                   "valid_to": None}
+            if payload is not None:  # kept small: a file's quotes are a hundred thousand versions
+                doc["payload"] = payload
+            by_flow.setdefault(flow, []).append(doc)
         for flow, docs in by_flow.items():
             self._write_versions(self.of(flow), release, docs, replaced)
 
@@ -203,6 +206,30 @@ class VintageStore:
             series["values"][payload["year"]] = d["obs"]["OBS_VALUE"]
         return found
 
+
+    def matrix_years_at(self, at):
+        """The bilateral-matrix years a release published by ``at`` (each matrix release names its years)."""
+        return sorted(self.releases.distinct("matrix_years", {"published_at": {"$lte": at}}))
+
+    def senders_to_at(self, year, iso3, at):
+        """[{source, usd_millions}] of the matrix of ``year`` into ``iso3`` as published at ``at``."""
+        return [{"source": d["obs"]["COUNTERPART_AREA"], "usd_millions": d["obs"]["OBS_VALUE"]}
+                for d in self.of(FLOWS_FLOW).find({"flow": FLOWS_FLOW, "obs.REF_AREA": iso3, "obs.SOURCE": "MATRIX",
+                                                   "period": str(year), "action": REPLACE, **in_force(at)}, {"obs": 1})]
+
+    def national_observations_at(self, country, at):
+        """A country's national observations as published at ``at``, in the shape ``store_national`` keeps
+        them (the reporter from the release that published each)."""
+        docs = list(self.versions.find({"flow": NATIONAL_FLOW, "obs.REF_AREA": country, "action": REPLACE,
+                                        **in_force(at)}).sort("_id", ASCENDING))
+        reporters = {r["_id"]: r.get("reporter_id") for r in self.releases.find(
+            {"_id": {"$in": sorted({d["release"] for d in docs})}}, {"reporter_id": 1})} if docs else {}
+        dimensions = DIMENSIONS[NATIONAL_FLOW]
+        return [{"_id": f"{d['skey']}@{d['obs']['TIME_PERIOD']}", "country": country, "key": d["skey"],
+                 "dims": {k: d["obs"][k] for k in dimensions}, "time_period": d["obs"]["TIME_PERIOD"],
+                 "value": d["obs"].get("OBS_VALUE"), "reporter_id": reporters.get(d["release"]),
+                 "attrs": {k: v for k, v in d["obs"].items() if k not in (*dimensions, "TIME_PERIOD", "OBS_VALUE")},
+                 "published_at": d["valid_from"]} for d in docs]
 
     def national_versions(self, country):
         """Every kept version of a country's national observations, in series-key, period, time order."""

@@ -58,8 +58,8 @@ def _dimensions(flow_id, dimensions):
     chosen = validated(SeriesKeySelectionSchema(), {"dimensions": dimensions}).get("dimensions") or {}
     unknown = sorted(set(chosen) - set(DIMENSIONS[flow_id]))
     if unknown:
-        raise InvalidInput(f"{flow_id} has no dimension {unknown[0][:40]!r}",
-                           {"fields": {"dimensions": [f"dimension ids of {flow_id}: {', '.join(DIMENSIONS[flow_id])}"]}})
+        wanted = f"dimension ids of {flow_id}: {', '.join(DIMENSIONS[flow_id])}"
+        raise InvalidInput(f"{flow_id} has no dimension {unknown[0][:40]!r}", {"fields": {"dimensions": [wanted]}})
     return chosen
 
 

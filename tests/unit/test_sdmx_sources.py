@@ -11,7 +11,6 @@ import pytest
 
 from gateway.resources.views import Sources
 from gateway.sdmx import observations as sources_module
-from gateway.sdmx.errors import SdmxNotImplemented
 from gateway.sdmx.observations import observations
 from gateway.sdmx.query import data_query_21, data_query_30
 from gateway.sdmx.values import time_period

@@ -102,3 +102,40 @@ def test_a_republished_attribute_alone_is_a_revision_and_the_same_file_changes_n
     national.publish(store, second["id"], "nrb", "nrb", now=t0 + dt.timedelta(minutes=2))
     changed = vintage_queries.figure_changes(store, FLOW, updated_after=text(t0))["items"]
     assert [(o["ACTION"], o.get("OBS_STATUS")) for o in changed] == [("R", "P")]
+
+
+def test_a_country_profile_as_of_a_vintage_has_that_vintages_matrix_and_national_figures(store):
+    import hashlib
+
+    from services.ingest import queries
+    from services.ingest.importer import run_import
+    from tests.ingest_files import FLOWS
+
+    def load(path, kind):
+        dataset_id = uuid.uuid4().hex[:16]
+        store.datasets.create({"_id": dataset_id, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                               "kind": kind, "filename": path.name, "status": "queued", "created_at": utcnow(),
+                               "outbox": [], "applied_events": []})
+        assert run_import(store, dataset_id, lambda target: target.write(path.read_bytes())) == "completed"
+
+    load(FLOWS / "bilateral_remittance_matrix_2012.xlsx", "bilateral-matrix")
+    t_matrix = vintage_queries.vintage_at(store)["published_at"]
+    senders_2012 = {s["source"]: s["usd_millions"] for s in store.series.senders_to(2012, "NPL")}
+    t0 = utcnow()
+    national.register_reporter(store, NRB, "operator", now=t0)
+    submission = national.submit(store, "nrb", "sdmx-csv-2.0", sdmx_csv(rows("NPL", (2019,))), "nrb", now=t0)
+    national.publish(store, submission["id"], "nrb", "nrb", now=t0)
+    load(FLOWS / "bilateral_remittance_matrix_2013.xlsx", "bilateral-matrix")
+
+    then = queries.country_profile(store, "NPL", as_of=t_matrix)
+    assert then["top_sending_countries"]["year"] == 2012 and then["national"]["series"] == []  # not yet published
+    assert {s["source"]: s["usd_millions"] for s in then["top_sending_countries"]["items"]} == pytest.approx(
+        dict(sorted(senders_2012.items(), key=lambda kv: -kv[1])[:10]))
+    now = queries.country_profile(store, "NPL")
+    assert now["top_sending_countries"]["year"] == 2013
+    assert [(p["time_period"], p["value"]) for p in now["national"]["series"]] == [
+        ("2019", pytest.approx(wdi_inflows_usd("NPL")[2019] / 1e6))]
+    pinned = queries.country_profile(store, "NPL", as_of=text(t0))
+    assert pinned["national"]["series"] == now["national"]["series"] and pinned["national"]["label"] == \
+        "submitted by Nepal Rastra Bank"
+    assert pinned["top_sending_countries"]["year"] == 2012
