@@ -211,7 +211,7 @@ def _as_published(version):
 def observations(sources, query):
     """The query's observations, lazily: the published figures it selects, or, for
     ``updatedAfter`` / ``includeHistory`` / ``asOf``, the versions ingest keeps
-    (gateway.sdmx.history: the flows without kept versions answer 501)."""
+    (gateway.sdmx.history: every flow keeps them; the key's dimensions are selected by ingest's query)."""
     if history.wants_history(query):
         return query.answer(history.observations(query, sources))
     if query.as_of is not None:
