@@ -208,7 +208,6 @@ class BilateralMatrixLoader(CheckedLoader):
                           "vintage": record["vintage"], "dataset_id": self.dataset_id}
 
     def commit(self):
-        releases.record_matrix(self.store, self.dataset_id, self.matrix_rows)  # before they are written over
         self.store.series.save_matrix_rows(self.matrix_rows)
         first_year = min(self.years) if self.years else None
         affected = [p for p in publication.published_periods(self.store)
