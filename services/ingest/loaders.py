@@ -157,8 +157,9 @@ class SeriesLoader(CheckedLoader):
             **values, "dataset_id": self.dataset_id}
 
     def commit(self):
-        releases.record_series(self.store, self.dataset_id, self.kind, self.series, self.periods)  # before: a vintage
+        release = releases.record_series(self.store, self.dataset_id, self.kind, self.series, self.periods)
         self.store.series.write_series(self.series, self.periods)
+        self.store.vintages.complete_release(release["_id"])
         return Outcome({"periods": sorted(self.periods), "corridor_series": self.series,
                         "corridor_periods": sum(len(c) for c in self.periods.values())})
 
@@ -243,8 +244,9 @@ class CountryFlowsLoader(CheckedLoader):
                                                                                       "dataset_id": self.dataset_id}
 
     def commit(self):
-        releases.record_country_flows(self.store, self.dataset_id, self.updates)  # before they are written over
+        release = releases.record_country_flows(self.store, self.dataset_id, self.updates)  # before: a vintage
         self.store.series.save_country_series(self.updates, self.dataset_id)
+        self.store.vintages.complete_release(release["_id"])
         names = sorted({k.split(".", 1)[1] for fields in self.updates.values() for k in fields})
         return Outcome({"economies": len(self.updates), "series": names})
 

@@ -24,10 +24,10 @@ def dataset_release_id(dataset_id):
     return f"dataset-{dataset_id}"
 
 
-def _record(store, release_id, published_at, fields, before, after, covered=None):
-    found = vintages.changes(before, after, covered)
+def _record(store, release_id, published_at, fields, before, after, pending=False):
+    found = vintages.changes(before, after)
     release = store.vintages.record_release(release_id, vintages.stored_time(published_at),
-                                            {**fields, "changes": vintages.tally(found)})
+                                            {**fields, "changes": vintages.tally(found)}, pending)
     store.vintages.record_versions(release, found, set(before))
     return release
 
@@ -64,7 +64,8 @@ def reconcile_observed(store, current):
 
 
 def record_series(store, dataset_id, kind, series, corridors_by_period):
-    """The release of a corridor series file (before it is written): {period: {"SRC:DST": entry}}."""
+    """The release of a corridor series file (before it is written: pending until ``store.vintages.
+    complete_release`` of its id): {period: {"SRC:DST": entry}}."""
     before, after = {}, {}
     for period, corridors in corridors_by_period.items():
         time.sleep(0)  # cooperative
@@ -75,12 +76,12 @@ def record_series(store, dataset_id, kind, series, corridors_by_period):
     # The file replaces the corridor-periods it has, whole: a USD 500 figure it no longer has is deleted.
     return _record(store, dataset_release_id(dataset_id), utcnow(),
                    {"dataset_id": dataset_id, "kind": kind, "action": "published",
-                    "periods_changed": sorted(corridors_by_period)}, before, after)
+                    "periods_changed": sorted(corridors_by_period)}, before, after, pending=True)
 
 
 def record_country_flows(store, dataset_id, updates):
-    """The release of a country-flows file (before it is written): {iso3: {"series.<name>": series}}; a
-    series is replaced whole, so a year it no longer has is deleted."""
+    """The release of a country-flows file (before it is written: pending, as ``record_series``'):
+    {iso3: {"series.<name>": series}}; a series is replaced whole, so a year it no longer has is deleted."""
     stored = store.series.country_series(list(updates))
     before, after = {}, {}
     for iso3, fields in updates.items():
@@ -91,4 +92,4 @@ def record_country_flows(store, dataset_id, updates):
             after.update(vintages.country_series_figures(iso3, name, series))
     return _record(store, dataset_release_id(dataset_id), utcnow(),
                    {"dataset_id": dataset_id, "kind": "country-flows", "action": "published",
-                    "economies": len(updates)}, before, after)
+                    "economies": len(updates)}, before, after, pending=True)

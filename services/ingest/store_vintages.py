@@ -11,6 +11,10 @@ versions of each published figure.
   ``valid_to`` (None while in force); ``action`` R or D.
 Writes are idempotent: a release is inserted once, a version once (a retried
 publication writes the same ids), and closing a version is a conditional set.
+A release recorded before its figures are written (a series, country flows)
+stays ``pending`` until they are: no reader takes it for the one in force
+while the figures it names are half written (a cache keyed by it would keep
+them so).
 """
 import time
 
@@ -27,6 +31,9 @@ DUPLICATE_KEY = 11000
 def in_force(at):
     """The versions in force at ``at``."""
     return {"valid_from": {"$lte": at}, "$or": [{"valid_to": None}, {"valid_to": {"$gt": at}}]}
+
+
+COMPLETE = {"pending": {"$ne": True}}
 
 
 def version_id(key, release):
@@ -47,13 +54,19 @@ class VintageStore:
         self.versions.create_index([("obs.REF_AREA", ASCENDING)])
 
     # -- writing a release ----------------------------------------------------------------
-    def record_release(self, release_id, published_at, fields):
-        """The release ``release_id``, inserted once; the stored one (its first ``published_at``)."""
+    def record_release(self, release_id, published_at, fields, pending=False):
+        """The release ``release_id``, inserted once; the stored one (its first ``published_at``).
+        ``pending``: its figures are written after it, and ``complete_release`` says when they are."""
         try:
-            self.releases.insert_one({"_id": release_id, "published_at": published_at, **fields})
+            self.releases.insert_one({"_id": release_id, "published_at": published_at, **fields,
+                                      **({"pending": True} if pending else {})})
         except DuplicateKeyError:
             pass
         return self.releases.find_one({"_id": release_id})
+
+    def complete_release(self, release_id):
+        """The figures of ``release_id`` are written: readers take it for a release from now on."""
+        self.releases.update_one({"_id": release_id, "pending": True}, {"$unset": {"pending": ""}})
 
     def record_versions(self, release, found, replaced):
         """Write the versions of ``found`` (``vintages.changes``) for ``release`` and close the versions they
@@ -84,14 +97,14 @@ class VintageStore:
     def release_at(self, at=None, observed=False):
         """The latest release published at or before ``at`` (default: the latest), or None; ``observed``:
         the latest one of observed quotes (it names the period states in force)."""
-        query = {**({"published_at": {"$lte": at}} if at is not None else {}),
+        query = {**COMPLETE, **({"published_at": {"$lte": at}} if at is not None else {}),
                  **({"periods": {"$exists": True}} if observed else {})}
         found = list(self.releases.find(query).sort([("published_at", DESCENDING), ("_id", DESCENDING)]).limit(1))
         return found[0] if found else None
 
     def releases_in_order(self, offset, limit):
         """Releases oldest first (a few per quarter: an offset is cheap)."""
-        return list(self.releases.find({}, {"periods": 0, "state_ids": 0}).sort(
+        return list(self.releases.find(COMPLETE, {"periods": 0, "state_ids": 0}).sort(
             [("published_at", ASCENDING), ("_id", ASCENDING)]).skip(offset).limit(limit))
 
     def releases_after(self, release_id):
@@ -101,12 +114,13 @@ class VintageStore:
         if since is None:
             return None
         # at the same instant too (a tie's order is not known): counting one twice only costs a re-read
-        return list(self.releases.find({"published_at": {"$gte": since["published_at"]}, "_id": {"$ne": release_id}},
+        return list(self.releases.find({**COMPLETE, "published_at": {"$gte": since["published_at"]},
+                                        "_id": {"$ne": release_id}},
                                        {"periods": 0, "state_ids": 0}).sort([("published_at", ASCENDING)]))
 
     def datasets_released(self, at):
         """The datasets a release published at or before ``at``."""
-        return set(self.releases.distinct("dataset_id", {"published_at": {"$lte": at}})) - {None}
+        return set(self.releases.distinct("dataset_id", {**COMPLETE, "published_at": {"$lte": at}})) - {None}
 
     def state_ids_kept(self):
         """The period states a release names (pruning keeps them)."""

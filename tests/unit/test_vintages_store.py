@@ -13,11 +13,11 @@ import pytest
 from observatory.clock import utcnow
 from observatory.errors import InvalidInput, NotFound
 from observatory.mongo import connect_store
-from services.ingest import operator_review, pruning, queries, vintage_queries
+from services.ingest import analysis_queries, operator_review, pruning, queries, vintage_queries
 from services.ingest.importer import run_import
 from services.ingest.models import Dataset
 from services.ingest.store import STORE_ALIAS, IngestStore
-from tests.ingest_files import WDI_INFLOWS, as_csv
+from tests.ingest_files import DATABANK, WDI_INFLOWS, as_csv
 from tests.vintage_files import averages, quarter_and_revision
 
 PERIOD, QUARTER = "2011_1Q", "2011Q1"
@@ -208,3 +208,30 @@ def test_a_country_flows_revision_that_drops_years_deletes_those_figures_only(st
     assert then["2022"] == pytest.approx(float(npl[columns["2022"]]) / 1e6)
     assert "2022" not in now and now["2020"] == then["2020"]
     assert queries.country_profile(store, "NPL")["series"]["wdi_inflows_usd_m"]["values"] == now
+
+
+def test_a_series_release_is_in_force_only_once_its_figures_are_written(store, files, monkeypatch):
+    """A reader asking while the official series is written sees the release before it, never the new
+    release with the old figures (the gateway keeps a release's inputs by its id: it would keep those)."""
+    import_bytes(store, as_csv(files["header"], files["first"]))
+    before = vintage_queries.vintage_at(store)
+    seen = []
+    write_series = store.series.write_series
+
+    def write_while_read(series, periods):
+        seen.append((vintage_queries.vintage_at(store), analysis_queries.analysis_inputs(store, since=before["id"])))
+        write_series(series, periods)
+
+    monkeypatch.setattr(store.series, "write_series", write_while_read)
+    data = DATABANK.read_bytes()
+    dataset_id = uuid.uuid4().hex[:16]
+    Dataset(id=dataset_id, sha256=hashlib.sha256(data).hexdigest(), kind="rpw-corridor-averages",
+            created_at=utcnow()).save()
+    assert run_import(store, dataset_id, lambda target: target.write(data)) == "completed"
+    (during, changes_during), = seen
+    assert during == before and changes_during["vintage"] == before and changes_during["figures"] == []
+    after = vintage_queries.vintage_at(store)
+    assert after["id"] == f"dataset-{dataset_id}"
+    changes = analysis_queries.analysis_inputs(store, since=before["id"])
+    assert changes["vintage"] == after and not changes["complete"]
+    assert {f["series"] for f in changes["figures"]} == {"official"}
