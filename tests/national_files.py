@@ -90,3 +90,13 @@ def csv_with(data, row, column, value):
 def csv_with_row_repeated(data, row):
     lines = data.decode("utf-8").splitlines(keepends=True)
     return "".join([*lines, lines[row - 1] if lines[row - 1].endswith("\n") else "\n" + lines[row - 1]]).encode()
+
+
+def submit_validated(store, data, reporter="nrb", now=None, fmt="sdmx-csv-2.0"):
+    """Receive a national file and run its validation job at once (as ingest's ``national.validate``
+    handler does after the upload answers): the receipt, with the status validation gave it."""
+    from services.ingest import national
+    received = national.submit(store, reporter, fmt, data, reporter, now=now)
+    if received["duplicate"]:
+        return received
+    return {**received, "status": national.process(store, received["id"])}

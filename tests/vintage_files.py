@@ -20,6 +20,22 @@ def averages(header, rows, column="cc1.total.cost.."):
     return {k: sum(v) / len(v) for k, v in by_corridor.items()}, sum(every) / len(every)
 
 
+TOTAL_COSTS = {"USD200": "cc1.total.cost..", "USD500": "cc2.total.cost.."}
+
+
+def total_costs(header, rows, corridors):
+    """{(source, destination): sorted [(firm, amount, total cost %)]} of these corridors' quotes, as the file
+    has them (the RPW_PRICES TOTAL_COST figures a vintage of the file has)."""
+    s, d, firm = (header.index(n) for n in ("source", "destination", "firm"))
+    found = {c: [] for c in corridors}
+    for row in rows:
+        if (row[s], row[d]) in found:
+            found[(row[s], row[d])] += [(row[firm].strip(), amount, float(row[header.index(column)]))
+                                        for amount, column in TOTAL_COSTS.items()
+                                        if row[header.index(column)] not in ("", "NA")]
+    return {c: sorted(v) for c, v in found.items()}
+
+
 def quarter_and_revision(period="2011_1Q"):
     """{"header", "first", "revised", "emptied", "moved"}: the quarter's rows, the revision's, and the two
     corridors it changes."""

@@ -24,8 +24,9 @@ from itertools import groupby
 
 from gateway.sdmx.errors import SdmxNotImplemented
 
-FLOWS_WITH_HISTORY = ("RPW_CORRIDOR_COST", "RPW_INDICATORS", "FLOWS")
+FLOWS_WITH_HISTORY = ("RPW_CORRIDOR_COST", "RPW_INDICATORS", "FLOWS", "RPW_PRICES", "NATIONAL_REMITTANCES")
 PAGE_SIZE = 1000
+MAX_PUSHED_VALUES = 500  # a dimension naming more is checked by ``selects`` alone
 ML_ACTIONS = {"R": "Replace", "D": "Delete", "I": "Information"}
 
 
@@ -52,11 +53,12 @@ def observations(query, sources, page_size=PAGE_SIZE):
         raise SdmxNotImplemented(f"updatedAfter, includeHistory and asOf are answered for "
                                  f"{', '.join(FLOWS_WITH_HISTORY)}; {flow_id} keeps no history",
                                  {"flow": flow_id})
-    as_of, cursor = as_of_text(query), None
+    as_of, cursor, selection = as_of_text(query), None, key_selection(query)
     while True:
         page = sources.ingest.figure_changes(flow_id, updated_after=_text(query.updated_after),
                                              include_history=bool(query.include_history), as_of=as_of,
-                                             cursor=cursor, limit=page_size)
+                                             cursor=cursor, limit=page_size,
+                                             **({"dimensions": selection} if selection else {}))
         as_of = page["as_of"]  # the next pages: the same vintage
         for observation in page["items"]:
             if query.selects(observation):
@@ -64,6 +66,13 @@ def observations(query, sources, page_size=PAGE_SIZE):
         cursor = page.get("next_cursor")
         if not cursor:
             return
+
+
+def key_selection(query):
+    """{dimension id: [values]} of the dimensions the query's key names (pushed down into ingest's store
+    query: a query for one key reads only that key's versions); the key's final check stays ``selects``."""
+    return {d: sorted(allowed) for d, allowed in zip(query.dsd.dimension_ids, query.key)
+            if allowed is not None and len(allowed) <= MAX_PUSHED_VALUES}
 
 
 def datasets(observations):

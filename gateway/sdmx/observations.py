@@ -9,12 +9,12 @@ whose ``selects`` / ``answer`` do the final filtering."""
 from gateway.sdmx import corridor_costs, history, national, periods
 from gateway.sdmx.errors import SdmxNotImplemented
 from observatory.errors import NotFound, ServiceUnavailable
-from observatory.sdmx.codelists import FLOW_SERIES, UNITS, vocabulary_code
+from observatory.sdmx import observations as shared
+from observatory.sdmx.codelists import FLOW_SERIES, UNITS
 from observatory.vocabulary import RPW_INDICATOR_CODES, SERIES_LABELS
 
 CORRIDOR_PAGE, QUOTE_PAGE, ECONOMY_PAGE = 200, 10, 50  # each page well within one RPC deadline
 PAGE_ATTEMPTS = 3  # a page asked again when ingest misses a deadline mid-answer (a read: safe to repeat)
-PRODUCT_MAX_CHARS = 200
 INDICATOR_FIELDS = {**RPW_INDICATOR_CODES, "corridors_without_smart": "CORRIDORS_WITHOUT_SMART"}
 INDICATOR_UNITS = {"CORRIDORS_WITHOUT_SMART": "NUMBER"}
 MATRIX_PROVENANCE = "KNOMAD/World Bank bilateral remittance matrix (model estimate)"
@@ -90,37 +90,12 @@ def corridor_observations(sources, query):
 
 # -- RPW_PRICES ----------------------------------------------------------------------------------
 
-def product_id(quote):
-    """The product as a quote's identity names it (product, then how it is paid and picked up).
-    A second quote of the same identity in a quarter (the survey's old layouts tell them apart by the
-    sending location, which ingest does not keep) is PRODUCT "... (2)": no quote is dropped."""
-    parts = [quote.get("product") or "unnamed product",
-             *(quote.get(f) for f in ("payment_instrument", "access_point", "pickup_method") if quote.get(f))]
-    return " | ".join(str(p).strip() for p in parts)[:PRODUCT_MAX_CHARS]
-
-
 def _price_observations(item, fields):
-    observations, seen = [], {}
+    observations = []
     for entry in item["periods"]:
-        for row in entry["rows"]:
-            quote = dict(zip(fields, row))
-            common = {"FREQ": "Q", "SOURCE_AREA": item["source"], "DEST_AREA": item["destination"],
-                      "PROVIDER": str(quote["firm"]).strip(), "PRODUCT": product_id(quote),
-                      "TIME_PERIOD": entry["period"], "FIRM_TYPE": vocabulary_code("CL_FIRM_TYPE", quote.get("firm_type")),
-                      "PAYMENT_INSTRUMENT": quote.get("payment_instrument"), "ACCESS_POINT": quote.get("access_point"),
-                      "SPEED": vocabulary_code("CL_SPEED", quote.get("speed")), "TRANSPARENT": quote.get("transparent"),
-                      "UNIT_MEASURE": "PC", "OBS_STATUS": "A"}
-            identity = (common["PROVIDER"], common["PRODUCT"], entry["period"])
-            seen[identity] = seen.get(identity, 0) + 1
-            if seen[identity] > 1:  # two quotes the survey tells apart only by what ingest does not keep
-                common["PRODUCT"] = f"{common['PRODUCT'][:PRODUCT_MAX_CHARS - 6]} ({seen[identity]})"
-            for amount, measure, field in (("USD200", "FEE", "fee_pct"), ("USD200", "FX_MARGIN", "fx_margin_pct"),
-                                           ("USD200", "TOTAL_COST", "total_cost_pct"),
-                                           ("USD500", "TOTAL_COST", "total_cost_pct_500")):
-                if quote.get(field) is not None:
-                    observations.append({**common, "AMOUNT": amount, "MEASURE": measure, "OBS_VALUE": quote[field]})
-    order = ("PROVIDER", "PRODUCT", "AMOUNT", "MEASURE", "TIME_PERIOD")
-    return sorted(observations, key=lambda o: tuple(o[k] for k in order))
+        observations += shared.price_observations(item["source"], item["destination"], entry["period"],
+                                                  [dict(zip(fields, row)) for row in entry["rows"]])
+    return sorted(observations, key=lambda o: tuple(o[k] for k in shared.ORDER))
 
 
 def price_observations(sources, query):
@@ -183,10 +158,8 @@ def _flow_observations(item):
                                      "OBS_VALUE": value, "UNIT_MEASURE": unit, "UNIT_MULT": multiplier,
                                      "OBS_STATUS": "A"})
     for cell in item.get("matrix") or ():
-        observations.append({"FREQ": "A", "REF_AREA": item["iso3"], "COUNTERPART_AREA": cell["source"],
-                             "INDICATOR": "INFLOW", "SOURCE": "MATRIX", "TIME_PERIOD": str(cell["year"]),
-                             "OBS_VALUE": cell["usd_millions"], "UNIT_MEASURE": "USD", "UNIT_MULT": "6",
-                             "OBS_STATUS": "E"})
+        observations.append(shared.matrix_observation(cell["year"], cell["source"], item["iso3"],
+                                                      cell["usd_millions"]))
     order = ("COUNTERPART_AREA", "INDICATOR", "SOURCE", "TIME_PERIOD")
     return sorted(observations, key=lambda o: tuple(o[k] for k in order))
 
@@ -227,7 +200,7 @@ def _as_published(version):
 def observations(sources, query):
     """The query's observations, lazily: the published figures it selects, or, for
     ``updatedAfter`` / ``includeHistory`` / ``asOf``, the versions ingest keeps
-    (gateway.sdmx.history: the flows without kept versions answer 501)."""
+    (gateway.sdmx.history: every flow keeps them; the key's dimensions are selected by ingest's query)."""
     if history.wants_history(query):
         return query.answer(history.observations(query, sources))
     if query.as_of is not None:

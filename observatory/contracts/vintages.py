@@ -1,7 +1,7 @@
 """The answers about vintages (DESIGN §4: every publication is a vintage):
 the release an answer reflects, the list of releases, and the changes of a
 dataflow's figures as SDMX-shaped observations."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class VintageSchema(Schema):
@@ -55,3 +55,13 @@ class FigureChangesSchema(Schema):
     include_history = fields.Boolean(required=True)
     items = fields.List(fields.Dict(), required=True)
     next_cursor = fields.String(allow_none=True)
+
+
+class SeriesKeySelectionSchema(Schema):
+    """``figure_changes(dimensions=...)``: the values a series key names per dimension id (the others any),
+    selected in the store query itself."""
+
+    dimensions = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
+                             values=fields.List(fields.String(validate=validate.Length(max=200)),
+                                                validate=validate.Length(min=1, max=500)),
+                             allow_none=True)

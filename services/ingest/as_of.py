@@ -5,7 +5,8 @@ the answer was then, from that vintage only.
 - now: the period states the publication points at, and the stored series;
 - at a time: the period states the latest release of observed quotes at or
   before it named (kept: ``pruning``), and the versions of the official,
-  derived and country series in force then (``store_vintages``).
+  derived and country series, the bilateral-matrix cells and the national
+  observations in force then (``store_vintages``).
 Each carries ``vintage``: the release it reflects ({"id", "published_at"}),
 None before the first one.
 """
@@ -60,6 +61,16 @@ class PublishedNow:
         """Of these datasets, the ones a reader can know of then (now: all)."""
         return set(dataset_ids)
 
+    def matrix_years(self):
+        return self.store.series.matrix_years()
+
+    def senders_to(self, year, iso3):
+        return self.store.series.senders_to(year, iso3)
+
+    def national_observations(self, iso3):
+        """The country's published national observations (``national_models.NationalObservation`` shape)."""
+        return self.store.national.country_observations(iso3)
+
 
 class PublishedAt(PublishedNow):
     def __init__(self, store, at):
@@ -90,6 +101,15 @@ class PublishedAt(PublishedNow):
     def datasets(self, dataset_ids):
         """Of these datasets, the ones published (in a release) by then: not those staged later."""
         return set(dataset_ids) & self.store.vintages.datasets_released(self.at)
+
+    def matrix_years(self):
+        return self.store.vintages.matrix_years_at(self.at)
+
+    def senders_to(self, year, iso3):
+        return self.store.vintages.senders_to_at(year, iso3, self.at)
+
+    def national_observations(self, iso3):
+        return self.store.vintages.national_observations_at(iso3, self.at)
 
 
 def published(store, as_of=None):

@@ -209,7 +209,9 @@ class BilateralMatrixLoader(CheckedLoader):
                           "vintage": record["vintage"], "dataset_id": self.dataset_id}
 
     def commit(self):
+        release = releases.record_matrix(self.store, self.dataset_id, self.matrix_rows)  # before: a vintage
         self.store.series.save_matrix_rows(self.matrix_rows)
+        self.store.vintages.complete_release(release["_id"])
         first_year = min(self.years) if self.years else None
         affected = [p for p in publication.published_periods(self.store)
                     if first_year and int(p[:4]) >= first_year + self.weight_lag_years]

@@ -1,7 +1,7 @@
 """The shape of what ingest keeps of national submissions (database
 ``observatory_ingest``): reporting institutions, submissions (staged,
 embargoed or published, with their audit log and outbox) and the published
-national observations with their earlier values. Read and written through
+national observations (their earlier values: the vintages). Read and written through
 ``store_national``; the classes name the collections and let the outbox
 relay find ``NationalSubmission``'s pending events."""
 from mongoengine import BinaryField, DateTimeField, DictField, Document, FloatField, IntField, ListField, StringField
@@ -52,7 +52,8 @@ class NationalSubmission(OutboxDocument):
 
 
 class NationalObservation(Document):
-    """One published national observation; ``revisions`` holds its earlier values (a vintage per publication)."""
+    """One published national observation as it is now; its earlier values are its versions in the vintages
+    (``store_vintages``: flow NATIONAL_REMITTANCES), one per publication that changed it."""
 
     meta = {"db_alias": STORE_ALIAS, "collection": "national_observations"}
 
@@ -67,4 +68,3 @@ class NationalObservation(Document):
     reporter_id = StringField()
     published_at = DateTimeField()
     deleted = StringField()  # the submission that deleted it (ACTION D); readers skip it
-    revisions = ListField(DictField())  # {"value", "attrs", "submission_id", "published_at", "replaced_at"}

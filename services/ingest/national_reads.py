@@ -4,10 +4,15 @@ paged; and a country's ``national`` series beside its mirror check (the same
 country-year from KNOMAD and WDI, and the sending side of the bilateral
 matrix, with the gap in percent). Never mixed into the World Bank's series."""
 from observatory.clock import iso
+from observatory.sdmx.structures import structure_of
+from services.ingest import as_of, releases
+
+STRUCTURE = structure_of("NATIONAL_REMITTANCES")
 
 MIRROR_SERIES = {"INFLOW": ("knomad_inflows_usd_m", "wdi_inflows_usd_m"),
                  "OUTFLOW": ("knomad_outflows_usd_m", "wdi_outflows_usd_m")}
 PARTS_OF_YEAR = {"Q": 4, "M": 12}
+NOT_ATTRIBUTES = {*STRUCTURE.dimension_ids, "TIME_PERIOD", "OBS_VALUE"}
 
 
 def sdmx_observation(doc):
@@ -58,10 +63,11 @@ def gap_pct(national, other):
     return round((national - other) / other * 100, 2)
 
 
-def mirror_check(store, iso3, totals):
-    """Per measure and year: the national figure, KNOMAD's, WDI's and the matrix's sending-side total."""
-    series = store.series.country_series([iso3]).get(iso3, {})
-    matrix_years = set(store.series.matrix_years())
+def mirror_check(view, iso3, totals):
+    """Per measure and year: the national figure, KNOMAD's, WDI's and the matrix's sending-side total, as
+    ``view`` (``as_of.published``: now, or a vintage) has them."""
+    series = view.country_series([iso3]).get(iso3, {})
+    matrix_years = set(view.matrix_years())
     rows = []
     for measure, years in sorted(totals.items()):
         knomad_name, wdi_name = MIRROR_SERIES[measure]
@@ -70,7 +76,7 @@ def mirror_check(store, iso3, totals):
             wdi = _value(series.get(wdi_name), year)
             matrix = None
             if measure == "INFLOW" and int(year) in matrix_years:
-                senders = store.series.senders_to(int(year), iso3)
+                senders = view.senders_to(int(year), iso3)
                 matrix = round(sum(s["usd_millions"] for s in senders if s["usd_millions"] is not None), 3)
             rows.append({"measure": measure, "year": int(year), "national_usd_millions": round(national, 3),
                          "knomad_usd_millions": knomad, "knomad_gap_pct": gap_pct(national, knomad),
@@ -84,26 +90,53 @@ def _value(entry, year):
     return values[str(year)] if str(year) in values else values.get(int(year))
 
 
-def country_national(store, iso3):
-    """A country's national series and mirror check; ``series`` empty when its institution published none."""
-    docs = store.national.country_observations(iso3)
+def country_national(store, iso3, view=None):
+    """A country's national series and mirror check; ``series`` empty when its institution published none.
+    ``view`` (``as_of.published``): what was published then (default: now)."""
+    view = view or as_of.PublishedNow(store)
+    docs = view.national_observations(iso3)
     if not docs:
         return {"country": iso3, "series": [], "mirror_check": [], "reporters": []}
     reporters = store.national.reporter_names({d["reporter_id"] for d in docs if d.get("reporter_id")})
+    earlier = earlier_versions(store, iso3)
     names = sorted({r["name"] for r in reporters.values()})
     series = [{"key": d["key"], **d["dims"], "time_period": d["time_period"], "value": d["value"],
                "unit_measure": d.get("attrs", {}).get("UNIT_MEASURE"),
                "unit_mult": d.get("attrs", {}).get("UNIT_MULT"), "obs_status": d.get("attrs", {}).get("OBS_STATUS"),
-               "published_at": iso(d.get("published_at")), "revisions": len(d.get("revisions", []))}
+               "published_at": iso(d.get("published_at")), "revisions": len(earlier.get(d["_id"], ()))}
               for d in docs]
     return {"country": iso3, "source": "national", "label": "submitted by " + ", ".join(names),
             "reporters": [{"id": rid, "name": r["name"], "kind": r["kind"]} for rid, r in sorted(reporters.items())],
-            "series": series, "mirror_check": mirror_check(store, iso3, yearly_totals(docs))}
+            "series": series, "mirror_check": mirror_check(view, iso3, yearly_totals(docs))}
+
+
+def _observation_id(version):
+    """The national observation a version is of: ``<series key>@<time period>``."""
+    return f"{version['skey']}@{version['obs']['TIME_PERIOD']}"
+
+
+def earlier_versions(store, iso3):
+    """{observation id: [its versions before the one in force]} of a country, oldest first."""
+    found = {}
+    for version in store.vintages.national_versions(iso3):
+        found.setdefault(_observation_id(version), []).append(version)
+    return {oid: versions[:-1] for oid, versions in found.items()}
+
+
+def _revision(version):
+    obs, submission = version.get("obs") or {}, releases.submission_of(version["release"])
+    deleted = version["action"] == "D"
+    return {"value": None if deleted else obs.get("OBS_VALUE"),
+            "attrs": {k: v for k, v in obs.items() if k not in NOT_ATTRIBUTES and v is not None},
+            "submission_id": submission, "published_at": iso(version["valid_from"]),
+            "deleted": submission if deleted else None,
+            "replaced_at": iso(version.get("valid_to"))}
 
 
 def observation_history(store, iso3):
-    """Every published national observation of a country with its earlier values (the revisions)."""
+    """Every published national observation of a country with its earlier values: its versions in the
+    vintages before the one in force (the revisions)."""
+    earlier = earlier_versions(store, iso3)
     return [{"id": d["_id"], "value": d["value"], "deleted": d.get("deleted"),
-             "revisions": [{**r, "published_at": iso(r.get("published_at")), "replaced_at": iso(r.get("replaced_at"))}
-                           for r in d.get("revisions", [])]}
+             "revisions": [_revision(v) for v in earlier.get(d["_id"], ())]}
             for d in store.national.country_observations(iso3, include_deleted=True)]

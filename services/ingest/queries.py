@@ -218,9 +218,9 @@ def country_profile(store, iso3, top=10, as_of=None):
     view = vintage.published(store, as_of)
     period = latest_period(view)
     figures = _period_figures(store, view, period) if period else {}
-    matrix_years = store.series.matrix_years()
+    matrix_years = view.matrix_years()
     matrix_year = matrix_years[-1] if matrix_years else None
-    senders = sorted(store.series.senders_to(matrix_year, iso3), key=lambda s: -s["usd_millions"]) if matrix_years else []
+    senders = sorted(view.senders_to(matrix_year, iso3), key=lambda s: -s["usd_millions"]) if matrix_years else []
     corridors = sorted({tuple(key.split(":")) for state in view.states().values()
                         for key in state.get("corridors", {}) if iso3 in key.split(":")})
     return {
@@ -233,5 +233,5 @@ def country_profile(store, iso3, top=10, as_of=None):
                                   "items": senders[:top]},
         "corridors": [{"source": s, "destination": d} for s, d in corridors],
         "vintage": view.vintage,
-        "national": country_national(store, iso3),  # the reporting institution's series, never mixed in
+        "national": country_national(store, iso3, view),  # the reporting institution's series, never mixed in
     }

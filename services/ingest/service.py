@@ -167,9 +167,9 @@ class IngestService(PingMixin, OutboxRelay, national_service.NationalSubmissions
 
     @rpc
     def figure_changes(self, flow_id, updated_after=None, include_history=False, as_of=None, cursor=None,
-                       limit=500):
+                       limit=500, dimensions=None):
         return vintage_queries.figure_changes(self.store, str(flow_id), updated_after, include_history, as_of,
-                                              cursor, limit)
+                                              cursor, limit, dimensions)
 
     @rpc
     def analysis_corridor_figures(self, iso3s=None, as_of=None):

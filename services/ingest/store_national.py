@@ -97,8 +97,7 @@ class NationalStore:
         return list(self.observations.find(query).sort("_id", ASCENDING))
 
     def observations_page(self, query, cursor, limit):
-        return keyset_page(self.observations, {**query, "deleted": None}, cursor, limit,
-                           projection={"revisions": 0})
+        return keyset_page(self.observations, {**query, "deleted": None}, cursor, limit)
 
     def write_observation(self, doc):
         self.observations.replace_one({"_id": doc["_id"]}, doc, upsert=True)

@@ -63,6 +63,11 @@ class SeriesStore:
         for key in existing:
             self.matrix.replace_one({"_id": key}, rows[key])
 
+    def matrix_rows(self, keys):
+        """{"<year>:<sender>": stored row} of these rows (the ones a new file replaces)."""
+        return {d["_id"]: d for d in self.matrix.find({"_id": {"$in": list(keys)}},
+                                                      {"year": 1, "source": 1, "flows": 1})}
+
     def matrix_years(self):
         return sorted(self.matrix.distinct("year"))
 

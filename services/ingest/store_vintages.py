@@ -8,7 +8,12 @@ versions of each published figure.
 - ``figure_versions``: one document per figure and release that changed it,
   ``_id`` ``<flow>|<series key>|<period>|<published_at>|<release>`` (so id
   order is series-key, period, time order), valid from ``valid_from`` until
-  ``valid_to`` (None while in force); ``action`` R or D.
+  ``valid_to`` (None while in force); ``action`` R or D; ``skey`` the series
+  key, so a query for a few keys reads only their versions (indexed).
+  The two flows with many figures (FLOWS with the matrices' cells,
+  RPW_PRICES with every quote's) keep theirs in a collection of their own
+  (``flow_versions``, ``price_versions``): the same documents, so that the
+  reads of the other flows never scan them.
 Writes are idempotent: a release is inserted once, a version once (a retried
 publication writes the same ids), and closing a version is a conditional set.
 A release recorded before its figures are written (a series, country flows)
@@ -16,16 +21,28 @@ stays ``pending`` until they are: no reader takes it for the one in force
 while the figures it names are half written (a cache keyed by it would keep
 them so).
 """
+import itertools
 import time
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from observatory.pagination import keyset_page
-from services.ingest.vintages import CORRIDOR_FLOW, FLOWS_FLOW, REPLACE, sdmx_quarter, timestamp_text
+from services.ingest.vintages import (
+    CORRIDOR_FLOW,
+    DIMENSIONS,
+    FLOWS_FLOW,
+    NATIONAL_FLOW,
+    PRICES_FLOW,
+    REPLACE,
+    sdmx_quarter,
+    timestamp_text,
+)
 
 INSERT_BATCH = 200
 DUPLICATE_KEY = 11000
+COLLECTIONS = {FLOWS_FLOW: "flow_versions", PRICES_FLOW: "price_versions"}  # the rest: figure_versions
+MAX_KEYS = 200  # a key naming more series than this is filtered dimension by dimension
 
 
 def in_force(at):
@@ -36,8 +53,23 @@ def in_force(at):
 COMPLETE = {"pending": {"$ne": True}}
 
 
+def key_filter(flow, dimensions):
+    """The store query of a series-key selection ({dimension id: [values]}, the others any): the series keys
+    themselves when it names a few (one indexed lookup each), else each named dimension's values."""
+    chosen = {d: sorted(map(str, v)) for d, v in (dimensions or {}).items() if v and d in DIMENSIONS[flow]}
+    if not chosen:
+        return {}
+    count = 1
+    for values in chosen.values():
+        count *= len(values)
+    if len(chosen) == len(DIMENSIONS[flow]) and count <= MAX_KEYS:
+        return {"skey": {"$in": [".".join(k) for k in itertools.product(*(chosen[d] for d in DIMENSIONS[flow]))]}}
+    return {f"obs.{d}": {"$in": values} for d, values in chosen.items()}
+
+
 def version_id(key, release):
-    flow, series_key, period = key.split(":")
+    flow, rest = key.split(":", 1)  # a provider or product may hold a colon: the period is last
+    series_key, period = rest.rsplit(":", 1)
     return f"{flow}|{series_key}|{period}|{timestamp_text(release['published_at'])}|{release['_id']}"
 
 
@@ -45,13 +77,20 @@ class VintageStore:
     def __init__(self, db):
         self.releases = db["releases"]
         self.versions = db["figure_versions"]
+        self._of_flow = {flow: db[name] for flow, name in COLLECTIONS.items()}
+
+    def of(self, flow):
+        """The collection that keeps ``flow``'s versions."""
+        return self._of_flow.get(flow, self.versions)
 
     def ensure_indexes(self):
         self.releases.create_index([("published_at", ASCENDING)])
-        self.versions.create_index([("fkey", ASCENDING), ("valid_to", ASCENDING)])
-        self.versions.create_index([("flow", ASCENDING), ("valid_from", ASCENDING)])
-        self.versions.create_index([("obs.SOURCE_AREA", ASCENDING), ("obs.DEST_AREA", ASCENDING)])
-        self.versions.create_index([("obs.REF_AREA", ASCENDING)])
+        for versions in (self.versions, *self._of_flow.values()):
+            versions.create_index([("fkey", ASCENDING), ("valid_to", ASCENDING)])
+            versions.create_index([("flow", ASCENDING), ("valid_from", ASCENDING)])
+            versions.create_index([("flow", ASCENDING), ("skey", ASCENDING), ("_id", ASCENDING)])
+            versions.create_index([("obs.SOURCE_AREA", ASCENDING), ("obs.DEST_AREA", ASCENDING)])
+            versions.create_index([("obs.REF_AREA", ASCENDING)])
 
     # -- writing a release ----------------------------------------------------------------
     def record_release(self, release_id, published_at, fields, pending=False):
@@ -68,30 +107,45 @@ class VintageStore:
         """The figures of ``release_id`` are written: readers take it for a release from now on."""
         self.releases.update_one({"_id": release_id, "pending": True}, {"$unset": {"pending": ""}})
 
+    def set_changes(self, release_id, changes):
+        """What a release changed, once its versions written in parts are counted."""
+        self.releases.update_one({"_id": release_id}, {"$set": {"changes": changes}})
+
     def record_versions(self, release, found, replaced):
         """Write the versions of ``found`` (``vintages.changes``) for ``release`` and close the versions they
         follow; ``replaced``: the figure keys that had a value before (the only ones with one to close)."""
+        by_flow = {}
+        for key, action, observation, payload in found:
+            flow = key.split(":", 1)[0]
+            doc = {"_id": version_id(key, release), "fkey": key, "flow": flow,
+                   "skey": key.split(":", 1)[1].rsplit(":", 1)[0], "period": key.rsplit(":", 1)[1],
+                   "obs": {k: v for k, v in observation.items() if v is not None},  # a read drops None anyway
+                   "action": action, "release": release["_id"], "valid_from": release["published_at"],
+                   "valid_to": None}
+            if payload is not None:  # kept small: a file's quotes are a hundred thousand versions
+                doc["payload"] = payload
+            by_flow.setdefault(flow, []).append(doc)
+        for flow, docs in by_flow.items():
+            self._write_versions(self.of(flow), release, docs, replaced)
+
+    def _write_versions(self, versions, release, docs, replaced):
         at = release["published_at"]
-        docs = [{"_id": version_id(key, release), "fkey": key, "flow": key.split(":", 1)[0],
-                 "period": key.rsplit(":", 1)[1], "obs": observation, "payload": payload, "action": action,
-                 "release": release["_id"], "valid_from": at, "valid_to": None, "to_release": None}
-                for key, action, observation, payload in found]
         for start in range(0, len(docs), INSERT_BATCH):
             time.sleep(0)  # cooperative: a whole file's figures are thousands of documents
             try:
-                self.versions.insert_many(docs[start:start + INSERT_BATCH], ordered=False)
+                versions.insert_many(docs[start:start + INSERT_BATCH], ordered=False)
             except BulkWriteError as exc:  # a retried publication: its versions are there already
                 if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                     raise
         closing = [d["fkey"] for d in docs if d["fkey"] in replaced]
         for start in range(0, len(closing), INSERT_BATCH):  # one scan per batch: mongomock has no index
             time.sleep(0)
-            open_ids = [d["_id"] for d in self.versions.find(
+            open_ids = [d["_id"] for d in versions.find(
                 {"fkey": {"$in": closing[start:start + INSERT_BATCH]}, "valid_to": None, "valid_from": {"$lt": at}},
                 {"_id": 1})]
             if open_ids:
-                self.versions.update_many({"_id": {"$in": open_ids}, "valid_to": None},
-                                          {"$set": {"valid_to": at, "to_release": release["_id"]}})
+                versions.update_many({"_id": {"$in": open_ids}, "valid_to": None},
+                                     {"$set": {"valid_to": at, "to_release": release["_id"]}})
 
     # -- releases ---------------------------------------------------------------------------
     def release_at(self, at=None, observed=False):
@@ -127,18 +181,19 @@ class VintageStore:
         return set(self.releases.distinct("state_ids"))
 
     # -- figures ------------------------------------------------------------------------------
-    def page(self, flow, at, updated_after=None, include_history=False, cursor=None, limit=100):
+    def page(self, flow, at, updated_after=None, include_history=False, cursor=None, limit=100, dimensions=None):
         """A page of the versions of ``flow`` published at or before ``at``, in series-key, period, time
         order: each figure's version in force at ``at`` (a deleted one only when ``updated_after`` asks
-        what changed), or with ``include_history`` every version."""
-        query = {"flow": flow, "valid_from": {"$lte": at}}
+        what changed), or with ``include_history`` every version; ``dimensions`` ({id: [values]}) selects
+        series keys in the query itself (``key_filter``)."""
+        query = {"flow": flow, **key_filter(flow, dimensions), "valid_from": {"$lte": at}}
         if updated_after is not None:
             query["valid_from"]["$gt"] = updated_after
         if not include_history:
             query["$or"] = in_force(at)["$or"]
             if updated_after is None:
                 query["action"] = REPLACE
-        return keyset_page(self.versions, query, cursor, limit)
+        return keyset_page(self.of(flow), query, cursor, limit)
 
     def corridor_series_at(self, series, source, destination, at):
         """{period: entry} of one corridor of a series (official, derived) as published at ``at``."""
@@ -179,13 +234,43 @@ class VintageStore:
     def country_series_at(self, iso3s, at):
         """{iso3: {series name: series}} of these economies as published at ``at``."""
         found = {}
-        for d in self.versions.find({"flow": FLOWS_FLOW, "obs.REF_AREA": {"$in": list(iso3s)}, "action": REPLACE,
-                                     **in_force(at)}, {"payload": 1, "obs.OBS_VALUE": 1}):
+        for d in self.of(FLOWS_FLOW).find({"flow": FLOWS_FLOW, "obs.REF_AREA": {"$in": list(iso3s)},
+                                           "obs.SOURCE": {"$ne": "MATRIX"}, "action": REPLACE, **in_force(at)},
+                                          {"payload": 1, "obs.OBS_VALUE": 1}):
             payload = d["payload"]
             meta = {k: v for k, v in payload.items() if k not in ("iso3", "series", "year")}
             series = found.setdefault(payload["iso3"], {}).setdefault(payload["series"], {**meta, "values": {}})
             series["values"][payload["year"]] = d["obs"]["OBS_VALUE"]
         return found
+
+
+    def matrix_years_at(self, at):
+        """The bilateral-matrix years a release published by ``at`` (each matrix release names its years)."""
+        return sorted(self.releases.distinct("matrix_years", {"published_at": {"$lte": at}}))
+
+    def senders_to_at(self, year, iso3, at):
+        """[{source, usd_millions}] of the matrix of ``year`` into ``iso3`` as published at ``at``."""
+        return [{"source": d["obs"]["COUNTERPART_AREA"], "usd_millions": d["obs"]["OBS_VALUE"]}
+                for d in self.of(FLOWS_FLOW).find({"flow": FLOWS_FLOW, "obs.REF_AREA": iso3, "obs.SOURCE": "MATRIX",
+                                                   "period": str(year), "action": REPLACE, **in_force(at)}, {"obs": 1})]
+
+    def national_observations_at(self, country, at):
+        """A country's national observations as published at ``at``, in the shape ``store_national`` keeps
+        them (the reporter from the release that published each)."""
+        docs = list(self.versions.find({"flow": NATIONAL_FLOW, "obs.REF_AREA": country, "action": REPLACE,
+                                        **in_force(at)}).sort("_id", ASCENDING))
+        reporters = {r["_id"]: r.get("reporter_id") for r in self.releases.find(
+            {"_id": {"$in": sorted({d["release"] for d in docs})}}, {"reporter_id": 1})} if docs else {}
+        dimensions = DIMENSIONS[NATIONAL_FLOW]
+        return [{"_id": f"{d['skey']}@{d['obs']['TIME_PERIOD']}", "country": country, "key": d["skey"],
+                 "dims": {k: d["obs"][k] for k in dimensions}, "time_period": d["obs"]["TIME_PERIOD"],
+                 "value": d["obs"].get("OBS_VALUE"), "reporter_id": reporters.get(d["release"]),
+                 "attrs": {k: v for k, v in d["obs"].items() if k not in (*dimensions, "TIME_PERIOD", "OBS_VALUE")},
+                 "published_at": d["valid_from"]} for d in docs]
+
+    def national_versions(self, country):
+        """Every kept version of a country's national observations, in series-key, period, time order."""
+        return list(self.versions.find({"flow": NATIONAL_FLOW, "obs.REF_AREA": country}).sort("_id", ASCENDING))
 
 
 def _entry(doc):

@@ -1,10 +1,11 @@
 """The reads of vintages: the releases, and what changed in a dataflow's
 figures (SDMX ``updatedAfter``, ``includeHistory``, ``asOf``)."""
 from observatory.clock import utcnow
-from observatory.errors import InvalidInput
+from observatory.contracts.vintages import SeriesKeySelectionSchema
+from observatory.errors import InvalidInput, validated
 from observatory.pagination import OffsetCursor, decode_cursor, encode_cursor
 from services.ingest import as_of as vintage
-from services.ingest.vintages import FLOWS_WITH_HISTORY, timestamp_text, parse_as_of, stored_time
+from services.ingest.vintages import DIMENSIONS, FLOWS_WITH_HISTORY, parse_as_of, stored_time, timestamp_text
 
 MAX_LIMIT = 1000
 
@@ -53,16 +54,28 @@ def _observation(doc, at):
             "validTo": timestamp_text(doc["valid_to"]) if superseded else None}
 
 
-def figure_changes(store, flow_id, updated_after=None, include_history=False, as_of=None, cursor=None, limit=500):
+def _dimensions(flow_id, dimensions):
+    chosen = validated(SeriesKeySelectionSchema(), {"dimensions": dimensions}).get("dimensions") or {}
+    unknown = sorted(set(chosen) - set(DIMENSIONS[flow_id]))
+    if unknown:
+        wanted = f"dimension ids of {flow_id}: {', '.join(DIMENSIONS[flow_id])}"
+        raise InvalidInput(f"{flow_id} has no dimension {unknown[0][:40]!r}", {"fields": {"dimensions": [wanted]}})
+    return chosen
+
+
+def figure_changes(store, flow_id, updated_after=None, include_history=False, as_of=None, cursor=None, limit=500,
+                   dimensions=None):
     """A page of ``flow_id``'s figures as published at ``as_of`` (default now), series-key then period
     order: each in force then (``updated_after``: only those changed after it, deletes included), or with
-    ``include_history`` every version published until then, each with ``ACTION`` (R, D) and ``validFrom``."""
+    ``include_history`` every version published until then, each with ``ACTION`` (R, D) and ``validFrom``.
+    ``dimensions`` ({dimension id: [values]}): only the series keys it names, selected by the store query."""
     if flow_id not in FLOWS_WITH_HISTORY:
         raise InvalidInput(f"no history is kept for {str(flow_id)[:40]!r}",
                            {"fields": {"flow_id": [f"one of {', '.join(FLOWS_WITH_HISTORY)}"]}})
     at = vintage.parse(as_of) or stored_time(utcnow())
     after = _updated_after(updated_after)
-    page = store.vintages.page(flow_id, at, after, bool(include_history), cursor, _limit(limit, MAX_LIMIT))
+    page = store.vintages.page(flow_id, at, after, bool(include_history), cursor, _limit(limit, MAX_LIMIT),
+                               _dimensions(flow_id, dimensions))
     return page.answer(lambda d: _observation(d, at), flow=flow_id, as_of=timestamp_text(at),
                        updated_after=timestamp_text(after) if after else None,
                        include_history=bool(include_history))

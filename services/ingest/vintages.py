@@ -12,18 +12,28 @@ The figures kept, in the dimension ids of ``observatory.sdmx.structures``:
 - ``RPW_CORRIDOR_COST``: each corridor-quarter of the observed, official and
   derived series, at USD 200 and (where published) USD 500;
 - ``RPW_INDICATORS``: each quarter's headline indicators;
-- ``FLOWS``: each country-year of the inflow, outflow and %-of-GDP series.
+- ``FLOWS``: each country-year of the inflow, outflow and %-of-GDP series,
+  and each cell (receiver, sender, year) of the bilateral matrices;
+- ``RPW_PRICES``: each provider quote's fee, FX margin and total costs
+  (``observatory.sdmx.prices``), compared only for the corridor-periods a
+  publication points at other quotes;
+- ``NATIONAL_REMITTANCES``: each published national observation; a change of
+  its attributes alone (OBS_STATUS, UNIT_MULT, ...) is a revision too, as the
+  reporter sent it. An embargoed release is recorded when it is published (at
+  its date), so no vintage before then has it.
 """
 import datetime as dt
 
+from observatory.sdmx import observations as sdmx_observations
 from observatory.sdmx.codelists import FLOW_SERIES, UNITS
+from observatory.sdmx.structures import structure_of
 from observatory.vocabulary import RPW_INDICATOR_CODES
 
 CORRIDOR_FLOW, INDICATOR_FLOW, FLOWS_FLOW = "RPW_CORRIDOR_COST", "RPW_INDICATORS", "FLOWS"
-FLOWS_WITH_HISTORY = (CORRIDOR_FLOW, INDICATOR_FLOW, FLOWS_FLOW)
-DIMENSIONS = {CORRIDOR_FLOW: ("FREQ", "SOURCE_AREA", "DEST_AREA", "SERIES", "AMOUNT"),
-              INDICATOR_FLOW: ("FREQ", "INDICATOR"),
-              FLOWS_FLOW: ("FREQ", "REF_AREA", "COUNTERPART_AREA", "INDICATOR", "SOURCE")}
+PRICES_FLOW, NATIONAL_FLOW = "RPW_PRICES", "NATIONAL_REMITTANCES"
+FLOWS_WITH_HISTORY = (CORRIDOR_FLOW, INDICATOR_FLOW, FLOWS_FLOW, PRICES_FLOW, NATIONAL_FLOW)
+DIMENSIONS = {flow: tuple(structure_of(flow).dimension_ids) for flow in FLOWS_WITH_HISTORY}
+REVISED_BY_ATTRIBUTES = (NATIONAL_FLOW,)  # the reporter's attributes are part of its figure
 REPLACE, DELETE = "R", "D"
 TOLERANCE = 1e-9
 # The indicators of a period state's figures, beyond the vocabulary's six: the count of corridors without SmaRT.
@@ -119,12 +129,47 @@ def country_series_figures(iso3, name, series):
     return found
 
 
+def price_figures(period, key, quote_fields, rows):
+    """The RPW_PRICES figures of one corridor-period's staged quotes (rows in ``quote_fields`` order)."""
+    source, destination = key.split(":")
+    quotes = [dict(zip(quote_fields, row)) for row in rows or ()]
+    return {figure_key(PRICES_FLOW, o): (o, None)
+            for o in sdmx_observations.price_observations(source, destination, sdmx_quarter(period), quotes)}
+
+
+def matrix_figures(row):
+    """The FLOWS figures of one stored bilateral-matrix row ({year, source, flows: {receiver: USD millions}})."""
+    found = {}
+    for destination, value in ((row or {}).get("flows") or {}).items():
+        value = _number(value)
+        if value is not None:
+            observation = sdmx_observations.matrix_observation(row["year"], row["source"], destination, value)
+            found[figure_key(FLOWS_FLOW, observation)] = (observation, None)
+    return found
+
+
+def national_figure(observation):
+    """The NATIONAL_REMITTANCES figure of one published national observation (SDMX dims, TIME_PERIOD,
+    OBS_VALUE and its attributes)."""
+    return {figure_key(NATIONAL_FLOW, observation): (observation, None)}
+
+
 # -- what changed ---------------------------------------------------------------------------
 
 def moved(before, after):
     if (before is None) != (after is None):
         return True
     return before is not None and abs(after - before) > TOLERANCE
+
+
+def revised(flow, old, new):
+    """Whether ``new`` (an observation) revises ``old``: its value moved, or for the flows whose
+    attributes are the sender's (``REVISED_BY_ATTRIBUTES``), an attribute changed."""
+    if moved(old["OBS_VALUE"], new["OBS_VALUE"]):
+        return True
+    if flow not in REVISED_BY_ATTRIBUTES:
+        return False
+    return {k: v for k, v in old.items() if k != "OBS_VALUE"} != {k: v for k, v in new.items() if k != "OBS_VALUE"}
 
 
 def changes(before, after, covered=None):
@@ -135,11 +180,11 @@ def changes(before, after, covered=None):
     found = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
+        flow = key.split(":", 1)[0]
         if new is not None:
-            if old is None or moved(old[0]["OBS_VALUE"], new[0]["OBS_VALUE"]):
+            if old is None or revised(flow, old[0], new[0]):
                 found.append((key, REPLACE, new[0], new[1]))
         elif covered is None or key in covered:
-            flow = key.split(":", 1)[0]
             found.append((key, DELETE, {d: old[0][d] for d in (*DIMENSIONS[flow], "TIME_PERIOD")}, None))
     return found
 

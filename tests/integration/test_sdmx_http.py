@@ -241,8 +241,8 @@ def test_the_statuses_sdmx_prescribes(base):
     assert requests.get(flow, headers={"Accept": "application/pdf"}, timeout=30).status_code == 406
     assert requests.get(f"{base}/sdmx/2.1/categoryscheme", timeout=30).status_code == 501
     assert requests.get(f"{flow}/all", params={"detail": "serieskeysonly"}, timeout=30).status_code == 501
-    prices = f"{base}/sdmx/2.1/data/RPW_PRICES/all"  # provider quotes keep no versions: no time travel
-    assert requests.get(prices, params={"updatedAfter": "2024-01-01T00:00:00Z"}, timeout=30).status_code == 501
+    prices = f"{base}/sdmx/2.1/data/RPW_PRICES/Q.ARE.NPL...."  # provider quotes keep versions: time travel
+    assert requests.get(prices, params={"updatedAfter": "2024-01-01T00:00:00Z"}, timeout=60).status_code == 200
     bad = requests.get(f"{flow}/Q.ARE", timeout=30)
     assert bad.status_code == 400 and bad.json()["error"] == "INVALID_SDMX_QUERY"
     assert requests.get(f"{flow}/all", params={"startPeriod": "2099"}, timeout=30).status_code == 404

@@ -11,7 +11,6 @@ import pytest
 
 from gateway.resources.views import Sources
 from gateway.sdmx import observations as sources_module
-from gateway.sdmx.errors import SdmxNotImplemented
 from gateway.sdmx.observations import observations
 from gateway.sdmx.query import data_query_21, data_query_30
 from gateway.sdmx.values import time_period
@@ -171,14 +170,28 @@ def test_as_of_is_answered_from_the_kept_versions_and_only_then(store):
     assert values(pinned) == values(current)  # as of now: what is published now
 
 
-def test_a_flow_without_kept_versions_answers_501_for_time_travel(store):
-    for params in ({"updatedAfter": "2024-01-01T00:00:00Z"}, {"includeHistory": "true"}):
-        query = data_query_21("RPW_PRICES", "all", params=params)
-        with pytest.raises(SdmxNotImplemented):
-            list(observations(Sources(Ingest(store), NO_DECLARED), query))
-    query = data_query_30("dataflow", "OBSERVATORY", "RPW_PRICES", "1.0", "*", {"asOf": "2024-05-01T00:00:00Z"})
-    with pytest.raises(SdmxNotImplemented):
-        list(observations(Sources(Ingest(store), NO_DECLARED), query))
+def test_every_flow_answers_time_travel_from_the_kept_versions(store):
+    """Provider prices and national statistics keep versions too: updatedAfter, includeHistory and asOf are
+    asked of figure_changes with the key's dimensions (no 501 left)."""
+    for flow, key, dimensions in (
+            ("RPW_PRICES", "Q.ARE.NPL....", {"FREQ": ["Q"], "SOURCE_AREA": ["ARE"], "DEST_AREA": ["NPL"]}),
+            ("NATIONAL_REMITTANCES", "A.NPL...", {"FREQ": ["A"], "REF_AREA": ["NPL"]})):
+        for params in ({"updatedAfter": "2024-01-01T00:00:00Z"}, {"includeHistory": "true"}):
+            ingest = Ingest(store)
+            list(observations(Sources(ingest, NO_DECLARED), data_query_21(flow, key, params=params)))
+            assert [(name, kwargs["dimensions"]) for name, kwargs in ingest.calls] == [("figure_changes", dimensions)]
+    ingest = Ingest(store)
+    now = utcnow().replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    query = data_query_30("dataflow", "OBSERVATORY", "RPW_PRICES", "1.0", "Q.ARE.NPL.*.*.*.*", {"asOf": now})
+    pinned = list(observations(Sources(ingest, NO_DECLARED), query))
+    current = list(observations(Sources(Ingest(store), NO_DECLARED), data_query_21("RPW_PRICES", "Q.ARE.NPL....")))
+    assert ingest.calls[-1][0] == "figure_changes" and pinned
+
+    def values(answer):
+        return sorted((o["PROVIDER"], o["PRODUCT"], o["AMOUNT"], o["MEASURE"], time_period(o["TIME_PERIOD"]),
+                       o["OBS_VALUE"]) for o in answer)
+
+    assert values(pinned) == values(current)  # as of now: what is published now
 
 
 def test_a_page_that_misses_its_deadline_mid_answer_is_asked_again():

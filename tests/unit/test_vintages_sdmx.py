@@ -1,5 +1,5 @@
 """SDMX time travel over ingest's figure_changes (a stand-in that pages its
-answer as ingest does): the query's key selects, every page is pinned to the
+answer as ingest does): the query's key is pushed down and selects, every page is pinned to the
 first page's time, and the writers carry each observation's action."""
 import json
 from types import SimpleNamespace
@@ -23,8 +23,10 @@ class Ingest:
     def __init__(self, items, page=2):
         self.items, self.page, self.calls = items, page, []
 
-    def figure_changes(self, flow_id, updated_after=None, include_history=False, as_of=None, cursor=None, limit=500):
-        self.calls.append({"flow_id": flow_id, "updated_after": updated_after, "as_of": as_of, "cursor": cursor})
+    def figure_changes(self, flow_id, updated_after=None, include_history=False, as_of=None, cursor=None, limit=500,
+                       dimensions=None):
+        self.calls.append({"flow_id": flow_id, "updated_after": updated_after, "as_of": as_of, "cursor": cursor,
+                           "dimensions": dimensions})
         start = int(cursor or 0)
         end = start + self.page
         return {"flow": flow_id, "as_of": as_of or T2, "items": self.items[start:end],
@@ -42,6 +44,8 @@ def test_updated_after_pages_through_ingest_at_one_time_and_keeps_the_key():
     assert found == items[:2]
     assert [c["updated_after"] for c in ingest.calls] == [T1, T1]
     assert [c["as_of"] for c in ingest.calls] == [None, T2]  # the second page: the first page's vintage
+    # the key's named dimensions are selected by ingest's store query (the stand-in returns more: selects checks)
+    assert [c["dimensions"] for c in ingest.calls] == [{"FREQ": ["Q"], "SOURCE_AREA": ["ARE"]}] * 2
 
 
 def test_the_writers_carry_replace_and_delete():

@@ -18,7 +18,7 @@ from services.ingest.importer import run_import
 from services.ingest.models import Dataset
 from services.ingest.store import STORE_ALIAS, IngestStore
 from tests.ingest_files import DATABANK, WDI_INFLOWS, as_csv
-from tests.vintage_files import averages, quarter_and_revision
+from tests.vintage_files import averages, quarter_and_revision, total_costs
 
 PERIOD, QUARTER = "2011_1Q", "2011Q1"
 
@@ -208,6 +208,76 @@ def test_a_country_flows_revision_that_drops_years_deletes_those_figures_only(st
     assert then["2022"] == pytest.approx(float(npl[columns["2022"]]) / 1e6)
     assert "2022" not in now and now["2020"] == then["2020"]
     assert queries.country_profile(store, "NPL")["series"]["wdi_inflows_usd_m"]["values"] == now
+
+
+def version_total_costs(observations, corridors):
+    found = {c: [] for c in corridors}
+    for o in observations:
+        if (o["SOURCE_AREA"], o["DEST_AREA"]) in found and o["MEASURE"] == "TOTAL_COST" and o["ACTION"] == "R":
+            found[(o["SOURCE_AREA"], o["DEST_AREA"])].append((o["PROVIDER"], o["AMOUNT"], o["OBS_VALUE"]))
+    return {c: sorted(v) for c, v in found.items()}
+
+
+def test_provider_prices_as_of_each_vintage_are_that_files_quotes(store, files, published):
+    t1, t2 = published
+    header, corridors = files["header"], (files["moved"], files["emptied"])
+    for at, rows in ((t1, files["first"]), (t2, files["revised"])):
+        kept = _changes(store, "RPW_PRICES", limit=1000, as_of=at)
+        assert version_total_costs(kept, corridors) == pytest.approx(total_costs(header, rows, corridors))
+        s, d = header.index("source"), header.index("destination")
+        assert {(o["SOURCE_AREA"], o["DEST_AREA"]) for o in kept} == {(r[s], r[d]) for r in rows}
+    released = vintage_queries.list_vintages(store)["items"]
+    assert released[0]["changes"]["RPW_PRICES"]["R"] == len(_changes(store, "RPW_PRICES", limit=1000, as_of=t1))
+
+
+def test_provider_prices_updated_after_are_only_the_removed_quotes(store, files, published):
+    t1, t2 = published
+    header, moved, emptied = files["header"], files["moved"], files["emptied"]
+    changed = _changes(store, "RPW_PRICES", updated_after=t1, limit=1000)
+    # only the two corridors whose quotes the revision removed; every other corridor-period is not rewritten
+    assert {(o["SOURCE_AREA"], o["DEST_AREA"]) for o in changed} == {moved, emptied}
+    assert all(o["validFrom"] == t2 for o in changed)
+    first = total_costs(header, files["first"], (moved, emptied))
+    revised = total_costs(header, files["revised"], (moved, emptied))
+    removed = sum(len(first[c]) - len(revised[c]) for c in (moved, emptied))
+    deleted = [o for o in changed if o["ACTION"] == "D" and o["MEASURE"] == "TOTAL_COST"]
+    assert len(deleted) == removed and removed > 0
+    assert "OBS_VALUE" not in deleted[0]
+    assert released_changes(store, "RPW_PRICES")[-1]["D"] == sum(o["ACTION"] == "D" for o in changed)
+
+
+def released_changes(store, flow):
+    return [i["changes"].get(flow) for i in vintage_queries.list_vintages(store)["items"]]
+
+
+def test_a_key_is_selected_in_the_store_query(store, files, published, monkeypatch):
+    t1, _ = published
+    moved = files["moved"]
+    seen = []
+    original = store.vintages.of("RPW_PRICES").find
+
+    def find(query, *args, **kwargs):
+        seen.append(query)
+        return original(query, *args, **kwargs)
+    monkeypatch.setattr(store.vintages.of("RPW_PRICES"), "find", find)
+    one = _changes(store, "RPW_PRICES", updated_after=t1, dimensions={"SOURCE_AREA": [moved[0]],
+                                                                      "DEST_AREA": [moved[1]]})
+    assert one and {(o["SOURCE_AREA"], o["DEST_AREA"]) for o in one} == {moved}
+    assert all(q.get("obs.SOURCE_AREA") == {"$in": [moved[0]]} for q in _flat(seen))
+    key = one[0]
+    seen.clear()
+    exact = _changes(store, "RPW_PRICES", updated_after=t1,
+                     dimensions={d: [key[d]] for d in ("FREQ", "SOURCE_AREA", "DEST_AREA", "PROVIDER", "PRODUCT",
+                                                       "AMOUNT", "MEASURE")})
+    assert exact == [o for o in one if all(o[d] == key[d] for d in ("PROVIDER", "PRODUCT", "AMOUNT", "MEASURE"))]
+    assert all("skey" in q for q in _flat(seen)) and exact
+    with pytest.raises(InvalidInput):
+        _changes(store, "RPW_PRICES", dimensions={"NOT_A_DIMENSION": ["x"]})
+
+
+def _flat(queries):
+    """The first clause of each (paged) query: keyset_page wraps a later page's in $and."""
+    return [q["$and"][0] if "$and" in q else q for q in queries]
 
 
 def test_a_series_release_is_in_force_only_once_its_figures_are_written(store, files, monkeypatch):
