@@ -39,13 +39,15 @@ def _record(store, release_id, published_at, fields, before, after, covered=None
     counts = vintages.tally(found)
     release = store.vintages.record_release(release_id, vintages.stored_time(published_at),
                                             {**fields, "changes": counts}, pending)
-    store.vintages.record_versions(release, found, set(before))
+    closing = store.vintages.insert_versions(release, found, set(before))
     for part_before, part_after in more:
         part = vintages.changes(part_before, part_after)
-        store.vintages.record_versions(release, part, set(part_before))
+        for flow, keys in store.vintages.insert_versions(release, part, set(part_before)).items():
+            closing.setdefault(flow, set()).update(keys)  # closed once: a scan per part costs the whole store
         for flow, actions in vintages.tally(part).items():
             for action, n in actions.items():
                 counts.setdefault(flow, {vintages.REPLACE: 0, vintages.DELETE: 0})[action] += n
+    store.vintages.close_versions(release, closing)
     if more:
         store.vintages.set_changes(release_id, counts)
     return release

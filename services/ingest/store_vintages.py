@@ -87,6 +87,7 @@ class VintageStore:
         self.releases.create_index([("published_at", ASCENDING)])
         for versions in (self.versions, *self._of_flow.values()):
             versions.create_index([("fkey", ASCENDING), ("valid_to", ASCENDING)])
+            versions.create_index([("period", ASCENDING), ("valid_to", ASCENDING)])  # closing a release's
             versions.create_index([("flow", ASCENDING), ("valid_from", ASCENDING)])
             versions.create_index([("flow", ASCENDING), ("skey", ASCENDING), ("_id", ASCENDING)])
             versions.create_index([("obs.SOURCE_AREA", ASCENDING), ("obs.DEST_AREA", ASCENDING)])
@@ -111,10 +112,10 @@ class VintageStore:
         """What a release changed, once its versions written in parts are counted."""
         self.releases.update_one({"_id": release_id}, {"$set": {"changes": changes}})
 
-    def record_versions(self, release, found, replaced):
-        """Write the versions of ``found`` (``vintages.changes``) for ``release`` and close the versions they
-        follow; ``replaced``: the figure keys that had a value before (the only ones with one to close)."""
-        by_flow = {}
+    def insert_versions(self, release, found, replaced):
+        """Write the versions of ``found`` for ``release``; the figure keys whose versions they follow
+        ({flow: keys}: ``close_versions`` closes them, once for many parts)."""
+        by_flow, closing = {}, {}
         for key, action, observation, payload in found:
             flow = key.split(":", 1)[0]
             doc = {"_id": version_id(key, release), "fkey": key, "flow": flow,
@@ -125,27 +126,43 @@ class VintageStore:
             if payload is not None:  # kept small: a file's quotes are a hundred thousand versions
                 doc["payload"] = payload
             by_flow.setdefault(flow, []).append(doc)
+            if key in replaced:
+                closing.setdefault(flow, set()).add(key)
         for flow, docs in by_flow.items():
-            self._write_versions(self.of(flow), release, docs, replaced)
+            versions = self.of(flow)
+            for start in range(0, len(docs), INSERT_BATCH):
+                time.sleep(0)  # cooperative: a whole file's figures are thousands of documents
+                try:
+                    versions.insert_many(docs[start:start + INSERT_BATCH], ordered=False)
+                except BulkWriteError as exc:  # a retried publication: its versions are there already
+                    if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                        raise
+        return closing
 
-    def _write_versions(self, versions, release, docs, replaced):
+    def close_versions(self, release, closing):
+        """Close the versions open before ``release`` of the figure keys ``closing`` ({flow: keys})."""
+        for flow, keys in closing.items():
+            if keys:
+                self._close(self.of(flow), release, keys)
+
+    @staticmethod
+    def _close(versions, release, closing):
         at = release["published_at"]
-        for start in range(0, len(docs), INSERT_BATCH):
-            time.sleep(0)  # cooperative: a whole file's figures are thousands of documents
-            try:
-                versions.insert_many(docs[start:start + INSERT_BATCH], ordered=False)
-            except BulkWriteError as exc:  # a retried publication: its versions are there already
-                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                    raise
-        closing = [d["fkey"] for d in docs if d["fkey"] in replaced]
-        for start in range(0, len(closing), INSERT_BATCH):  # one scan per batch: mongomock has no index
+        # The versions open before this release in the periods it touches, found in one scan and matched
+        # here: a key list in the query costs its length per document scanned where there is no index
+        # (mongomock); the cheap, selective conditions come first, so most documents stop at them.
+        scope = {"valid_to": None, "period": {"$in": sorted({k.rsplit(":", 1)[1] for k in closing})},
+                 "valid_from": {"$lt": at}}
+        found = list(versions.find(scope, {"_id": 1, "fkey": 1}))
+        open_ids = [d["_id"] for d in found if d["fkey"] in closing]
+        kept_open = [d["_id"] for d in found if d["fkey"] not in closing]
+        close = {"$set": {"valid_to": at, "to_release": release["_id"]}}
+        if len(kept_open) < len(open_ids):  # most are followed (a revised file): name the others, once
+            versions.update_many({**scope, "_id": {"$nin": kept_open}}, close)
+            return
+        for start in range(0, len(open_ids), INSERT_BATCH):
             time.sleep(0)
-            open_ids = [d["_id"] for d in versions.find(
-                {"fkey": {"$in": closing[start:start + INSERT_BATCH]}, "valid_to": None, "valid_from": {"$lt": at}},
-                {"_id": 1})]
-            if open_ids:
-                versions.update_many({"_id": {"$in": open_ids}, "valid_to": None},
-                                     {"$set": {"valid_to": at, "to_release": release["_id"]}})
+            versions.update_many({**scope, "_id": {"$in": open_ids[start:start + INSERT_BATCH]}}, close)
 
     # -- releases ---------------------------------------------------------------------------
     def release_at(self, at=None, observed=False):

@@ -92,7 +92,8 @@ def store():
 
 def import_bytes(store, kind, data, filename=None):
     dataset_id = uuid.uuid4().hex[:16]
-    year = 2018 if kind == "bilateral-matrix" else None  # the 2018 CSV's title was cut off: its year is given
+    # The 2018 CSV's title was cut off: its year is given (the workbooks' titles name theirs).
+    year = 2018 if kind == "bilateral-matrix" and not (filename or "").endswith(".xlsx") else None
     Dataset(id=dataset_id, sha256=hashlib.sha256(data).hexdigest(), kind=kind, filename=filename, year=year,
             created_at=utcnow()).save()
     return run_import(store, dataset_id, lambda target: target.write(data)), Dataset.objects.get(id=dataset_id)
