@@ -38,7 +38,8 @@ def peers_page(answer):
 
 
 def scorecard_page(card):
-    return render("scorecard.html", title=f"Scorecard: {card['source']} → {card['destination']}", c=card)
+    return render("scorecard.html", title=f"Scorecard: {card['source']} → {card['destination']}", c=card,
+                  permalink=card.get("permalink"), vintage=card.get("vintage"))
 
 
 def whatif_page(ldcs):

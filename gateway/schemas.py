@@ -4,7 +4,7 @@ import datetime as dt
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from gateway.auth import MEMBER, OPERATOR, PROVIDER, REPORTER, ROLES, SUBSCRIBER
-from observatory.contracts.analysis import PeersQuerySchema
+from observatory.contracts.analysis import PeersQuerySchema, ScorecardQuerySchema, WhatIfQuerySchema
 from observatory.contracts.catalog import PracticeQuerySchema, ProviderQuerySchema
 from observatory.contracts.common import PageQuerySchema
 from observatory.pagination import MAX_OFFSET
@@ -161,6 +161,14 @@ class AsOfQuery(Schema):
 
 
 class AsOfQuerySchema(AsOfQuery):
+    pass
+
+
+class ScorecardAsOfQuerySchema(AsOfQuery, ScorecardQuerySchema):
+    pass
+
+
+class WhatIfAsOfQuerySchema(AsOfQuery, WhatIfQuerySchema):
     pass
 
 

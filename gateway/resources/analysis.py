@@ -47,10 +47,6 @@ class Analysis:
     def _maker(self, request):
         return PdfMaker(self.public_base or request.host_url)
 
-    def _json(self, request, call, key, compute):
-        dump = call.response_schema.dump
-        return self.views.respond(request, ("analysis", *key), lambda s: dump(compute(Material(s))))
-
     def _page(self, request, key, compute):
         return self.views.respond(request, ("page", "analysis", *key), lambda s: compute(Material(s)), HTML)
 
@@ -80,17 +76,17 @@ class Analysis:
 
     def scorecard(self, request, call):
         (source, destination), period = _corridor(call), call.params.get("period")
-        return self._json(request, call, ("scorecard", source, destination, period),
-                          lambda m: m.scorecard(source, destination, period))
+        return self._published(request, call, ("scorecard", source, destination, period),
+                               lambda m, pin: {**m.scorecard(source, destination, period), **pin})
 
     def receiving_scorecards(self, request, call):
         iso3 = _area(call)
-        return self._json(request, call, ("receiving", iso3), lambda m: m.receiving_summary(iso3))
+        return self._published(request, call, ("receiving", iso3), lambda m, pin: {**m.receiving_summary(iso3), **pin})
 
     def whatif(self, request, call):
         country, corridor, target = _whatif_target(call)
-        return self._json(request, call, ("whatif", country, corridor, target),
-                          lambda m: m.whatif(country, target, corridor))
+        return self._published(request, call, ("whatif", country, corridor, target),
+                               lambda m, pin: {**m.whatif(country, target, corridor), **pin})
 
     # -- pages --------------------------------------------------------------------------------
     def page_sdg(self, request, call):
@@ -105,8 +101,8 @@ class Analysis:
 
     def page_scorecard(self, request, call):
         (source, destination), period = _corridor(call), call.params.get("period")
-        return self._page(request, ("scorecard", source, destination, period),
-                          lambda m: analysis_pages.scorecard_page(m.scorecard(source, destination, period)))
+        return self._published(request, call, ("scorecard", source, destination, period), lambda m, pin:
+                               analysis_pages.scorecard_page({**m.scorecard(source, destination, period), **pin}), HTML)
 
     def page_whatif(self, request, call):
         return self._page(request, ("whatif",), lambda m: analysis_pages.whatif_page(sorted(ldc_members())))

@@ -1,14 +1,12 @@
 """Policy analysis (issue 20): answers and pages, readable by anyone."""
 from gateway.routes.table import API, Route
-from gateway.schemas import AsOfQuerySchema, PeersAsOfQuerySchema
+from gateway.schemas import AsOfQuerySchema, PeersAsOfQuerySchema, ScorecardAsOfQuerySchema, WhatIfAsOfQuerySchema
 from observatory.contracts.analysis import (
     BriefsProgressSchema,
     PeersSchema,
     ReceivingSummarySchema,
-    ScorecardQuerySchema,
     ScorecardSchema,
     SdgSchema,
-    WhatIfQuerySchema,
     WhatIfSchema,
 )
 
@@ -23,14 +21,15 @@ ROUTES = (
           "Peer benchmark: a country against its region, income group, the LDCs and chosen peers, with its rank; "
           "asOf: as published then", query=PeersAsOfQuerySchema, response=PeersSchema, errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>/scorecards", "receiving_scorecards",
-          "Every surveyed corridor into a country, each in its newest surveyed quarter: providers, spread, shares",
-          response=ReceivingSummarySchema, errors=(400, 404)),
+          "Every surveyed corridor into a country, each in its newest surveyed quarter: providers, spread, shares; "
+          "asOf: as published then", query=AsOfQuerySchema, response=ReceivingSummarySchema, errors=(400, 404)),
     Route("GET", f"{API}/corridors/<source>/<destination>/scorecard", "scorecard",
-          "Corridor scorecard from the surveyed quotes: providers, products, spread, SmaRT, shares, mixes",
-          query=ScorecardQuerySchema, response=ScorecardSchema, errors=(400, 404)),
+          "Corridor scorecard from the surveyed quotes: providers, products, spread, SmaRT, shares, mixes; asOf: as "
+          "published then", query=ScorecardAsOfQuerySchema, response=ScorecardSchema, errors=(400, 404)),
     Route("GET", f"{API}/whatif", "whatif",
-          "What-if savings: what recipients would keep a year at a target cost, with every input and its source",
-          query=WhatIfQuerySchema, response=WhatIfSchema, errors=(400, 404)),
+          "What-if savings: what recipients would keep a year at a target cost, with every input and its source; "
+          "asOf: from the figures published then", query=WhatIfAsOfQuerySchema, response=WhatIfSchema,
+          errors=(400, 404)),
     Route("GET", f"{API}/countries/<iso3>/brief.pdf", "brief_pdf", "The country brief as PDF (printed by Chromium)",
           media="application/pdf", errors=(400, 404, 503)),
     Route("GET", f"{API}/briefs.zip", "briefs_zip",
@@ -44,6 +43,6 @@ ROUTES = (
     Route("GET", "/countries/<iso3>/brief", "page_brief", "The country brief, print-ready", media=HTML,
           errors=(400, 404)),
     Route("GET", "/corridors/<source>/<destination>/scorecard", "page_scorecard", "A corridor's scorecard",
-          query=ScorecardQuerySchema, media=HTML, errors=(400, 404)),
+          query=ScorecardAsOfQuerySchema, media=HTML, errors=(400, 404)),
     Route("GET", "/whatif", "page_whatif", "What-if savings, interactive", media=HTML),
 )

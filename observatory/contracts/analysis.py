@@ -159,6 +159,7 @@ class ScorecardSchema(Schema):
     mix = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
     quality = fields.Nested(QualitySchema)
     newest = fields.Nested(FigureSchema, **_N)
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class WhatIfSchema(Schema):
@@ -176,6 +177,7 @@ class WhatIfSchema(Schema):
     assumption = fields.String()
     reason = fields.String(**_N)
     quality = fields.Nested(QualitySchema, **_N)
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class WhatIfQuerySchema(Schema):
@@ -216,6 +218,7 @@ class ReceivingSummarySchema(Schema):
     corridors = fields.List(fields.Nested(ReceivingCorridorSchema))
     cheapest_corridor = fields.Nested(ReceivingCorridorSchema, **_N)
     dearest_corridor = fields.Nested(ReceivingCorridorSchema, **_N)
+    vintage, permalink = vintage_field(), permalink_field()
 
 
 class BriefsProgressSchema(Schema):

@@ -85,3 +85,24 @@ def test_the_sdg_tracker_and_peers_asof_a_release_answer_its_figures(vhost_pipel
         assert peers_cost(peers_then) == peers_cost(peers)  # the observed 2011Q1 figure, not the official one
         page = get(base, f"/countries/{iso3}/sdg", asOf=vintage["published_at"])
         assert page.status_code == 200 and f"{country_mean(first, iso3):.2f}" in page.text
+
+        # the corridor's scorecard and what-if: of the vintage asked for too
+        source, destination = moved
+        s, d = header.index("source"), header.index("destination")
+        quotes_then = sum(1 for r in files["first"] if (r[s], r[d]) == moved)
+        scorecard = f"/api/v1/corridors/{source}/{destination}/scorecard"
+        card_then = get(base, scorecard, asOf=vintage["published_at"]).json()
+        card_now = get(base, scorecard).json()
+        assert (card_then["vintage"], card_now["vintage"]) == (vintage, sdg_now["vintage"])
+        assert (card_then["quotes"], card_now["quotes"]) == (quotes_then, quotes_then - 1)
+        assert card_then["average_total_cost_pct"] == pytest.approx(first[moved])
+        assert card_now["average_total_cost_pct"] == pytest.approx(revised[moved])
+        assert (card_then["newest"]["series"], card_then["newest"]["value"]) == ("observed", pytest.approx(first[moved]))
+        assert get(base, card_then["permalink"]).json() == card_then
+        whatif = {"corridor": f"{source}-{destination}"}
+        then, now = (get(base, "/api/v1/whatif", **whatif, **pin).json() for pin in ({"asOf": vintage["published_at"]}, {}))
+        assert (then["cost_pct"], then["cost_period"], then["vintage"]) == (pytest.approx(first[moved]), QUARTER, vintage)
+        assert (now["cost_pct"], now["cost_series"]) == (pytest.approx(card_now["newest"]["value"]),
+                                                         card_now["newest"]["series"])
+        page = get(base, f"/corridors/{source}/{destination}/scorecard", asOf=vintage["published_at"])
+        assert page.status_code == 200 and f"release {vintage['id']}" in page.text
