@@ -35,10 +35,10 @@ def ingest_observations(item):
                     continue
                 observation = {**base, "SERIES": code, "AMOUNT": amount, "TIME_PERIOD": entry["period"],
                                "OBS_VALUE": value, "PROVENANCE": label}
-                if code == "OBSERVED":
+                if code == "OBSERVED":  # PROVENANCE: the series, not the dataset (a permalink's answer is
+                    # written from the kept versions, which change with the figures, not with the dataset)
                     observation.update(QUOTES=entry.get("quotes_total"),
-                                       QUOTES_TRANSPARENT=entry.get("quotes_transparent"),
-                                       PROVENANCE=f"{label}; dataset {entry.get('dataset_id')}")
+                                       QUOTES_TRANSPARENT=entry.get("quotes_transparent"))
                 yield observation
 
 

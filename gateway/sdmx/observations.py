@@ -10,13 +10,12 @@ from gateway.sdmx import corridor_costs, history, national, periods
 from gateway.sdmx.errors import SdmxNotImplemented
 from observatory.errors import NotFound, ServiceUnavailable
 from observatory.sdmx import observations as shared
-from observatory.sdmx.codelists import FLOW_SERIES, UNITS
+from observatory.sdmx.codelists import FLOW_SERIES, UNITS, indicator_unit
 from observatory.vocabulary import RPW_INDICATOR_CODES, SERIES_LABELS
 
 CORRIDOR_PAGE, QUOTE_PAGE, ECONOMY_PAGE = 200, 10, 50  # each page well within one RPC deadline
 PAGE_ATTEMPTS = 3  # a page asked again when ingest misses a deadline mid-answer (a read: safe to repeat)
 INDICATOR_FIELDS = {**RPW_INDICATOR_CODES, "corridors_without_smart": "CORRIDORS_WITHOUT_SMART"}
-INDICATOR_UNITS = {"CORRIDORS_WITHOUT_SMART": "NUMBER"}
 MATRIX_PROVENANCE = "KNOMAD/World Bank bilateral remittance matrix (model estimate)"
 
 
@@ -130,7 +129,7 @@ def indicator_observations(sources, query):
             if answer.get(field) is None:
                 continue
             observation = {"FREQ": "Q", "INDICATOR": code, "TIME_PERIOD": answer["period"], "OBS_VALUE": answer[field],
-                           "UNIT_MEASURE": INDICATOR_UNITS.get(code, "PC"), "OBS_STATUS": "A"}
+                           "UNIT_MEASURE": indicator_unit(code), "OBS_STATUS": "A"}
             if code == "GLOBAL_WEIGHTED_AVG":
                 observation["WEIGHT_YEAR"] = answer.get("weight_year")
             yield observation

@@ -42,6 +42,12 @@ FLOW_SERIES = {
 UNITS = {"USD millions": ("USD", "6"), "% of GDP": ("PC_GDP", "0"), "%": ("PC", "0")}
 
 
+def indicator_unit(code):
+    """The unit of an RPW_INDICATORS figure: an average cost is a percent; a share of corridors (a fraction
+    of 1) and a count of corridors are numbers. Ingest's vintages and the gateway's answers both use it."""
+    return "PC" if code.endswith("_AVG") else "NUMBER"
+
+
 def code_id(text):
     """'money transfer operator' → 'MONEY_TRANSFER_OPERATOR', '3-5 days' → '3_5_DAYS' (an SDMX IDType)."""
     return re.sub(r"[^A-Z0-9]+", "_", str(text).upper()).strip("_")

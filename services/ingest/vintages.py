@@ -25,7 +25,7 @@ The figures kept, in the dimension ids of ``observatory.sdmx.structures``:
 import datetime as dt
 
 from observatory.sdmx import observations as sdmx_observations
-from observatory.sdmx.codelists import FLOW_SERIES, UNITS
+from observatory.sdmx.codelists import FLOW_SERIES, UNITS, indicator_unit
 from observatory.sdmx.structures import structure_of
 from observatory.vocabulary import RPW_INDICATOR_CODES
 
@@ -101,7 +101,7 @@ def indicator_figures(period, figures):
         if value is None:
             continue
         observation = {"FREQ": "Q", "INDICATOR": code, "TIME_PERIOD": sdmx_quarter(period), "OBS_VALUE": value,
-                       "UNIT_MEASURE": "PC" if field.endswith("average_pct") else "NUMBER"}
+                       "UNIT_MEASURE": indicator_unit(code)}
         if field == "global_weighted_average_pct":
             observation["WEIGHT_YEAR"] = figures.get("weight_year")
         found[figure_key(INDICATOR_FLOW, observation)] = (observation, None)  # read from the period states

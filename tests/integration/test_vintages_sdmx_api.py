@@ -125,8 +125,15 @@ def _reporter(base):
 
 
 def _submit(base, token, data):
+    """A submission, once its validation job (which runs after the upload answers 202) validated it."""
     answer = requests.post(f"{base}{API}/submissions", data=data, headers={**token, "Content-Type": CSV2}, timeout=60)
-    assert answer.status_code == 202 and answer.json()["status"] == "validated", answer.text
+    assert answer.status_code == 202 and answer.json()["status"] == "processing", answer.text
+    path = f"{base}{API}/submissions/{answer.json()['id']}"
+
+    def status():
+        return requests.get(path, headers=token, timeout=30).json()["status"]
+    wait_for(lambda: status() != "processing", timeout=60, interval=0.2, what="the submission's validation")
+    assert status() == "validated"
     return answer.json()["id"]
 
 

@@ -5,6 +5,8 @@ observed figure), and the DECIMALS every flow's observations carry. Ingest's
 RPCs on the real files and the catalog's on its store, in process; expected
 values computed here from the files and the declared inputs."""
 import csv
+import dataclasses
+import json
 import itertools
 import statistics
 
@@ -13,9 +15,11 @@ import pytest
 from gateway.resources.views import Sources
 from gateway.sdmx.data_csv import csv_v1
 from gateway.sdmx.observations import observations
+from gateway.sdmx.periods import timestamp
 from gateway.sdmx.query import data_query_21
+from gateway.sdmx.values import time_period
 from services.catalog import declared
-from services.ingest import queries_sdmx
+from services.ingest import queries_sdmx, vintage_queries
 from tests.ingest_files import RPW_QUOTES
 from tests.unit.catalog_common import empty_catalog_store
 from tests.unit.test_sdmx_real_data import published
@@ -120,3 +124,23 @@ def test_every_flows_observations_carry_their_decimals(store, flow, key, places)
     assert found and {o["DECIMALS"] for o in found} == places
     if flow == "RPW_INDICATORS":
         assert {o["INDICATOR"] for o in found if o["DECIMALS"] == 0} == {"CORRIDORS_WITHOUT_SMART"}
+
+
+@pytest.mark.parametrize("flow, key", [("RPW_CORRIDOR_COST", "Q.ARE.NPL.."), ("RPW_CORRIDOR_COST", "Q.USA.MEX.."),
+                                       ("RPW_INDICATORS", "all"), ("FLOWS", "A.NPL..."),
+                                       ("RPW_PRICES", "Q.ARE.NPL....")])
+def test_an_answer_as_of_the_release_in_force_is_the_answer_of_now(store, flow, key):
+    """A permalink pins the vintage an answer was read from: read later, it gives the same observations,
+    attributes included (the asOf answer is written from the kept versions, the other from the figures)."""
+    release = vintage_queries.vintage_at(store)
+    def written(found):
+        """As every writer writes them: the period in SDMX form, an absent attribute and a None one alike (an
+        empty cell), in one order (the stored versions come in series-key text order, the figures key part by part)."""
+        rows = [{**{k: v for k, v in o.items() if v is not None}, "TIME_PERIOD": time_period(o["TIME_PERIOD"])}
+                for o in found]
+        return sorted(rows, key=lambda o: json.dumps(o, sort_keys=True))
+
+    now = written(observations(Sources(Ingest(store), NO_DECLARED), data_query_21(flow, key)))
+    pinned = dataclasses.replace(data_query_21(flow, key), as_of=timestamp(release["published_at"], "asOf"))
+    then = written(observations(Sources(Ingest(store), NO_DECLARED), pinned))
+    assert now and then == now
