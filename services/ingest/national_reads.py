@@ -98,7 +98,7 @@ def country_national(store, iso3, view=None):
     if not docs:
         return {"country": iso3, "series": [], "mirror_check": [], "reporters": []}
     reporters = store.national.reporter_names({d["reporter_id"] for d in docs if d.get("reporter_id")})
-    earlier = earlier_versions(store, iso3)
+    earlier = earlier_versions(store, iso3, getattr(view, "at", None))  # asOf: the revisions known then
     names = sorted({r["name"] for r in reporters.values()})
     series = [{"key": d["key"], **d["dims"], "time_period": d["time_period"], "value": d["value"],
                "unit_measure": d.get("attrs", {}).get("UNIT_MEASURE"),
@@ -115,10 +115,10 @@ def _observation_id(version):
     return f"{version['skey']}@{version['obs']['TIME_PERIOD']}"
 
 
-def earlier_versions(store, iso3):
-    """{observation id: [its versions before the one in force]} of a country, oldest first."""
+def earlier_versions(store, iso3, at=None):
+    """{observation id: [its versions before the one in force (at ``at``: then)]} of a country, oldest first."""
     found = {}
-    for version in store.vintages.national_versions(iso3):
+    for version in store.vintages.national_versions(iso3, at):
         found.setdefault(_observation_id(version), []).append(version)
     return {oid: versions[:-1] for oid, versions in found.items()}
 

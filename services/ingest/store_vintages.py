@@ -285,9 +285,12 @@ class VintageStore:
                  "attrs": {k: v for k, v in d["obs"].items() if k not in (*dimensions, "TIME_PERIOD", "OBS_VALUE")},
                  "published_at": d["valid_from"]} for d in docs]
 
-    def national_versions(self, country):
-        """Every kept version of a country's national observations, in series-key, period, time order."""
-        return list(self.versions.find({"flow": NATIONAL_FLOW, "obs.REF_AREA": country}).sort("_id", ASCENDING))
+    def national_versions(self, country, at=None):
+        """Every kept version of a country's national observations (published at or before ``at``, when
+        given), in series-key, period, time order."""
+        query = {"flow": NATIONAL_FLOW, "obs.REF_AREA": country,
+                 **({"valid_from": {"$lte": at}} if at is not None else {})}
+        return list(self.versions.find(query).sort("_id", ASCENDING))
 
 
 def _entry(doc):

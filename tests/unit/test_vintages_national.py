@@ -10,7 +10,7 @@ import mongomock
 import pytest
 
 from observatory.clock import utcnow
-from services.ingest import national, national_reads, vintage_queries
+from services.ingest import as_of, national, national_reads, vintage_queries
 from services.ingest.store import IngestStore
 from services.ingest.vintages import timestamp_text
 from tests.national_files import csv_with, rows, sdmx_csv, submit_validated, wdi_inflows_usd
@@ -85,6 +85,9 @@ def test_an_embargoed_revision_is_in_no_vintage_before_its_date_then_is_the_vint
     assert view[f"{KEY}@2020"]["deleted"] == second["id"]
     series = national_reads.country_national(store, "NPL")["series"]
     assert [(p["time_period"], p["revisions"]) for p in series] == [("2019", 1)]
+    then = national_reads.country_national(store, "NPL", as_of.published(store, text(t1)))["series"]
+    assert [(p["time_period"], p["value"], p["revisions"]) for p in then] == \
+        [("2019", pytest.approx(wdi[2019] / 1e6), 0), ("2020", pytest.approx(wdi[2020] / 1e6), 0)]  # none yet then
 
 
 def test_a_republished_attribute_alone_is_a_revision_and_the_same_file_changes_nothing(store):
