@@ -23,10 +23,18 @@ REQUESTS = {
     "get_provider": ("/api/v1/providers/western-union", None),
     "list_practices": ("/api/v1/practices", {"q": "exchange rate disclosure"}),
     "get_practice": ("/api/v1/practices/sdg-10c-three-percent-target", None),
+    "ldc_lens": ("/api/v1/ldc", None),
+    "overview": ("/api/v1/overview", None),
+    "sdg": ("/api/v1/countries/NPL/sdg", None),
+    "peers": ("/api/v1/countries/NPL/peers", {"peers": "BGD,PAK"}),
+    "scorecard": ("/api/v1/corridors/ARE/NPL/scorecard", None),
+    "whatif": ("/api/v1/whatif", {"country": "NPL"}),
 }
 KEEP_ITEMS = 3  # of each list, and of each map keyed by country or year
 # differs from one load of the same files to the next
-VOLATILE = {"dataset_id", "created_at", "updated_at", "published_at"}
+# (a release's id names its dataset; a permalink, the time it was published)
+VOLATILE = {"dataset_id", "created_at", "updated_at", "published_at", "vintage", "permalink", "as_of", "age_days",
+            "age_years"}
 _DATA_KEY = re.compile(r"[A-Z]{3}|\d{4}(Q[1-4])?")
 
 
