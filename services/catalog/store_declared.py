@@ -37,6 +37,18 @@ class DeclaredQuoteStore:
         self.versions.create_index([("source", ASCENDING), ("destination", ASCENDING), ("period", ASCENDING),
                                     ("valid_from", ASCENDING)])
         self.versions.create_index([("provider_id", ASCENDING)])
+        self.keep_first_versions()
+
+    def keep_first_versions(self):
+        """A price declared before versions were kept gets its first one, from its declaration (idempotent:
+        run at every start; a store's declared prices are a few thousand)."""
+        kept = set(self.versions.distinct("quote_id"))
+        for doc in self.quotes.find({"_id": {"$nin": sorted(kept)}} if kept else {}):
+            state = {k: v for k, v in doc.items() if k != "_id"}
+            try:
+                self.versions.insert_one(version_doc(doc["_id"], state, None, doc.get("declared_at") or utcnow()))
+            except DuplicateKeyError:  # another instance starting kept it
+                pass
 
     def save(self, quote_id, state):
         """Store or replace one declared price, its version kept first (a retry finds it kept); the price as

@@ -139,6 +139,18 @@ def test_a_replaced_declaration_keeps_its_versions_and_a_retry_keeps_none(store)
     assert store.declared.versions.count_documents({"quote_id": "q1"}) == 2
 
 
+def test_a_price_declared_before_versions_were_kept_gets_its_first_one_at_start(store):
+    declared_at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    store.declared.quotes.insert_one({"_id": "old", "provider_id": "al-fardan-exchange", "source": "ARE",
+                                      "destination": "EGY", "period": "2011Q1", "amount": 200.0,
+                                      "total_cost_pct": 2.67, "declared_at": declared_at})  # as stored then
+    assert store.declared.cost_inputs("ARE", "EGY", at=declared_at) == []
+    store.ensure_indexes()
+    store.ensure_indexes()  # every start: once
+    assert store.declared.versions.count_documents({"quote_id": "old"}) == 1
+    assert [q["total_cost_pct"] for q in store.declared.cost_inputs("ARE", "EGY", at=declared_at)] == [2.67]
+
+
 def test_a_draft_is_published_once(store):
     doc = practices.new_practice_doc({"title": "Agent exclusivity", "summary": "s", "body": "b"}, "t", now=None)
     assert store.practices.insert(doc) and not store.practices.insert(doc)
