@@ -4,10 +4,13 @@ and USD 500) and the catalog's (the DECLARED series: what providers declared,
 never part of an observed figure). Both page in (source, destination) order;
 they are merged corridor by corridor, and each corridor's observations come
 in series-key order (SERIES, AMOUNT, then TIME_PERIOD), so the writers group
-each series into one run. Plain functions over the pages' items."""
+each series into one run. An answer ``asOf`` a time merges the DECLARED series
+declared then into ingest's kept versions, in their order (``with_declared``).
+Plain functions over the pages' items."""
 import heapq
 import itertools
 
+from gateway.sdmx.values import time_period
 from observatory.sdmx.codelists import EXTRA_SERIES
 from observatory.vocabulary import SERIES_LABELS
 
@@ -61,3 +64,15 @@ def merged(ingest_items, declared_items):
     for _, corridor in itertools.groupby(tagged, key=lambda pair: (pair[1]["source"], pair[1]["destination"])):
         found = [o for build, item in corridor for o in build(item)]
         yield from sorted(found, key=lambda o: tuple(o[k] for k in _ORDER))
+
+
+def _version_order(dimension_ids):
+    """The kept versions' order: the series key's text (``Q.ARE.NPL.DECLARED.USD200``), then the period."""
+    return lambda o: (".".join(str(o[d]) for d in dimension_ids), time_period(o["TIME_PERIOD"]))
+
+
+def with_declared(versions, declared_items, dimension_ids):
+    """Ingest's kept versions (series-key text order) and the DECLARED observations of the catalog's corridor
+    items (in (source, destination) order, so in that order too), merged in that order, lazily."""
+    declared = (o for item in declared_items for o in declared_observations(item))
+    return heapq.merge(versions, declared, key=_version_order(dimension_ids))

@@ -87,6 +87,17 @@ def corridor_observations(sources, query):
             yield from corridor_costs.merged(observed, declared)
 
 
+def declared_as_of(sources, query):
+    """The catalog's DECLARED corridors as declared at the query's ``asOf`` (its kept versions of the prices),
+    for the key's corridors and quarters; none when the key excludes the series."""
+    if not (_wants(query, "FREQ", "Q") and _wants(query, "SERIES", "DECLARED")):
+        return
+    for source in _chosen(query, "SOURCE_AREA"):
+        for destination in _chosen(query, "DEST_AREA"):
+            yield from pages(sources.catalog.declared_cost_page, limit=CORRIDOR_PAGE, source=source,
+                             destination=destination, **quarters(query), as_of=history.as_of_text(query))
+
+
 # -- RPW_PRICES ----------------------------------------------------------------------------------
 
 def _price_observations(item, fields):
@@ -199,9 +210,15 @@ def _as_published(version):
 def observations(sources, query):
     """The query's observations, lazily: the published figures it selects, or, for
     ``updatedAfter`` / ``includeHistory`` / ``asOf``, the versions ingest keeps
-    (gateway.sdmx.history: every flow keeps them; the key's dimensions are selected by ingest's query)."""
+    (gateway.sdmx.history: every flow keeps them; the key's dimensions are selected by ingest's query).
+    ``asOf`` on RPW_CORRIDOR_COST adds the DECLARED series as declared then (the catalog keeps its prices'
+    versions); ``updatedAfter`` / ``includeHistory`` answer ingest's figures only, without DECLARED (the
+    catalog's versions are no SDMX changes: no ACTION, no release)."""
     if history.wants_history(query):
         return query.answer(history.observations(query, sources))
     if query.as_of is not None:
-        return query.answer(map(_as_published, history.observations(query, sources)))
+        kept = map(_as_published, history.observations(query, sources))
+        if query.flow.id == "RPW_CORRIDOR_COST":
+            kept = corridor_costs.with_declared(kept, declared_as_of(sources, query), query.dsd.dimension_ids)
+        return query.answer(kept)
     return query.answer(SOURCES[query.flow.id](sources, query))

@@ -72,7 +72,8 @@ class FlowsPageSchema(Schema):
 # -- the catalog's declared series (``declared_cost_page``) ------------------------------------
 
 class DeclaredCostPageRequestSchema(Schema):
-    """What the gateway asks the catalog for: a page of corridors, optionally one corridor and a quarter range."""
+    """What the gateway asks the catalog for: a page of corridors, optionally one corridor and a quarter range,
+    and ``as_of`` (ISO 8601 with a timezone) for the prices declared then."""
 
     cursor = fields.String(allow_none=True, validate=validate.Length(max=400))
     limit = fields.Integer(validate=validate.Range(min=1, max=500))
@@ -80,6 +81,7 @@ class DeclaredCostPageRequestSchema(Schema):
     destination = fields.String(allow_none=True, validate=ISO3)
     first = fields.String(allow_none=True, validate=PERIOD)
     last = fields.String(allow_none=True, validate=PERIOD)
+    as_of = fields.String(allow_none=True, validate=validate.Length(max=40))
 
 
 class DeclaredCostPeriodSchema(Schema):

@@ -4,8 +4,10 @@ total cost % of the prices providers declared, each costed as a surveyed quote
 is (``observatory.costs``, at declaration). A declared price always gives its
 exchange rate, so every one counts (none is "not disclosed"). Kept apart from
 the observed series, which only survey files make (ingest's)."""
+import datetime as dt
 from collections import defaultdict
 
+from observatory.errors import InvalidInput
 from observatory.pagination import page_of_keys
 
 PRICE_POINTS = {"USD200": 200.0, "USD500": 500.0}
@@ -39,10 +41,30 @@ def corridor_costs(docs):
     return dict(found)
 
 
-def declared_cost_page(store, cursor=None, limit=200, source=None, destination=None, first=None, last=None):
+def moment(as_of):
+    """The time of an ``as_of`` (a datetime, or ISO 8601 text with a timezone as the gateway sends it), aware
+    UTC; None for none. 400 when it is no such time."""
+    if as_of is None or isinstance(as_of, dt.datetime):
+        value = as_of
+    else:
+        try:
+            value = dt.datetime.fromisoformat(str(as_of).strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            message = "as_of is an ISO 8601 timestamp with a timezone, like 2026-12-02T13:55:01Z"
+            raise InvalidInput(message, {"fields": {"as_of": [message]}})
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+def declared_cost_page(store, cursor=None, limit=200, source=None, destination=None, first=None, last=None,
+                       as_of=None):
     """A page of corridors ("SRC:DST" order) with their declared series (of the quarters from ``first`` to
-    ``last`` when given), as ingest's ``corridor_cost_page`` pages the observed ones."""
-    costs = corridor_costs(store.declared.cost_inputs(source, destination, first, last))
+    ``last`` when given), as ingest's ``corridor_cost_page`` pages the observed ones: of the prices now, or
+    of those in force at ``as_of`` (their kept versions: an SDMX answer asOf a time is the one served then)."""
+    costs = corridor_costs(store.declared.cost_inputs(source, destination, first, last, at=moment(as_of)))
     page, next_cursor = page_of_keys(sorted(costs), cursor, limit, MAX_CORRIDORS_PAGE)
     items = [{"source": s, "destination": d, "periods": costs[f"{s}:{d}"]} for s, d in (k.split(":") for k in page)]
     return {"items": items, "next_cursor": next_cursor}

@@ -128,10 +128,13 @@ class CatalogService(CapacityRpcs, PingMixin, OutboxRelay):
         return queries.declared_quotes(self.store, provider_id=doc["_id"])
 
     @rpc
-    def declared_cost_page(self, cursor=None, limit=200, source=None, destination=None, first=None, last=None):
-        """The DECLARED corridor-cost series, a page of corridors (services.catalog.declared_costs)."""
+    def declared_cost_page(self, cursor=None, limit=200, source=None, destination=None, first=None, last=None,
+                           as_of=None):
+        """The DECLARED corridor-cost series, a page of corridors, now or as declared at ``as_of``
+        (services.catalog.declared_costs)."""
         asked = validated(DeclaredCostPageRequestSchema(), {"cursor": cursor, "limit": limit, "source": source,
-                                                            "destination": destination, "first": first, "last": last})
+                                                            "destination": destination, "first": first, "last": last,
+                                                            "as_of": as_of})
         return declared_costs.declared_cost_page(self.store, **asked)
 
     @rpc

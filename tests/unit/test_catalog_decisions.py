@@ -1,7 +1,7 @@
 """The catalog's decisions as plain functions over plain values, without a
 store: what an observed firm makes of an entry, what an edit, a merge and a
-split change, which entry a typo'd name joins, what a declared price costs,
-and what publishing a practice emits. On the real firms of the quotes file;
+split change, which entry a typo'd name joins, what a declared price costs (and
+when it is a new version), and what publishing a practice emits. On the real firms of the quotes file;
 no mongomock anywhere (checked in a clean interpreter too)."""
 import copy
 import json
@@ -11,7 +11,7 @@ import pytest
 from observatory.contracts.events import one_of_a_batch
 from observatory.errors import CurationConflict
 from observatory.events import parse_event
-from services.catalog import curation_changes, declared, entries, practices, resolution
+from services.catalog import curation_changes, declared, declared_versions, entries, practices, resolution
 from services.catalog.exceptions import CorridorNotServed
 from tests.unit.catalog_firms import real_firms
 
@@ -151,6 +151,21 @@ def test_a_declared_price_is_costed_like_the_surveyed_quote_and_only_on_a_served
     source, destination = unserved.split("-")
     with pytest.raises(CorridorNotServed):
         declared.declared_price(provider, {**request, "source": source, "destination": destination}, "p")
+
+
+def test_a_price_declared_again_is_the_same_version_and_a_changed_one_the_next(firms):
+    provider = registered(firms["Al Fardan Exchange"])
+    request = {"source": "ARE", "destination": "EGY", "period": "2011Q1", "currency": "AED", "amount": 735,
+               "fee": 15, "exchange_rate": 1.57, "interbank_rate": 1.58}
+    identity, state = declared.declared_price(provider, request, "provider:al-fardan-exchange")
+    first = declared_versions.version_doc(identity, state, None, state["declared_at"])
+    assert (first["_id"], first["seq"], first["valid_from"], first["valid_to"]) == (
+        f"{identity}:0", 0, state["declared_at"], None)
+    again = declared.declared_price(provider, request, "operator:a")[1]  # later, by someone else: the same price
+    assert declared_versions.same_price(first, again)
+    _, cheaper = declared.declared_price(provider, {**request, "fee": 10}, "provider:al-fardan-exchange")
+    assert not declared_versions.same_price(first, cheaper)
+    assert declared_versions.version_doc(identity, cheaper, first, cheaper["declared_at"])["_id"] == f"{identity}:1"
 
 
 def test_publishing_a_shipped_practice_emits_practice_published_and_an_unchanged_edit_nothing():

@@ -1,8 +1,10 @@
 """The catalog's store on the in-process store (mongomock, as the service opens
 it), with entries made from the real firms: its indexes, the once-per-request
 and at-version guards, the first claim of a name standing, one batch per
-import, merged ids still found, the list filters, replaced declarations and
-drafts published once."""
+import, merged ids still found, the list filters, replaced declarations (their
+versions kept) and drafts published once."""
+import datetime as dt
+
 import pytest
 
 from services.catalog import entries, messages, practices, resolution
@@ -36,6 +38,8 @@ def test_the_indexes_the_lookups_and_filters_use_exist(store):
             ("former_ids",)} <= index_keys(store.providers)
     assert ("provider_id",) in index_keys(store.aliases)
     assert ("source", "destination", "period") in index_keys(store.declared.quotes)
+    assert {("quote_id", "seq"), ("source", "destination", "period", "valid_from")} <= index_keys(
+        store.declared.versions)
     assert ("status", "published_at") in index_keys(store.practices.practices)
 
 
@@ -114,6 +118,37 @@ def test_declaring_the_same_price_again_replaces_it_and_a_merge_repoints_it(stor
     assert len(store.declared.matching("ARE", "EGY", "2011Q1", since=True)) == 1
     store.declared.repoint("al-fardan-exchange", "western-union")
     assert [q["_id"] for q in store.declared.matching(provider_id="western-union")] == ["q1"]
+
+
+def test_a_replaced_declaration_keeps_its_versions_and_a_retry_keeps_none(store):
+    at = [dt.datetime(2026, 1, day, tzinfo=dt.timezone.utc) for day in (1, 2, 3, 4)]
+    state = {"provider_id": "al-fardan-exchange", "source": "ARE", "destination": "EGY", "period": "2011Q1",
+             "amount": 200.0, "total_cost_pct": 2.67, "declared_at": at[0], "declared_by": "provider:a"}
+    store.declared.save("q1", state)
+    store.declared.save("q1", {**state, "declared_at": at[1], "declared_by": "provider:b"})  # the same price again
+    store.declared.save("q1", {**state, "total_cost_pct": 2.5, "declared_at": at[2]})
+    versions = list(store.declared.versions.find({"quote_id": "q1"}, sort=[("seq", 1)]))
+    assert [(v["total_cost_pct"], v["valid_from"], v["valid_to"]) for v in versions] == [
+        (2.67, at[0], at[2]), (2.5, at[2], None)]
+    def in_force(when):
+        return [q["total_cost_pct"] for q in store.declared.cost_inputs("ARE", "EGY", at=when)]
+    assert (in_force(at[0] - dt.timedelta(seconds=1)), in_force(at[1]), in_force(at[2]), in_force(at[3])) == (
+        [], [2.67], [2.5], [2.5])
+    assert [q["total_cost_pct"] for q in store.declared.cost_inputs("ARE", "EGY")] == [2.5]  # now
+    store.declared.save("q1", {**state, "total_cost_pct": 2.5, "declared_at": at[3]})  # retried: no version
+    assert store.declared.versions.count_documents({"quote_id": "q1"}) == 2
+
+
+def test_a_price_declared_before_versions_were_kept_gets_its_first_one_at_start(store):
+    declared_at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    store.declared.quotes.insert_one({"_id": "old", "provider_id": "al-fardan-exchange", "source": "ARE",
+                                      "destination": "EGY", "period": "2011Q1", "amount": 200.0,
+                                      "total_cost_pct": 2.67, "declared_at": declared_at})  # as stored then
+    assert store.declared.cost_inputs("ARE", "EGY", at=declared_at) == []
+    store.ensure_indexes()
+    store.ensure_indexes()  # every start: once
+    assert store.declared.versions.count_documents({"quote_id": "old"}) == 1
+    assert [q["total_cost_pct"] for q in store.declared.cost_inputs("ARE", "EGY", at=declared_at)] == [2.67]
 
 
 def test_a_draft_is_published_once(store):

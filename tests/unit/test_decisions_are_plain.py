@@ -12,8 +12,8 @@ STORE_LIBRARIES = ("mongomock", "mongoengine", "pymongo")
 DECISIONS = {
     "ingest": ("publication_plan", "operator_review", "keys", "packing", "messages", "plausibility", "vintages",
                "national_validation", "national_publication", "parsers.sdmx_csv", "parsers.sdmx_ml", "parsers.sdmx_xlsx"),
-    "catalog": ("curation_changes", "entries", "resolution", "declared", "practices", "messages",
-                "plan_progress", "peer_suggestions"),
+    "catalog": ("curation_changes", "entries", "resolution", "declared", "declared_versions", "practices",
+                "messages", "plan_progress", "peer_suggestions"),
     "notify": ("alerts", "digests", "matching", "messages", "retries", "subscriptions", "delivery"),
     "gateway": ("changes", "national"),
 }

@@ -1,7 +1,7 @@
 """The corridor-cost dataflow's content beyond the USD 200 series: the observed
 USD 500 average (from the quotes' cc2 cost, as the USD 200 one from cc1), the
 DECLARED series (providers' declared prices, costed like quotes, never in an
-observed figure), and the DECIMALS every flow's observations carry. Ingest's
+observed figure; asOf a time, as declared then), and the DECIMALS every flow's observations carry. Ingest's
 RPCs on the real files and the catalog's on its store, in process; expected
 values computed here from the files and the declared inputs."""
 import csv
@@ -9,15 +9,18 @@ import dataclasses
 import json
 import itertools
 import statistics
+import time
 
 import pytest
 
 from gateway.resources.views import Sources
+from gateway.sdmx import history
 from gateway.sdmx.data_csv import csv_v1
 from gateway.sdmx.observations import observations
 from gateway.sdmx.periods import timestamp
 from gateway.sdmx.query import data_query_21
 from gateway.sdmx.values import time_period
+from observatory.clock import utcnow
 from services.catalog import declared
 from services.ingest import queries_sdmx, vintage_queries
 from tests.ingest_files import RPW_QUOTES
@@ -144,3 +147,39 @@ def test_an_answer_as_of_the_release_in_force_is_the_answer_of_now(store, flow, 
     pinned = dataclasses.replace(data_query_21(flow, key), as_of=timestamp(release["published_at"], "asOf"))
     then = written(observations(Sources(Ingest(store), NO_DECLARED), pinned))
     assert now and then == now
+
+
+def test_the_declared_series_as_of_a_time_is_the_one_served_then(store, catalog):
+    """The catalog keeps its prices' versions: an answer asOf a time shows the DECLARED series declared then,
+    a price declared again later notwithstanding (ingest's figures of the release in force alike)."""
+    declare(catalog, amount=735, amount_usd=200, fee=15, exchange_rate=27.1, interbank_rate=27.6, product="A")
+    sources = Sources(Ingest(store), Catalog(catalog))
+    query = data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL..")
+    def written(found):
+        """As the writers write them (see the test above): the period in SDMX form, None as absent, one order."""
+        return [{**{k: v for k, v in o.items() if v is not None}, "TIME_PERIOD": time_period(o["TIME_PERIOD"])}
+                for o in found]
+    def declared_values(found):
+        return [(o["AMOUNT"], o["TIME_PERIOD"], o["OBS_VALUE"]) for o in found if o["SERIES"] == "DECLARED"]
+
+    served = written(observations(sources, query))
+    then = utcnow()
+    pinned = dataclasses.replace(query, as_of=then)
+    first = by_hand(735, 15, 27.1, 27.6)
+    assert declared_values(served) == [("USD200", "2014-Q1", pytest.approx(first, abs=1e-3))]
+    assert written(observations(sources, pinned)) == served  # in the same order too
+    keys = [(o["SERIES"], o["AMOUNT"], o["TIME_PERIOD"]) for o in served]
+    assert keys == sorted(keys) and {"DECLARED", "OBSERVED", "OFFICIAL"} <= {o["SERIES"] for o in served}
+
+    time.sleep(0.005)  # declared again later (the store keeps times to the millisecond)
+    declare(catalog, amount=735, amount_usd=200, fee=10, exchange_rate=27.3, interbank_rate=27.6, product="A")
+    second = by_hand(735, 10, 27.3, 27.6)
+    now = written(observations(sources, query))
+    assert declared_values(now) == [("USD200", "2014-Q1", pytest.approx(second, abs=1e-3))]
+    assert written(observations(sources, pinned)) == served  # asOf then: the first price still
+    assert written(observations(sources, dataclasses.replace(query, as_of=utcnow()))) == now
+    assert [o for o in now if o["SERIES"] != "DECLARED"] == [o for o in served if o["SERIES"] != "DECLARED"]
+    declared_only = dataclasses.replace(data_query_21("RPW_CORRIDOR_COST", "Q.ARE.NPL.DECLARED."), as_of=then)
+    assert declared_values(written(observations(sources, declared_only))) == declared_values(served)
+    assert sources.catalog.calls[-1] == ("declared_cost_page", {"limit": 200, "source": "ARE", "destination": "NPL",
+                                                                "as_of": history.as_of_text(declared_only)})
