@@ -14,7 +14,7 @@ from gateway.sdmx.data_csv import csv_v1
 from gateway.sdmx.observations import observations
 from gateway.sdmx.query import data_query_21
 from observatory.analysis.quality import period_age
-from observatory.clock import utcnow
+from observatory.clock import instant, utcnow
 from observatory.errors import NonFiniteFigure
 from observatory.vocabulary import RPW_INDICATOR_CODES as INDICATORS, SERIES, SERIES_LABELS
 
@@ -27,7 +27,7 @@ def sdmx_csv(sources, flow_id, key="all", as_of=None, **params):
     as published then, as the SDMX 3.0 ``asOf`` answers them."""
     query = data_query_21(flow_id, key, params=params)
     if as_of is not None:
-        query = dataclasses.replace(query, as_of=dt.datetime.fromisoformat(as_of.replace("Z", "+00:00")))
+        query = dataclasses.replace(query, as_of=instant(as_of))
     return b"".join(csv_v1(query.flow, query.dsd, observations(sources, query)))
 
 

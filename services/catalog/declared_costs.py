@@ -7,6 +7,7 @@ the observed series, which only survey files make (ingest's)."""
 import datetime as dt
 from collections import defaultdict
 
+from observatory.clock import instant
 from observatory.errors import InvalidInput
 from observatory.pagination import page_of_keys
 
@@ -44,19 +45,14 @@ def corridor_costs(docs):
 def moment(as_of):
     """The time of an ``as_of`` (a datetime, or ISO 8601 text with a timezone as the gateway sends it), aware
     UTC; None for none. 400 when it is no such time."""
-    if as_of is None or isinstance(as_of, dt.datetime):
-        value = as_of
-    else:
-        try:
-            value = dt.datetime.fromisoformat(str(as_of).strip().replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            value = None
-        if value is None or value.tzinfo is None:
-            message = "as_of is an ISO 8601 timestamp with a timezone, like 2026-12-02T13:55:01Z"
-            raise InvalidInput(message, {"fields": {"as_of": [message]}})
-    if value is None:
+    if as_of is None:
         return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    if isinstance(as_of, dt.datetime):
+        return as_of.replace(tzinfo=dt.timezone.utc) if as_of.tzinfo is None else as_of.astimezone(dt.timezone.utc)
+    try:
+        return instant(str(as_of))
+    except ValueError as exc:
+        raise InvalidInput(str(exc), {"fields": {"as_of": [str(exc)]}}) from None
 
 
 def declared_cost_page(store, cursor=None, limit=200, source=None, destination=None, first=None, last=None,

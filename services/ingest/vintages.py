@@ -24,6 +24,7 @@ The figures kept, in the dimension ids of ``observatory.sdmx.structures``:
 """
 import datetime as dt
 
+from observatory.clock import instant
 from observatory.sdmx import observations as sdmx_observations
 from observatory.sdmx.codelists import FLOW_SERIES, UNITS, indicator_unit
 from observatory.sdmx.structures import structure_of
@@ -215,14 +216,7 @@ def timestamp_text(value):
 def parse_as_of(text, now):
     """An ``as_of`` (ISO 8601 with a timezone or Z) as a stored time; ValueError saying why not (no
     timezone, not a timestamp, in the future)."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("asOf is an ISO 8601 timestamp with a timezone, like 2026-12-02T13:55:01Z")
-    try:
-        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 timestamp: {text[:40]!r}") from None
-    if value.tzinfo is None:
-        raise ValueError("asOf needs a timezone (Z or +hh:mm): a time without one is ambiguous")
+    value = instant(text)
     if value > now:
         raise ValueError("asOf is in the future: nothing was published then yet")
     return stored_time(value)
