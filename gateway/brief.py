@@ -13,6 +13,7 @@ from gateway.analysis import LDC, ldc_members
 from gateway.analysis_pages import tracker_spec
 from gateway.brief_printer import Printer
 from gateway.pages import WEB, render
+from gateway.resources.published import permalink
 from observatory.analysis.practices_fit import practices_that_fit, situation
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ def brief_context(material, iso3):
             "corridors_by_cost": ranked, "channels": dict(channels.most_common()), "flows": latest_flows(profile),
             "pickup": dict(pickup.most_common()), "practices": fitting_practices(material, iso3, sdg, pickup, peers),
             "peers": peers, "whatif": whatif, "made_on": material.today.isoformat(),
+            "vintage": material.inputs().vintage,
+            "permalink": permalink(f"/countries/{iso3}/brief", [], material.inputs().vintage) or f"/countries/{iso3}/brief",
             "figures": [("Average cost to receive", sdg["receiving"]["headline"]),
                         ("Average cost to send", sdg["sending"]["headline"])]}
 

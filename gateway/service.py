@@ -104,8 +104,9 @@ class GatewayService:
     # ``providers.changed`` (gateway.changes decides what each event announces).
     @broadcast_handler("ingest", "dataset.published")
     def on_dataset_published(self, payload):
-        analysis_inputs.prefetch(self.ingest)  # the analysis' inputs of the new release, before views need them
+        # Announced first (it does not wait for the rebuild): an operator's publish answer waits for it.
         self.reads.on_event("dataset.published", event_data(payload), _sources(self))
+        analysis_inputs.prefetch(self.ingest)  # the analysis' inputs of the new release, fetched once
 
     @broadcast_handler("catalog", "providers.changed")
     def on_providers_changed(self, payload):

@@ -109,7 +109,7 @@ class Analysis:
 
     def page_brief(self, request, call):
         iso3 = _area(call)
-        return self._page(request, ("brief", iso3), lambda m: brief.brief_page(m, iso3))
+        return self._published(request, call, ("brief", iso3), lambda m, pin: brief.brief_page(m, iso3), HTML)
 
     # -- PDFs ---------------------------------------------------------------------------------
     def brief_pdf(self, request, call):

@@ -40,7 +40,8 @@ ROUTES = (
           query=AsOfQuerySchema, media=HTML, errors=(400, 404)),
     Route("GET", "/countries/<iso3>/peers", "page_peers", "A country among its peers", query=PeersAsOfQuerySchema,
           media=HTML, errors=(400, 404)),
-    Route("GET", "/countries/<iso3>/brief", "page_brief", "The country brief, print-ready", media=HTML,
+    Route("GET", "/countries/<iso3>/brief", "page_brief", "The country brief, print-ready; asOf: as published "
+          "then (its permalink pins the release it was made from)", query=AsOfQuerySchema, media=HTML,
           errors=(400, 404)),
     Route("GET", "/corridors/<source>/<destination>/scorecard", "page_scorecard", "A corridor's scorecard",
           query=ScorecardAsOfQuerySchema, media=HTML, errors=(400, 404)),
