@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 4096
 REBUILT_ENTRIES = 1024  # the most recently read views are rebuilt; the rest are dropped at the swap
 REBUILD_CONCURRENCY = 4  # views computed at once while rebuilding (each is one or two RPCs)
+# A service busy with a publication can miss one deadline mid-rebuild: the views not yet rebuilt are
+# asked again after a pause (the ones done are kept), before the release is left to the timer.
+REBUILD_ATTEMPTS = 3
+REBUILD_PAUSE_SECONDS = 1.0
 REMEMBERED_CHANGES = 1000
 WAIT_FOR_EVENT_SECONDS = 10  # a write's event comes within milliseconds (the services send it before answering)
 WAIT_FOR_RELEASE_SECONDS = 60  # an operator's request waits this long at most for its change to be served
@@ -81,8 +85,10 @@ class PublishedReads:
     to its number, for the writes and polls that wait for it.
     """
 
-    def __init__(self, max_entries=MAX_ENTRIES, rebuilt_entries=REBUILT_ENTRIES, started_at=None):
+    def __init__(self, max_entries=MAX_ENTRIES, rebuilt_entries=REBUILT_ENTRIES, started_at=None,
+                 rebuild_attempts=REBUILD_ATTEMPTS, rebuild_pause=REBUILD_PAUSE_SECONDS):
         self.max_entries = max_entries
+        self.rebuild_attempts, self.rebuild_pause = rebuild_attempts, rebuild_pause
         self.rebuilt_entries = rebuilt_entries
         self.started_at = started_at or utcnow()
         self.entries = OrderedDict()  # key -> (body, etag, recipe); least recently read first
@@ -165,7 +171,15 @@ class PublishedReads:
                 return True
             self.building = (self.wanted, OrderedDict())
         try:
-            while self._rebuild_once(sources):
+            failed = 0
+            while True:
+                if not self._rebuild_once(sources):
+                    failed += 1
+                    if failed >= self.rebuild_attempts:
+                        break
+                    eventlet.sleep(self.rebuild_pause * failed)  # then the views not rebuilt yet, again
+                    continue
+                failed = 0
                 with self.lock:
                     if self.served >= self.wanted:
                         break

@@ -62,7 +62,7 @@ def test_the_old_views_are_served_until_every_new_one_is_ready():
 
 
 def test_a_deadline_while_rebuilding_keeps_the_old_views_and_the_retry_completes():
-    reads, ingest = PublishedReads(), Ingest()
+    reads, ingest = PublishedReads(rebuild_pause=0.01), Ingest()
     reads.read(CORRIDOR, recipe(CORRIDOR), ingest)
     reads.read(COUNTRY, recipe(COUNTRY), ingest)
 
@@ -78,8 +78,24 @@ def test_a_deadline_while_rebuilding_keeps_the_old_views_and_the_retry_completes
     assert not reads.behind() and (release_of(reads, COUNTRY), release_of(reads, CORRIDOR)) == (2, 2)
 
 
+def test_a_deadline_missed_once_while_rebuilding_is_asked_again_and_the_release_completes():
+    reads, ingest = PublishedReads(rebuild_pause=0.01), Ingest()
+    reads.read(CORRIDOR, recipe(CORRIDOR), ingest)
+    reads.read(COUNTRY, recipe(COUNTRY), ingest)
+    late = []
+
+    def ingest_is_late_once(key):
+        if key == CORRIDOR and not late:
+            late.append(key)
+            raise ServiceUnavailable("ingest did not answer corridor within 2 s")
+
+    ingest.release, ingest.hook = 2, ingest_is_late_once
+    assert reads.replace(ingest) is True and late == [CORRIDOR]
+    assert (release_of(reads, COUNTRY), release_of(reads, CORRIDOR)) == (2, 2) and reads.releases == 1
+
+
 def test_an_incomplete_answer_while_rebuilding_keeps_the_old_views_too():
-    reads, ingest = PublishedReads(), Ingest()
+    reads, ingest = PublishedReads(rebuild_pause=0.01), Ingest()
     reads.read(CORRIDOR, recipe(CORRIDOR), ingest)
 
     def catalog_is_busy(key):
