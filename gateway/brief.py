@@ -65,12 +65,12 @@ def brief_context(material, iso3):
     ranked = sorted(receiving["corridors"], key=lambda c: (c["average_total_cost_pct"] is None,
                                                            c["average_total_cost_pct"] or 0))
     peers = material.peers(iso3)
+    vintage = material.inputs().vintage
     return {"country": profile["country"], "profile": profile, "sdg": sdg, "receiving": receiving,
             "corridors_by_cost": ranked, "channels": dict(channels.most_common()), "flows": latest_flows(profile),
             "pickup": dict(pickup.most_common()), "practices": fitting_practices(material, iso3, sdg, pickup, peers),
             "peers": peers, "whatif": whatif, "made_on": material.today.isoformat(),
-            "vintage": material.inputs().vintage,
-            "permalink": permalink(f"/countries/{iso3}/brief", [], material.inputs().vintage) or f"/countries/{iso3}/brief",
+            "vintage": vintage, "permalink": permalink(f"/countries/{iso3}/brief", [], vintage) or f"/countries/{iso3}/brief",
             "figures": [("Average cost to receive", sdg["receiving"]["headline"]),
                         ("Average cost to send", sdg["sending"]["headline"])]}
 
